@@ -1,1 +1,3 @@
+//! The arsite generator: import → model → metrics → render → write.
 
+pub mod sample;

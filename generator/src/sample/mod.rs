@@ -1,0 +1,1 @@
+//! Deterministic synthetic company for demos and tests (work in progress).
