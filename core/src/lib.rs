@@ -15,6 +15,7 @@ pub mod day;
 pub mod format;
 pub mod model;
 pub mod money;
+pub mod select;
 pub mod wire;
 
 pub use aging::{AgingScheme, BucketTotals};

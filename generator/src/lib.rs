@@ -1,3 +1,7 @@
-//! The arsite generator: import → model → metrics → render → write.
+//! The arsite generator: import → model → metrics (arsite-core) → render → write.
 
+pub mod config;
+pub mod import;
 pub mod sample;
+pub mod serve;
+pub mod site;

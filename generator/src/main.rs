@@ -1,1 +1,119 @@
-fn main() {}
+//! The `arsite` command line.
+
+use anyhow::Result;
+use arsite::site::{self, BuildOptions};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "arsite", version, about = "Accounts-receivable snapshots in, static reporting site out")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from a data folder.
+    Build {
+        /// Folder with arsite.toml and snapshots/YYYY-MM-DD.csv.
+        data_dir: PathBuf,
+        /// Output folder; replaced atomically when the build succeeds.
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Serve a built site on http://127.0.0.1:PORT/.
+    Serve {
+        #[arg(default_value = "public")]
+        site: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// Write a deterministic synthetic company (sample data).
+    Sample {
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 150)]
+        customers: usize,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, default_value_t = 3)]
+        divisions: usize,
+        #[arg(long, default_value_t = 6)]
+        collectors: usize,
+        /// Approximate number of open items per snapshot (default: natural).
+        #[arg(long)]
+        invoices_per_snapshot: Option<usize>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("arsite: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build { data_dir, out, quiet } => {
+            let summary = site::build(&BuildOptions { data_dir, out_dir: out.clone() })?;
+            if !summary.dashboard {
+                eprintln!("arsite: warning: this binary carries no dashboard bundle (run `cargo xtask dashboard`, then rebuild arsite); dashboard pages say so");
+            }
+            if !quiet {
+                println!(
+                    "arsite: built {} snapshot(s), {} open items → {} ({} files, {:.1} MB) in {:.2} s",
+                    summary.snapshots,
+                    summary.invoices,
+                    out.display(),
+                    summary.files,
+                    summary.bytes as f64 / 1e6,
+                    summary.elapsed.as_secs_f64()
+                );
+            }
+            Ok(())
+        }
+        Command::Serve { site, port } => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async {
+                let (addr, server) = arsite::serve::bind(&site, port).await?;
+                println!("arsite: serving {} on http://{addr}/ (Ctrl-C to stop)", site.display());
+                tokio::select! {
+                    r = server => r,
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                }
+            })
+        }
+        Command::Sample { out, seed, customers, months, divisions, collectors, invoices_per_snapshot } => {
+            let opts = arsite::sample::SampleOptions {
+                seed,
+                customers,
+                months,
+                divisions,
+                collectors,
+                invoices_per_snapshot,
+                ..Default::default()
+            };
+            let summary = arsite::sample::write_sample(&opts, &out)?;
+            println!(
+                "arsite: wrote {} snapshots, {} invoice rows, {} activity rows ({:.1} MB) to {}",
+                summary.snapshots,
+                summary.invoice_rows,
+                summary.activity_rows,
+                summary.bytes_written as f64 / 1e6,
+                out.display()
+            );
+            Ok(())
+        }
+    }
+}

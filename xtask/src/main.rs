@@ -1,1 +1,90 @@
-fn main() {}
+//! Build automation for arsite: `cargo xtask <command>`.
+//!
+//! Commands:
+//!   dashboard  build the leptos dashboard to wasm and bundle it for the generator
+//!   demo       dashboard + generator, then build the sample site from data/ into public/
+//!   test       install what the tests need, then fmt, clippy and every test (browser included)
+//!   sample     regenerate the committed sample data in data/
+
+mod browser;
+mod bundle;
+mod run;
+mod toolchain;
+
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("dashboard") => bundle::build_dashboard().map(|_| ()),
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("sample") => sample(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <dashboard|demo|test|sample>");
+            std::process::exit(2);
+        }
+    };
+    match result {
+        Ok(()) => eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64()),
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+fn demo() -> Result<()> {
+    bundle::build_dashboard()?;
+    run::cargo(&["build", "--release", "-p", "arsite", "--bin", "arsite"])?;
+    let arsite = root().join("target/release/arsite");
+    run::command(&arsite, &["build", "data", "--out", "public"])?;
+    let public = root().join("public");
+    println!();
+    println!("The sample site is in {}", public.display());
+    println!("  open it from the folder: file://{}/index.html", public.display());
+    println!("  or serve it over HTTP:   target/release/arsite serve public   (http://127.0.0.1:8000/)");
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    browser::ensure_chromium()?;
+    bundle::build_dashboard()?;
+    run::cargo(&["fmt", "--all", "--", "--check"])?;
+    run::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    let wasm = toolchain::ensure_wasm_toolchain()?;
+    wasm.cargo(&[
+        "clippy",
+        "-p",
+        "arsite-dashboard",
+        "-p",
+        "arsite-core",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    run::cargo(&["test", "--workspace"])?;
+    Ok(())
+}
+
+fn sample(extra: &[String]) -> Result<()> {
+    let mut args = vec!["run", "--release", "-p", "arsite", "--bin", "arsite", "--", "sample", "--out", "data"];
+    args.extend(extra.iter().map(String::as_str));
+    if !root().join("generator").exists() {
+        bail!("run from the arsite workspace");
+    }
+    run::cargo(&args)
+}
