@@ -13,6 +13,8 @@
 pub mod aging;
 pub mod day;
 pub mod format;
+pub mod ledger;
+pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod select;

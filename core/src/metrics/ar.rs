@@ -1,0 +1,162 @@
+//! AR at the snapshot date: totals, the aging buckets (from [`crate::aging`]),
+//! and the amount-weighted days past due.
+//!
+//! Amount-weighted days past due = Σ(open × max(0, dpd)) / Σ open over every
+//! open item (current items count with 0 days); none when Σ open ≤ 0.
+
+use super::amount::{weighted_days, Amount, NamedAmount};
+use super::context::Context;
+use crate::{BucketTotals, Day, Invoice};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Σ(open × max(0, dpd)) / Σ open, 2 dp, products in i128.
+pub fn weighted_days_past_due<'a>(
+    as_of: Day,
+    invoices: impl Iterator<Item = &'a Invoice>,
+) -> Option<Decimal> {
+    weighted_days(invoices.map(|i| (i.open, i.days_past_due(as_of).max(0))))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BucketLine {
+    pub bucket: String,
+    pub amount: Amount,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ArSummary {
+    pub total: Amount,
+    pub current: Amount,
+    pub past_due: Amount,
+    pub invoice_count: u32,
+    /// Customers with at least one item in the snapshot.
+    pub customer_count: u32,
+    pub buckets: Vec<BucketLine>,
+    pub weighted_days_past_due: Option<Decimal>,
+    pub by_division: Vec<NamedAmount>,
+    pub by_collector: Vec<NamedAmount>,
+}
+
+fn named(ctx: &Context<'_>, names: &[String], totals: &[BucketTotals]) -> Vec<NamedAmount> {
+    let mut v: Vec<NamedAmount> = names
+        .iter()
+        .zip(totals)
+        .filter(|(_, t)| t.count() > 0)
+        .map(|(n, t)| NamedAmount {
+            name: n.clone(),
+            amount: ctx.amount(t.total()),
+        })
+        .collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+pub fn compute(ctx: &Context<'_>) -> ArSummary {
+    let t = &ctx.aging.total;
+    let scheme = &ctx.config.aging;
+    ArSummary {
+        total: ctx.amount(t.total()),
+        current: ctx.amount(t.current()),
+        past_due: ctx.amount(t.past_due()),
+        invoice_count: t.count(),
+        customer_count: ctx
+            .aging
+            .by_customer
+            .iter()
+            .filter(|c| c.count() > 0)
+            .count() as u32,
+        buckets: scheme
+            .labels()
+            .into_iter()
+            .enumerate()
+            .map(|(i, bucket)| BucketLine {
+                bucket,
+                amount: ctx.amount(t.amounts[i]),
+                count: t.counts[i],
+            })
+            .collect(),
+        weighted_days_past_due: weighted_days_past_due(ctx.as_of(), ctx.current.invoices.iter()),
+        by_division: named(ctx, &ctx.current.divisions, &ctx.aging.by_division),
+        by_collector: named(ctx, &ctx.current.collectors, &ctx.aging.by_collector),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+    use std::str::FromStr;
+
+    #[test]
+    fn weighted_days_past_due_by_hand() {
+        // As of 2026-03-31: 1,000 current (0 days), 3,000 at 45 dpd, 1,000 at 10 dpd,
+        // −500 credit at 200 dpd.
+        // Σ open × days = 0 + 135,000 + 10,000 − 100,000 = 45,000; Σ open = 4,500 → 10.00
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "A",
+                    "C1",
+                    "N",
+                    "x",
+                    "2026-03-20",
+                    "2026-04-19",
+                    1_000,
+                    1_000,
+                ),
+                row(
+                    "B",
+                    "C1",
+                    "N",
+                    "y",
+                    "2026-01-15",
+                    "2026-02-14",
+                    3_000,
+                    3_000,
+                ),
+                row(
+                    "C",
+                    "C2",
+                    "S",
+                    "y",
+                    "2026-02-19",
+                    "2026-03-21",
+                    1_000,
+                    1_000,
+                ),
+                row("D", "C2", "S", "x", "2025-08-01", "2025-09-12", -500, -500),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ar = compute(&Context::new(&cur, None, &l, &[], &[], &cfg));
+        assert_eq!(
+            ar.weighted_days_past_due,
+            Some(Decimal::from_str("10.00").unwrap())
+        );
+        assert_eq!(ar.total.money.0, 4_500);
+        assert_eq!(ar.past_due.money.0, 3_500);
+        assert_eq!((ar.invoice_count, ar.customer_count), (4, 2));
+        assert_eq!(ar.buckets[5].amount.money.0, -500);
+        // Net credit portfolio: no weighted figure.
+        let credit = snap(
+            "2026-03-31",
+            &[row(
+                "D",
+                "C2",
+                "S",
+                "x",
+                "2025-08-01",
+                "2025-09-12",
+                -500,
+                -500,
+            )],
+        );
+        let ar = compute(&Context::new(&credit, None, &l, &[], &[], &cfg));
+        assert_eq!(ar.weighted_days_past_due, None);
+    }
+}

@@ -1,0 +1,217 @@
+//! Everything one snapshot's metrics are computed from, indexed once: the
+//! current and previous snapshot, the activity dated on or before the
+//! snapshot date, the customer master, the settings and the credit sales.
+//!
+//! Nothing later than the snapshot date gets in: activity rows dated after
+//! it are dropped here, ledger months after its month are dropped by
+//! [`CreditSales`], so adding next month's data never changes this month.
+
+use super::amount::Amount;
+use super::sales::CreditSales;
+use crate::aging::AgingReport;
+use crate::ledger::{
+    period_first_day, period_of, Activity, CustomerInfo, MetricsConfig, SalesLedger,
+};
+use crate::{Day, Invoice, Money, Snapshot};
+use std::collections::HashMap;
+
+/// The days a period's flows are counted over, both ends included.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PeriodRange {
+    pub start: Day,
+    pub end: Day,
+}
+
+impl PeriodRange {
+    /// After the previous snapshot date through the current one; without a
+    /// previous snapshot, the current snapshot's month to date.
+    pub fn between(previous: Option<Day>, current: Day) -> PeriodRange {
+        let start = match previous {
+            Some(p) => Day(p.0 + 1),
+            None => period_first_day(period_of(current)),
+        };
+        PeriodRange {
+            start,
+            end: current,
+        }
+    }
+
+    pub fn contains(&self, day: Day) -> bool {
+        self.start <= day && day <= self.end
+    }
+
+    pub fn days(&self) -> i32 {
+        self.end.0 - self.start.0 + 1
+    }
+}
+
+pub struct Context<'a> {
+    pub current: &'a Snapshot,
+    /// `None` when there is none or it is not earlier than `current`.
+    pub previous: Option<&'a Snapshot>,
+    /// Activity rows dated on or before the snapshot date, by date (stable).
+    pub activity: Vec<&'a Activity>,
+    pub customers: HashMap<&'a str, &'a CustomerInfo>,
+    pub config: &'a MetricsConfig,
+    pub period: PeriodRange,
+    pub sales: CreditSales,
+    pub aging: AgingReport,
+    pub previous_aging: Option<AgingReport>,
+    pub warnings: Vec<String>,
+    current_ix: HashMap<&'a str, usize>,
+    previous_ix: HashMap<&'a str, usize>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        current: &'a Snapshot,
+        previous: Option<&'a Snapshot>,
+        ledger: &SalesLedger,
+        activity: &'a [Activity],
+        customers: &'a [CustomerInfo],
+        config: &'a MetricsConfig,
+    ) -> Context<'a> {
+        let mut warnings = Vec::new();
+        let previous = match previous {
+            Some(p) if p.as_of >= current.as_of => {
+                warnings.push(format!(
+                    "previous snapshot {} is not earlier than {}: ignored",
+                    p.as_of, current.as_of
+                ));
+                None
+            }
+            other => other,
+        };
+        if let Some(p) = previous {
+            if p.currency != current.currency {
+                warnings.push(format!(
+                    "previous snapshot reports in {}, this one in {}",
+                    p.currency.code, current.currency.code
+                ));
+            }
+        }
+        if let Err(e) = config.validate() {
+            warnings.push(format!("settings: {e}"));
+        }
+        let mut rows: Vec<&Activity> = activity
+            .iter()
+            .filter(|a| a.date <= current.as_of)
+            .collect();
+        rows.sort_by_key(|a| a.date);
+        let mut customer_map = HashMap::with_capacity(customers.len());
+        for c in customers {
+            customer_map.entry(c.customer_id.as_str()).or_insert(c);
+        }
+        let index = |s: &'a Snapshot| {
+            let mut ix = HashMap::with_capacity(s.invoices.len());
+            for (n, inv) in s.invoices.iter().enumerate() {
+                ix.entry(inv.invoice_id.as_str()).or_insert(n);
+            }
+            ix
+        };
+        let mut ctx = Context {
+            current,
+            previous,
+            activity: rows,
+            customers: customer_map,
+            config,
+            period: PeriodRange::between(previous.map(|p| p.as_of), current.as_of),
+            sales: CreditSales::default(),
+            aging: AgingReport::compute(current, &config.aging),
+            previous_aging: previous.map(|p| AgingReport::compute(p, &config.aging)),
+            warnings,
+            current_ix: index(current),
+            previous_ix: previous.map(index).unwrap_or_default(),
+        };
+        ctx.sales = CreditSales::build(ledger, &ctx);
+        ctx
+    }
+
+    pub fn as_of(&self) -> Day {
+        self.current.as_of
+    }
+
+    pub fn exponent(&self) -> u32 {
+        self.current.currency.exponent
+    }
+
+    pub fn amount(&self, m: Money) -> Amount {
+        Amount::new(m, self.exponent())
+    }
+
+    /// Whether any activity is dated on or before the snapshot date: the
+    /// switch between activity-based and snapshot-derived collections.
+    pub fn has_activity(&self) -> bool {
+        !self.activity.is_empty()
+    }
+
+    /// Activity rows dated inside the period.
+    pub fn period_activity(&self) -> impl Iterator<Item = &'a Activity> + '_ {
+        let period = self.period;
+        self.activity
+            .iter()
+            .copied()
+            .filter(move |a| period.contains(a.date))
+    }
+
+    pub fn current_invoice(&self, id: &str) -> Option<&'a Invoice> {
+        self.current_ix.get(id).map(|&n| &self.current.invoices[n])
+    }
+
+    pub fn previous_invoice(&self, id: &str) -> Option<&'a Invoice> {
+        let p = self.previous?;
+        self.previous_ix.get(id).map(|&n| &p.invoices[n])
+    }
+
+    pub fn in_either_snapshot(&self, id: &str) -> bool {
+        self.current_ix.contains_key(id) || self.previous_ix.contains_key(id)
+    }
+
+    /// The invoice's first row in the current snapshot, else in the previous
+    /// one, with the snapshot it comes from.
+    pub fn find_invoice(&self, id: &str) -> Option<(&'a Snapshot, &'a Invoice)> {
+        if id.is_empty() {
+            return None;
+        }
+        if let Some(inv) = self.current_invoice(id) {
+            return Some((self.current, inv));
+        }
+        let p = self.previous?;
+        self.previous_invoice(id).map(|inv| (p, inv))
+    }
+
+    /// Collector an activity row is credited to: the row's own collector,
+    /// else the invoice's collector (current snapshot, then previous), else
+    /// the customer master's collector, else "" (unassigned).
+    pub fn collector_of(&self, a: &'a Activity) -> &'a str {
+        if let Some(c) = a.collector_name() {
+            return c;
+        }
+        if let Some((s, inv)) = self.find_invoice(&a.invoice_id) {
+            return s.collectors[inv.collector as usize].as_str();
+        }
+        self.customers
+            .get(a.customer_id.as_str())
+            .and_then(|c| c.collector.as_deref())
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    /// Division of an activity row: the invoice's division (current
+    /// snapshot, then previous), else the customer master's, else "".
+    pub fn division_of(&self, a: &'a Activity) -> &'a str {
+        if let Some((s, inv)) = self.find_invoice(&a.invoice_id) {
+            return s.divisions[inv.division as usize].as_str();
+        }
+        self.customers
+            .get(a.customer_id.as_str())
+            .and_then(|c| c.division.as_deref())
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    /// Collector name of a current-snapshot invoice.
+    pub fn collector_name(&self, s: &'a Snapshot, inv: &Invoice) -> &'a str {
+        s.collectors[inv.collector as usize].as_str()
+    }
+}

@@ -1,0 +1,410 @@
+//! The metrics engine: every figure of one snapshot, from that snapshot, the
+//! one before it, and the optional sales ledger, activity log and customer
+//! master. Pure functions; `docs/metrics.md` states each definition.
+//!
+//! Memory: a call holds at most two snapshots. Trends over many snapshots
+//! are built by the caller from the per-snapshot [`SnapshotMetrics`].
+//! Nothing dated after the snapshot date is used (see [`Context`]), so
+//! adding later data never changes an earlier snapshot's figures.
+
+pub mod allowance;
+pub mod amount;
+pub mod ar;
+pub mod bad_debt;
+pub mod cei;
+pub mod collections;
+pub mod context;
+pub mod credit;
+pub mod days_to_pay;
+pub mod disputes;
+pub mod dso;
+pub mod promises;
+pub mod sales;
+pub mod scorecard;
+pub mod worklist;
+
+#[cfg(test)]
+mod testutil;
+
+pub use amount::{Amount, NamedAmount};
+pub use context::{Context, PeriodRange};
+
+use crate::ledger::{Activity, CustomerInfo, MetricsConfig, SalesLedger};
+use crate::Snapshot;
+use serde::Serialize;
+
+/// Every metric of one snapshot. Money is serialised as exact decimal
+/// strings in the snapshot's currency; ratios and day counts as decimal
+/// strings with 2 decimals (rounded half away from zero); percentages are
+/// 0–100.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotMetrics {
+    pub as_of: String,
+    pub previous_as_of: Option<String>,
+    pub currency: String,
+    /// The period flows are counted over (both days included).
+    pub period_start: String,
+    pub period_end: String,
+    /// True when the sales ledger is empty and credit sales are derived
+    /// from the invoices seen.
+    pub sales_derived: bool,
+    /// Credit sales of the period (`None` when not covered).
+    pub period_sales: Option<Amount>,
+    pub ar: ar::ArSummary,
+    pub dso: dso::DsoMetrics,
+    pub cei: cei::CeiMetrics,
+    pub collections: collections::Collections,
+    pub roll_forward: Option<collections::RollForward>,
+    pub allowance: allowance::Allowance,
+    pub bad_debt: bad_debt::BadDebt,
+    pub promises: promises::PromiseSummary,
+    pub disputes: disputes::DisputeSummary,
+    pub days_to_pay: days_to_pay::DaysToPay,
+    pub scorecard: Vec<scorecard::CollectorScore>,
+    pub credit: credit::CreditSummary,
+    pub worklist: Vec<worklist::WorklistEntry>,
+    /// Inputs that were ignored or look inconsistent.
+    pub warnings: Vec<String>,
+}
+
+/// Computes every metric of `current`. `previous` is the snapshot before it
+/// (ignored, with a warning, unless it is earlier).
+pub fn compute(
+    current: &Snapshot,
+    previous: Option<&Snapshot>,
+    sales: &SalesLedger,
+    activity: &[Activity],
+    customers: &[CustomerInfo],
+    config: &MetricsConfig,
+) -> SnapshotMetrics {
+    let ctx = Context::new(current, previous, sales, activity, customers, config);
+    compute_with(&ctx)
+}
+
+/// [`compute`] over an already built [`Context`].
+pub fn compute_with(ctx: &Context<'_>) -> SnapshotMetrics {
+    let flows = collections::flows(ctx);
+    let (collections, roll_forward) = collections::compute(ctx, &flows);
+    let (outcomes, invalid) = promises::evaluate(ctx);
+    let disputes = disputes::compute(ctx);
+    let credit = credit::compute(ctx);
+    SnapshotMetrics {
+        as_of: ctx.as_of().to_string(),
+        previous_as_of: ctx.previous.map(|p| p.as_of.to_string()),
+        currency: ctx.current.currency.code.clone(),
+        period_start: ctx.period.start.to_string(),
+        period_end: ctx.period.end.to_string(),
+        sales_derived: ctx.sales.derived,
+        period_sales: ctx.sales.period_total(ctx.period).map(|s| ctx.amount(s)),
+        ar: ar::compute(ctx),
+        dso: dso::compute(ctx),
+        cei: cei::compute(ctx),
+        allowance: allowance::compute(ctx),
+        bad_debt: bad_debt::compute(ctx),
+        promises: promises::summarize(ctx, &outcomes, invalid),
+        days_to_pay: days_to_pay::compute(ctx),
+        scorecard: scorecard::compute(ctx, &flows, &outcomes, &disputes),
+        worklist: worklist::compute(ctx, &outcomes, &credit),
+        collections,
+        roll_forward,
+        disputes,
+        credit,
+        warnings: ctx.warnings.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+    use crate::ledger::{ActivityKind, SalesEntry};
+    use crate::Money;
+    use proptest::prelude::*;
+
+    fn sample() -> (Snapshot, Snapshot, Vec<Activity>, Vec<CustomerInfo>) {
+        let prev = snap(
+            "2026-02-28",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "North",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    10_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "South",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "North",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    3_000,
+                ),
+                row(
+                    "A2",
+                    "C3",
+                    "North",
+                    "ann",
+                    "2026-03-10",
+                    "2026-04-09",
+                    5_000,
+                    5_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "South",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        let act = vec![
+            activity("2026-03-10", ActivityKind::Payment, "C1", "P1", 7_000),
+            with_ref(
+                activity("2026-03-06", ActivityKind::Promise, "C2", "", 1_000),
+                "2026-04-15",
+            ),
+            with_ref(
+                activity("2026-03-07", ActivityKind::DisputeOpened, "C2", "Q1", 0),
+                "pricing",
+            ),
+            with_ref(
+                activity("2026-03-08", ActivityKind::Contact, "C2", "", 0),
+                "call",
+            ),
+        ];
+        let master = vec![customer("C2", Some(3_000))];
+        (prev, cur, act, master)
+    }
+
+    #[test]
+    fn later_data_never_changes_a_snapshot() {
+        let (prev, cur, act, master) = sample();
+        let cfg = MetricsConfig::default();
+        let ledger = SalesLedger::new(vec![
+            SalesEntry {
+                period: (2026, 1),
+                division: None,
+                amount: Money(4_000),
+            },
+            SalesEntry {
+                period: (2026, 2),
+                division: None,
+                amount: Money(10_000),
+            },
+            SalesEntry {
+                period: (2026, 3),
+                division: None,
+                amount: Money(5_000),
+            },
+        ]);
+        let before = compute(&cur, Some(&prev), &ledger, &act, &master, &cfg);
+        let mut later_act = act.clone();
+        later_act.extend([
+            activity("2026-04-01", ActivityKind::Payment, "C2", "Q1", 4_000),
+            activity("2026-04-02", ActivityKind::WriteOff, "C1", "P1", 3_000),
+            with_ref(
+                activity("2026-04-03", ActivityKind::DisputeResolved, "C2", "Q1", 0),
+                "paid",
+            ),
+            with_ref(
+                activity("2026-04-04", ActivityKind::Contact, "C1", "", 0),
+                "email",
+            ),
+        ]);
+        let mut later_entries = ledger.entries().to_vec();
+        later_entries.push(SalesEntry {
+            period: (2026, 4),
+            division: None,
+            amount: Money(9_000),
+        });
+        let later_ledger = SalesLedger::new(later_entries);
+        let after = compute(&cur, Some(&prev), &later_ledger, &later_act, &master, &cfg);
+        assert_eq!(before, after);
+        // The promise (due Apr 15) is still pending as of Mar 31 even though Q1 is paid in April.
+        assert_eq!(after.promises.counts.pending, 1);
+        // The same holds without a ledger (derived sales) and for activity that only starts later.
+        let derived = SalesLedger::default();
+        let a = compute(&cur, Some(&prev), &derived, &[], &master, &cfg);
+        let b = compute(
+            &cur,
+            Some(&prev),
+            &derived,
+            &later_act[act.len()..],
+            &master,
+            &cfg,
+        );
+        assert_eq!(a, b);
+        assert!(a.sales_derived);
+    }
+
+    #[test]
+    fn snapshot_metrics_serialise_money_and_ratios_as_strings() {
+        let (prev, cur, act, master) = sample();
+        let cfg = MetricsConfig::default();
+        let m = compute(
+            &cur,
+            Some(&prev),
+            &SalesLedger::default(),
+            &act,
+            &master,
+            &cfg,
+        );
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["ar"]["total"], "120.00"); // 12,000 cents
+        assert_eq!(json["as_of"], "2026-03-31");
+        assert_eq!(json["sales_derived"], true);
+        assert_eq!(json["dso"]["method"], "countback");
+        assert!(json["dso"]["countback"]["status"].is_string());
+        assert_eq!(json["collections"]["source"], "activity");
+        assert!(json["worklist"].as_array().is_some_and(|w| !w.is_empty()));
+    }
+
+    #[test]
+    fn a_previous_snapshot_that_is_not_earlier_is_ignored() {
+        let (_, cur, _, _) = sample();
+        let cfg = MetricsConfig::default();
+        let m = compute(&cur, Some(&cur), &SalesLedger::default(), &[], &[], &cfg);
+        assert_eq!(m.previous_as_of, None);
+        assert_eq!(m.warnings.len(), 1);
+        assert!(m.cei.period.is_none());
+    }
+
+    type RawRow = (u8, u8, u8, i32, i64, i64);
+
+    fn build(as_of: &str, rows: &[RawRow], prefix: &str) -> Snapshot {
+        const CUSTOMERS: [&str; 4] = ["C0", "C1", "C2", "C3"];
+        const DIVISIONS: [&str; 3] = ["", "North", "South"];
+        const COLLECTORS: [&str; 4] = ["", "ann", "bob", "cy"];
+        let as_of_day = day(as_of);
+        let owned: Vec<(String, String, String)> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, r)| {
+                let due = crate::Day(as_of_day.0 - r.3);
+                let inv = crate::Day(due.0 - 30);
+                (format!("{prefix}{n}"), inv.to_string(), due.to_string())
+            })
+            .collect();
+        let leaked: Vec<Row> = rows
+            .iter()
+            .zip(owned)
+            .map(|(r, (id, inv, due))| Row {
+                id: Box::leak(id.into_boxed_str()),
+                customer: CUSTOMERS[r.0 as usize],
+                division: DIVISIONS[r.1 as usize],
+                collector: COLLECTORS[r.2 as usize],
+                invoice_date: Box::leak(inv.into_boxed_str()),
+                due_date: Box::leak(due.into_boxed_str()),
+                amount: r.4,
+                open: r.5,
+                status: crate::Status::Open,
+            })
+            .collect();
+        snap(as_of, &leaked)
+    }
+
+    fn raw_rows() -> impl Strategy<Value = Vec<RawRow>> {
+        prop::collection::vec(
+            (
+                0u8..4,
+                0u8..3,
+                0u8..4,
+                -40i32..200,
+                -1_000i64..100_000,
+                -1_000i64..100_000,
+            ),
+            0..30,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+        /// Additive figures: AR, collections, write-offs and derived sales per
+        /// collector / division add up to the whole.
+        #[test]
+        fn per_group_figures_add_up_to_the_whole(
+            prev_rows in raw_rows(),
+            cur_rows in raw_rows(),
+            pays in prop::collection::vec((0usize..30, 1i64..5_000, 1u32..28, 0u8..3, 0u8..4), 0..20),
+            use_activity in any::<bool>(),
+        ) {
+            let prev = build("2026-02-28", &prev_rows, "P");
+            let mut cur = build("2026-03-31", &cur_rows, "N");
+            // Carry some previous invoices into the current snapshot, partly paid.
+            for inv in prev.invoices.iter().take(prev.invoices.len() / 2) {
+                if cur.customers.is_empty() {
+                    break;
+                }
+                let mut i = inv.clone();
+                i.customer = 0;
+                i.division = 0;
+                i.collector = 0;
+                i.open = Money(i.open.0 / 2);
+                cur.invoices.push(i);
+            }
+            let kinds = [ActivityKind::Payment, ActivityKind::WriteOff, ActivityKind::CreditMemo];
+            let act: Vec<Activity> = if use_activity {
+                pays.iter()
+                    .map(|&(n, amount, d, k, c)| {
+                        let id = prev.invoices.get(n).map_or(format!("X{n}"), |i| i.invoice_id.clone());
+                        let mut a = activity(&format!("2026-03-{d:02}"), kinds[k as usize], "C1", &id, amount);
+                        if c > 0 {
+                            a.collector = Some(["", "ann", "bob", "zed"][c as usize].to_string());
+                        }
+                        a
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let cfg = MetricsConfig::default();
+            let m = compute(&cur, Some(&prev), &SalesLedger::default(), &act, &[], &cfg);
+            let sum = |v: &[NamedAmount]| -> Money { v.iter().map(|n| n.amount.money).sum() };
+            prop_assert_eq!(sum(&m.ar.by_collector), m.ar.total.money);
+            prop_assert_eq!(sum(&m.ar.by_division), m.ar.total.money);
+            prop_assert_eq!(sum(&m.collections.by_collector), m.collections.collected.money);
+            prop_assert_eq!(sum(&m.collections.by_division), m.collections.collected.money);
+            prop_assert_eq!(sum(&m.bad_debt.write_offs_by_collector), m.bad_debt.write_offs.money);
+            prop_assert_eq!(sum(&m.bad_debt.write_offs_by_division), m.bad_debt.write_offs.money);
+            let score_ar: Money = m.scorecard.iter().map(|s| s.open_ar.money).sum();
+            prop_assert_eq!(score_ar, m.ar.total.money);
+            let score_collected: Money = m.scorecard.iter().map(|s| s.collected.money).sum();
+            prop_assert_eq!(score_collected, m.collections.collected.money);
+            let score_sales: Money = m.scorecard.iter().map(|s| s.period_sales.money).sum();
+            prop_assert_eq!(score_sales, m.period_sales.map_or(Money::ZERO, |a| a.money));
+            let buckets: Money = m.ar.buckets.iter().map(|b| b.amount.money).sum();
+            prop_assert_eq!(buckets, m.ar.total.money);
+            // The roll-forward always balances once its residual is counted.
+            if let Some(r) = &m.roll_forward {
+                let lhs = r.beginning.money + r.sales.money - r.collected.money
+                    - r.credit_memos.money - r.write_offs.money + r.residual.money;
+                prop_assert_eq!(lhs, r.ending.money);
+            }
+        }
+    }
+}

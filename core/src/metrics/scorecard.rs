@@ -1,0 +1,458 @@
+//! Collector scorecard: one line per collector name seen in either
+//! snapshot, in the targets, in the period's activity or derived sales.
+//!
+//! A collector's portfolio in a snapshot is the invoices assigned to them in
+//! that snapshot. CEI on the portfolio uses the collector's derived sales of
+//! the period (the sales ledger has no collector dimension).
+//!
+//! Composite score (0–100) = weighted mean of the available components,
+//! each clamped to 0–100: CEI (weight 40), collected vs target % (30),
+//! % current (20), promises kept rate by count (10). A missing component
+//! drops out and the others' weights are renormalised; no component → no
+//! score. Rank 1 = highest score (rounded); equal scores share a rank
+//! (1, 2, 2, 4); the unassigned collector ("") and collectors without a
+//! score are not ranked.
+
+use super::amount::{percent_money, round2, weighted_days, Amount};
+use super::cei::cei;
+use super::collections::Flows;
+use super::context::Context;
+use super::disputes::DisputeSummary;
+use super::promises::{by_collector, PromiseOutcome};
+use crate::ledger::ActivityKind;
+use crate::{Money, Snapshot};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+pub const WEIGHT_CEI: u32 = 40;
+pub const WEIGHT_TARGET: u32 = 30;
+pub const WEIGHT_CURRENT: u32 = 20;
+pub const WEIGHT_PROMISES: u32 = 10;
+
+/// Weighted mean of the available components (each clamped to 0–100), 2 dp.
+pub fn composite_score(
+    cei: Option<Decimal>,
+    target_percent: Option<Decimal>,
+    current_percent: Option<Decimal>,
+    kept_rate: Option<Decimal>,
+) -> Option<Decimal> {
+    let parts = [
+        (cei, WEIGHT_CEI),
+        (target_percent, WEIGHT_TARGET),
+        (current_percent, WEIGHT_CURRENT),
+        (kept_rate, WEIGHT_PROMISES),
+    ];
+    let (mut sum, mut weights) = (Decimal::ZERO, 0u32);
+    for (value, w) in parts {
+        if let Some(v) = value {
+            sum += v.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED) * Decimal::from(w);
+            weights += w;
+        }
+    }
+    (weights > 0).then(|| round2(sum / Decimal::from(weights)))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CollectorScore {
+    pub collector: String,
+    pub open_ar: Amount,
+    pub invoice_count: u32,
+    pub customer_count: u32,
+    pub current_percent: Option<Decimal>,
+    /// Share of open AR more than 90 days past due (fixed 90, whatever the buckets).
+    pub over_90_percent: Option<Decimal>,
+    pub past_due: Amount,
+    /// Past due now − past due in the previous snapshot.
+    pub past_due_change: Option<Amount>,
+    pub collected: Amount,
+    pub target: Option<Amount>,
+    pub target_percent: Option<Decimal>,
+    pub beginning_ar: Option<Amount>,
+    pub period_sales: Amount,
+    pub cei: Option<Decimal>,
+    pub weighted_days_past_due: Option<Decimal>,
+    pub promises_kept_rate: Option<Decimal>,
+    pub open_disputes: u32,
+    pub contacts: u32,
+    pub score: Option<Decimal>,
+    pub rank: Option<u32>,
+}
+
+#[derive(Default)]
+struct Portfolio {
+    open: Money,
+    current: Money,
+    over_90: Money,
+    invoices: u32,
+    customers: HashSet<u32>,
+    dpd_rows: Vec<(Money, i32)>,
+}
+
+fn portfolios(s: &Snapshot) -> BTreeMap<&str, Portfolio> {
+    let mut m: BTreeMap<&str, Portfolio> = BTreeMap::new();
+    for inv in &s.invoices {
+        let p = m
+            .entry(s.collectors[inv.collector as usize].as_str())
+            .or_default();
+        let dpd = inv.days_past_due(s.as_of);
+        p.open += inv.open;
+        p.invoices += 1;
+        p.customers.insert(inv.customer);
+        if dpd <= 0 {
+            p.current += inv.open;
+        }
+        if dpd > 90 {
+            p.over_90 += inv.open;
+        }
+        p.dpd_rows.push((inv.open, dpd.max(0)));
+    }
+    m
+}
+
+pub fn compute(
+    ctx: &Context<'_>,
+    flows: &Flows,
+    promises: &[PromiseOutcome<'_>],
+    disputes: &DisputeSummary,
+) -> Vec<CollectorScore> {
+    let now = portfolios(ctx.current);
+    let before = ctx.previous.map(portfolios);
+    let kept = by_collector(promises);
+    let mut contacts: BTreeMap<&str, u32> = BTreeMap::new();
+    for a in ctx
+        .period_activity()
+        .filter(|a| a.kind == ActivityKind::Contact)
+    {
+        *contacts.entry(ctx.collector_of(a)).or_default() += 1;
+    }
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    names.extend(now.keys().map(|s| s.to_string()));
+    if let Some(b) = &before {
+        names.extend(b.keys().map(|s| s.to_string()));
+    }
+    names.extend(ctx.config.collector_targets.keys().cloned());
+    names.extend(flows.collected_by_collector.keys().cloned());
+    names.extend(ctx.sales.period_by_collector.keys().cloned());
+    names.extend(contacts.keys().map(|s| s.to_string()));
+    names.extend(kept.keys().cloned());
+    names.extend(disputes.open_by_collector.iter().map(|l| l.name.clone()));
+    let empty = Portfolio::default();
+    let mut out: Vec<CollectorScore> = names
+        .into_iter()
+        .map(|name| {
+            let p = now.get(name.as_str()).unwrap_or(&empty);
+            let prev = before
+                .as_ref()
+                .map(|b| b.get(name.as_str()).unwrap_or(&empty));
+            let past_due = p.open - p.current;
+            let collected = flows
+                .collected_by_collector
+                .get(&name)
+                .copied()
+                .unwrap_or_default();
+            let target = ctx.config.collector_targets.get(&name).copied();
+            let target_percent = target
+                .filter(|t| t.0 > 0)
+                .and_then(|t| percent_money(collected, t));
+            let sales = ctx
+                .sales
+                .period_by_collector
+                .get(&name)
+                .copied()
+                .unwrap_or_default();
+            let cei = prev.and_then(|b| cei(b.open, sales, p.open, p.current));
+            let current_percent = percent_money(p.current, p.open);
+            let promises_kept_rate = kept.get(&name).and_then(|t| t.kept_rate_count());
+            CollectorScore {
+                open_ar: ctx.amount(p.open),
+                invoice_count: p.invoices,
+                customer_count: p.customers.len() as u32,
+                current_percent,
+                over_90_percent: percent_money(p.over_90, p.open),
+                past_due: ctx.amount(past_due),
+                past_due_change: prev.map(|b| ctx.amount(past_due - (b.open - b.current))),
+                collected: ctx.amount(collected),
+                target: target.map(|t| ctx.amount(t)),
+                target_percent,
+                beginning_ar: prev.map(|b| ctx.amount(b.open)),
+                period_sales: ctx.amount(sales),
+                cei,
+                weighted_days_past_due: weighted_days(p.dpd_rows.iter().copied()),
+                promises_kept_rate,
+                open_disputes: disputes
+                    .open_by_collector
+                    .iter()
+                    .find(|l| l.name == name)
+                    .map_or(0, |l| l.count),
+                contacts: contacts.get(name.as_str()).copied().unwrap_or(0),
+                score: composite_score(cei, target_percent, current_percent, promises_kept_rate),
+                rank: None,
+                collector: name,
+            }
+        })
+        .collect();
+    rank(&mut out);
+    out
+}
+
+/// Standard competition ranking on the rounded score.
+fn rank(lines: &mut [CollectorScore]) {
+    let mut ranked: Vec<(Decimal, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.collector.is_empty())
+        .filter_map(|(i, l)| l.score.map(|s| (s, i)))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut previous: Option<(Decimal, u32)> = None;
+    for (n, (score, i)) in ranked.into_iter().enumerate() {
+        let r = match previous {
+            Some((s, r)) if s == score => r,
+            _ => n as u32 + 1,
+        };
+        lines[i].rank = Some(r);
+        previous = Some((score, r));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::super::{collections, disputes, promises};
+    use super::*;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn composite_score_renormalises_missing_parts() {
+        // (40 × 70 + 30 × 70 + 20 × 62.5) / 90 = 6,150 / 90 = 68.333… → 68.33
+        assert_eq!(
+            composite_score(Some(d("70")), Some(d("70")), Some(d("62.5")), None),
+            Some(d("68.33"))
+        );
+        // Clamped: CEI 120 counts as 100, target 250 % as 100 → 100
+        assert_eq!(
+            composite_score(Some(d("120")), Some(d("250")), None, None),
+            Some(d("100.00"))
+        );
+        assert_eq!(composite_score(None, None, None, None), None);
+    }
+
+    #[test]
+    fn scorecard_by_hand() {
+        // Previous 2026-02-28: ann P1 10,000 (current then); bob Q1 4,000 + Q2 1,000 (past due).
+        // Current 2026-03-31: ann P1 3,000 (28 dpd) + A2 5,000 (current, new in March);
+        //                     bob Q1 4,000 (59 dpd) + Q2 1,000 (151 dpd).
+        let prev = snap(
+            "2026-02-28",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    10_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+                row(
+                    "Q2",
+                    "C2",
+                    "",
+                    "bob",
+                    "2025-10-01",
+                    "2025-10-31",
+                    1_000,
+                    1_000,
+                ),
+            ],
+        );
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    3_000,
+                ),
+                row(
+                    "A2",
+                    "C3",
+                    "",
+                    "ann",
+                    "2026-03-10",
+                    "2026-04-09",
+                    5_000,
+                    5_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+                row(
+                    "Q2",
+                    "C2",
+                    "",
+                    "bob",
+                    "2025-10-01",
+                    "2025-10-31",
+                    1_000,
+                    1_000,
+                ),
+            ],
+        );
+        let act = vec![
+            activity("2026-03-10", ActivityKind::Payment, "C1", "P1", 7_000),
+            by(
+                with_ref(
+                    activity("2026-03-05", ActivityKind::Contact, "C1", "", 0),
+                    "call",
+                ),
+                "ann",
+            ),
+            by(
+                with_ref(
+                    activity("2026-03-06", ActivityKind::Contact, "C2", "", 0),
+                    "call",
+                ),
+                "bob",
+            ),
+            by(
+                with_ref(
+                    activity("2026-03-20", ActivityKind::Contact, "C2", "", 0),
+                    "letter",
+                ),
+                "bob",
+            ),
+            by(
+                with_ref(
+                    activity("2026-03-06", ActivityKind::Promise, "C2", "", 1_000),
+                    "2026-03-15",
+                ),
+                "bob",
+            ),
+            with_ref(
+                activity("2026-03-07", ActivityKind::DisputeOpened, "C2", "Q2", 1_000),
+                "pricing",
+            ),
+        ];
+        let mut cfg = MetricsConfig::default();
+        cfg.collector_targets.insert("ann".into(), Money(10_000));
+        cfg.collector_targets.insert("bob".into(), Money(2_000));
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, Some(&prev), &l, &act, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        assert_eq!(s.len(), 2);
+        let (ann, bob) = (&s[0], &s[1]);
+
+        // ann: open 8,000, 2 invoices, 2 customers; current 5,000 / 8,000 = 62.50 %;
+        // over 90: 0 %; past due 3,000, was 0 → +3,000; collected 7,000 of 10,000 = 70.00 %;
+        // CEI (10,000 + 5,000 − 8,000) / (10,000 + 5,000 − 5,000) = 70.00;
+        // weighted dpd (3,000 × 28) / 8,000 = 10.50; score 68.33 (see above), rank 1.
+        assert_eq!(ann.collector, "ann");
+        assert_eq!(
+            (ann.open_ar.money, ann.invoice_count, ann.customer_count),
+            (Money(8_000), 2, 2)
+        );
+        assert_eq!(ann.current_percent, Some(d("62.50")));
+        assert_eq!(ann.over_90_percent, Some(d("0.00")));
+        assert_eq!(ann.past_due_change.map(|a| a.money), Some(Money(3_000)));
+        assert_eq!(ann.target_percent, Some(d("70.00")));
+        assert_eq!(ann.period_sales.money, Money(5_000));
+        assert_eq!(ann.cei, Some(d("70.00")));
+        assert_eq!(ann.weighted_days_past_due, Some(d("10.50")));
+        assert_eq!(
+            (ann.promises_kept_rate, ann.open_disputes, ann.contacts),
+            (None, 0, 1)
+        );
+        assert_eq!((ann.score, ann.rank), (Some(d("68.33")), Some(1)));
+
+        // bob: open 5,000, 2 invoices, 1 customer; current 0 %; over 90: 1,000 / 5,000 = 20 %;
+        // past due 5,000, was 5,000 → 0; collected 0 of 2,000 = 0 %;
+        // CEI (5,000 + 0 − 5,000) / (5,000 + 0 − 0) = 0; weighted dpd
+        // (4,000 × 59 + 1,000 × 151) / 5,000 = 387,000 / 5,000 = 77.40;
+        // promise broken → 0 %; 1 open dispute; 2 contacts; score 0, rank 2.
+        assert_eq!(
+            (bob.open_ar.money, bob.invoice_count, bob.customer_count),
+            (Money(5_000), 2, 1)
+        );
+        assert_eq!(bob.current_percent, Some(d("0.00")));
+        assert_eq!(bob.over_90_percent, Some(d("20.00")));
+        assert_eq!(bob.past_due_change.map(|a| a.money), Some(Money(0)));
+        assert_eq!(bob.target_percent, Some(d("0.00")));
+        assert_eq!(bob.cei, Some(d("0.00")));
+        assert_eq!(bob.weighted_days_past_due, Some(d("77.40")));
+        assert_eq!(
+            (bob.promises_kept_rate, bob.open_disputes, bob.contacts),
+            (Some(d("0.00")), 1, 2)
+        );
+        assert_eq!((bob.score, bob.rank), (Some(d("0.00")), Some(2)));
+    }
+
+    #[test]
+    fn ties_share_a_rank_and_unassigned_is_not_ranked() {
+        let line = |name: &str, score: Option<&str>| CollectorScore {
+            collector: name.to_string(),
+            open_ar: Amount::default(),
+            invoice_count: 0,
+            customer_count: 0,
+            current_percent: None,
+            over_90_percent: None,
+            past_due: Amount::default(),
+            past_due_change: None,
+            collected: Amount::default(),
+            target: None,
+            target_percent: None,
+            beginning_ar: None,
+            period_sales: Amount::default(),
+            cei: None,
+            weighted_days_past_due: None,
+            promises_kept_rate: None,
+            open_disputes: 0,
+            contacts: 0,
+            score: score.map(d),
+            rank: None,
+        };
+        let mut v = vec![
+            line("", Some("99")),
+            line("a", Some("50")),
+            line("b", Some("80")),
+            line("c", Some("50")),
+            line("d", None),
+            line("e", Some("10")),
+        ];
+        rank(&mut v);
+        let ranks: Vec<_> = v.iter().map(|l| l.rank).collect();
+        assert_eq!(ranks, vec![None, Some(2), Some(1), Some(2), None, Some(4)]);
+    }
+}
