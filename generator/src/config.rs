@@ -1,9 +1,14 @@
-//! `arsite.toml`: the site's settings.
+//! `arsite.toml`: the site's settings. Unknown keys are errors, so a typo
+//! never silently falls back to a default.
 
 use anyhow::{bail, Context, Result};
-use arsite_core::{AgingScheme, Currency};
+use arsite_core::ledger::{DsoMethod, MetricsConfig};
+use arsite_core::{AgingScheme, Currency, Money};
+use rust_decimal::Decimal;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,6 +17,12 @@ struct RawConfig {
     currency: String,
     #[serde(default)]
     aging: RawAging,
+    #[serde(default)]
+    dso: RawDso,
+    #[serde(default)]
+    cei: RawCei,
+    #[serde(default)]
+    collectors: RawCollectors,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -19,6 +30,54 @@ struct RawConfig {
 struct RawAging {
     /// Inclusive upper bounds of the past-due buckets in days.
     edges: Option<Vec<i32>>,
+    /// Allowance reserve per bucket, in percent, Current first.
+    reserve_percent: Option<Vec<Number>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDso {
+    method: Option<String>,
+    window_months: Option<u32>,
+    target: Option<Number>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCei {
+    window_months: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollectors {
+    /// Monthly collection target per collector name.
+    #[serde(default)]
+    targets: BTreeMap<String, Number>,
+}
+
+/// A number written in TOML as an integer, a float or a string ("2.5"):
+/// kept as the decimal text the user wrote, never as a binary float.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Number {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Number {
+    fn decimal(&self, key: &str) -> Result<Decimal> {
+        match self {
+            Number::Int(i) => Ok(Decimal::from(*i)),
+            // Rust prints the shortest text that reads back as the same
+            // float, i.e. what the user typed (2.5, 0.1).
+            Number::Float(f) => Decimal::from_str(&f.to_string())
+                .with_context(|| format!("{key}: expected a decimal number, found {f}")),
+            Number::Text(t) => Decimal::from_str(t.trim())
+                .with_context(|| format!("{key}: expected a decimal number, found {t:?}")),
+        }
+    }
 }
 
 /// Validated settings.
@@ -27,6 +86,7 @@ pub struct Config {
     pub title: String,
     pub currency: Currency,
     pub aging: AgingScheme,
+    pub metrics: MetricsConfig,
 }
 
 pub const FILE_NAME: &str = "arsite.toml";
@@ -45,14 +105,51 @@ impl Config {
         if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
             bail!("currency: expected a three-letter ISO 4217 code such as EUR, found {code:?}");
         }
+        let currency = Currency::from_code(code);
         let aging = match raw.aging.edges {
             Some(edges) => AgingScheme::new(edges).map_err(|e| anyhow::anyhow!("aging.edges: {e}"))?,
             None => AgingScheme::default(),
         };
+        let mut metrics = MetricsConfig {
+            aging: aging.clone(),
+            ..MetricsConfig::default()
+        };
+        if let Some(p) = raw.aging.reserve_percent {
+            metrics.reserve_percent = p
+                .iter()
+                .map(|n| n.decimal("aging.reserve_percent"))
+                .collect::<Result<_>>()?;
+        } else if metrics.reserve_percent.len() != aging.bucket_count() {
+            bail!(
+                "aging.reserve_percent: custom bucket edges need their own reserve percentages ({} values, Current first)",
+                aging.bucket_count()
+            );
+        }
+        if let Some(m) = raw.dso.method {
+            metrics.dso_method = DsoMethod::parse(&m)
+                .with_context(|| format!("dso.method: expected countback, standard or true, found {m:?}"))?;
+        }
+        if let Some(w) = raw.dso.window_months {
+            metrics.dso_window_months = w;
+        }
+        if let Some(t) = raw.dso.target {
+            metrics.dso_target = Some(t.decimal("dso.target")?);
+        }
+        if let Some(w) = raw.cei.window_months {
+            metrics.cei_window_months = w;
+        }
+        for (name, target) in &raw.collectors.targets {
+            let key = format!("collectors.targets.{name:?}");
+            let value = target.decimal(&key)?;
+            let money = Money::from_decimal(value, currency.exponent).map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
+            metrics.collector_targets.insert(name.clone(), money);
+        }
+        metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(Config {
             title: raw.title,
-            currency: Currency::from_code(code),
+            currency,
             aging,
+            metrics,
         })
     }
 }
@@ -66,15 +163,43 @@ mod tests {
         let c = Config::parse("title = \"T\"\ncurrency = \"usd\"\n").unwrap();
         assert_eq!(c.currency.code, "USD");
         assert_eq!(c.aging, AgingScheme::default());
+        assert_eq!(c.metrics, MetricsConfig::default());
+    }
+
+    #[test]
+    fn metrics_settings() {
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n\
+             [aging]\nreserve_percent = [0.5, 1, \"2.5\", 5, 10, 40]\n\
+             [dso]\nmethod = \"standard\"\nwindow_months = 6\ntarget = 45\n\
+             [cei]\nwindow_months = 1\n\
+             [collectors.targets]\n\"Ann Smith\" = 120000.50\n",
+        )
+        .unwrap();
+        let m = &c.metrics;
+        assert_eq!(m.reserve_percent[0], Decimal::from_str("0.5").unwrap());
+        assert_eq!(m.reserve_percent[2], Decimal::from_str("2.5").unwrap());
+        assert_eq!(m.dso_method, DsoMethod::Standard);
+        assert_eq!(m.dso_window_months, 6);
+        assert_eq!(m.dso_target, Some(Decimal::from(45)));
+        assert_eq!(m.cei_window_months, 1);
+        assert_eq!(m.collector_targets["Ann Smith"], Money(12_000_050));
     }
 
     #[test]
     fn errors_name_the_setting() {
-        let e = Config::parse("title = \"T\"\ncurrency = \"euro\"\n").unwrap_err();
-        assert!(e.to_string().contains("currency: expected a three-letter"), "{e}");
-        let e = Config::parse("title = \"T\"\ncurrency = \"EUR\"\n[aging]\nedges = [60, 30]\n").unwrap_err();
-        assert!(e.to_string().contains("aging.edges: expected strictly increasing"), "{e}");
-        let e = Config::parse("title = \"T\"\ncurrency = \"EUR\"\ncolour = 1\n").unwrap_err();
-        assert!(format!("{e:#}").contains("unknown field `colour`"), "{e:#}");
+        let err = |text: &str| format!("{:#}", Config::parse(&format!("title = \"T\"\ncurrency = \"EUR\"\n{text}")).unwrap_err());
+        let e = format!("{:#}", Config::parse("title = \"T\"\ncurrency = \"euro\"\n").unwrap_err());
+        assert!(e.contains("currency: expected a three-letter"), "{e}");
+        let e = err("[aging]\nedges = [60, 30]\n");
+        assert!(e.contains("aging.edges: expected strictly increasing"), "{e}");
+        let e = err("colour = 1\n");
+        assert!(e.contains("unknown field `colour`"), "{e}");
+        let e = err("[aging]\nedges = [30, 60]\n");
+        assert!(e.contains("aging.reserve_percent: custom bucket edges need"), "{e}");
+        let e = err("[dso]\nmethod = \"fast\"\n");
+        assert!(e.contains("dso.method: expected countback, standard or true"), "{e}");
+        let e = err("[collectors.targets]\nAnn = 1.234\n");
+        assert!(e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"), "{e}");
     }
 }

@@ -68,3 +68,23 @@ fn every_snapshot_has_its_pages_under_a_permanent_path() {
     let first_link = index.find("/aging.html").map(|i| &index[i - 10..i]).unwrap();
     assert_eq!(first_link, newest, "index lists the newest snapshot first");
 }
+
+/// The sample company's activity file is complete, so from the second
+/// snapshot on, beginning AR + sales − collections − credits − write-offs
+/// must land exactly on the ending AR the snapshot file shows.
+#[test]
+fn roll_forward_residual_is_zero_on_the_sample_company() {
+    let site = sample_site();
+    let files = snapshot_files(&sample_data());
+    for file in &files[1..] {
+        let csv = SnapshotCsv::read(file);
+        let as_of = csv.as_of.format("%Y-%m-%d").to_string();
+        let text = std::fs::read_to_string(site.join(&as_of).join("metrics.json")).unwrap();
+        let m: Value = serde_json::from_str(&text).unwrap();
+        let rf = &m["roll_forward"];
+        assert_eq!(dec(&rf["ending"]), csv.total(|_| true), "{as_of}: ending AR is the snapshot's");
+        assert_eq!(dec(&rf["residual"]), Decimal::ZERO, "{as_of}: {rf}");
+        assert_eq!(m["sales_derived"], false, "{as_of}: sales.csv is used");
+        assert_eq!(m["dso"]["dso"]["status"], "days", "{as_of}: countback DSO has history");
+    }
+}

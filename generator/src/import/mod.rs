@@ -1,11 +1,14 @@
 //! Reading a data folder: discovering its files and parsing them into the
 //! core model. Every problem names file, line and column.
 
+pub mod ledger_csv;
 pub mod problem;
 pub mod snapshot_csv;
+pub mod table;
 
 use crate::config::Config;
 use anyhow::{bail, Context, Result};
+use arsite_core::ledger::{Activity, CustomerInfo, SalesLedger};
 use arsite_core::Day;
 use std::path::{Path, PathBuf};
 
@@ -18,12 +21,17 @@ pub struct SnapshotFile {
     pub path: PathBuf,
 }
 
-/// A data folder: its settings and its snapshot files, oldest first.
+/// A data folder: its settings, its snapshot files (oldest first; read one
+/// at a time by the build) and the optional ledgers (read whole: they are
+/// small next to the snapshots).
 #[derive(Debug)]
 pub struct DataSet {
     pub dir: PathBuf,
     pub config: Config,
     pub snapshots: Vec<SnapshotFile>,
+    pub sales: SalesLedger,
+    pub activity: Vec<Activity>,
+    pub customers: Vec<CustomerInfo>,
 }
 
 impl DataSet {
@@ -33,12 +41,37 @@ impl DataSet {
         }
         let config = Config::load(dir)?;
         let snapshots = discover_snapshots(&dir.join("snapshots"))?;
+        let currency = &config.currency;
+        let mut problems = Vec::new();
+        let optional = |name: &str| -> Option<PathBuf> { Some(dir.join(name)).filter(|p| p.is_file()) };
+        let sales = optional("sales.csv").map(|p| collect(ledger_csv::read_sales(&p, currency), &mut problems));
+        let activity =
+            optional("activity.csv").map(|p| collect(ledger_csv::read_activity(&p, currency), &mut problems));
+        let customers =
+            optional("customers.csv").map(|p| collect(ledger_csv::read_customers(&p, currency), &mut problems));
+        if !problems.is_empty() {
+            return Err(Problems(problems).into());
+        }
+        let mut activity = activity.unwrap_or_default();
+        // Stable: rows of one day keep their file order.
+        activity.sort_by_key(|a| a.date);
         Ok(DataSet {
             dir: dir.to_path_buf(),
             config,
             snapshots,
+            sales: SalesLedger::new(sales.unwrap_or_default()),
+            activity,
+            customers: customers.unwrap_or_default(),
         })
     }
+}
+
+/// The rows of a file, its problems moved into `problems`.
+fn collect<T>(result: Result<Vec<T>, Problems>, problems: &mut Vec<Problem>) -> Vec<T> {
+    result.unwrap_or_else(|Problems(p)| {
+        problems.extend(p);
+        Vec::new()
+    })
 }
 
 /// `snapshots/YYYY-MM-DD.csv`, sorted by date. Any other file there is an

@@ -1,260 +1,123 @@
 //! The canonical snapshot format (v1): a UTF-8, comma-separated file with a
 //! header row; see the README for the columns.
 
-use super::problem::{Problem, Problems};
+use super::problem::Problems;
+use super::table::{Row, Schema, Table};
 use arsite_core::model::InvoiceRow;
-use arsite_core::{Currency, Day, Money, Snapshot, SnapshotBuilder, Status};
+use arsite_core::{Currency, Day, Snapshot, SnapshotBuilder, Status};
 use std::collections::HashSet;
 use std::path::Path;
 
-const REQUIRED: [&str; 7] = [
-    "invoice_id",
-    "customer_id",
-    "customer_name",
-    "invoice_date",
-    "due_date",
-    "amount",
-    "open_amount",
-];
-const OPTIONAL: [&str; 4] = ["currency", "division", "collector", "status"];
-
-/// Field positions of the known columns in this file's header.
-struct Columns {
-    required: [usize; 7],
-    optional: [Option<usize>; 4],
-}
-
-impl Columns {
-    fn from_header(header: &csv::ByteRecord) -> Result<Columns, String> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
-            .collect();
-        let find = |name: &str| names.iter().position(|n| n == name);
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|n| find(n).is_none()).collect();
-        if !missing.is_empty() {
-            return Err(format!(
-                "header is missing the column(s) {}; expected a header row with {} (optional: {})",
-                missing.join(", "),
-                REQUIRED.join(", "),
-                OPTIONAL.join(", ")
-            ));
-        }
-        Ok(Columns {
-            required: REQUIRED.map(|n| find(n).expect("checked above")),
-            optional: OPTIONAL.map(find),
-        })
-    }
-}
+const SCHEMA: Schema = Schema {
+    required: &[
+        "invoice_id",
+        "customer_id",
+        "customer_name",
+        "invoice_date",
+        "due_date",
+        "amount",
+        "open_amount",
+    ],
+    optional: &["currency", "division", "collector", "status"],
+};
 
 /// Reads one snapshot file. All row problems are collected (not just the
 /// first) so a user can fix a file in one pass.
 pub fn read(path: &Path, as_of: Day, currency: &Currency) -> Result<Snapshot, Problems> {
-    let file_problem = |line: u64, message: String| {
-        Problems(vec![Problem {
-            path: path.to_path_buf(),
-            line,
-            column: None,
-            message,
-        }])
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| file_problem(0, format!("cannot open: {e}")))?;
-    let header = reader
-        .byte_headers()
-        .map_err(|e| file_problem(1, format!("expected a CSV header row: {e}")))?
-        .clone();
-    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err(file_problem(1, "file is empty: expected a CSV header row".into()));
-    }
-    let columns = Columns::from_header(&header).map_err(|m| file_problem(1, m))?;
-
+    let mut table = Table::open(path, &SCHEMA)?;
     let mut builder = SnapshotBuilder::new(as_of, currency.clone());
-    let mut problems = Vec::new();
-    let mut seen_ids: HashSet<Vec<u8>> = HashSet::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line,
-                    column: None,
-                    message: format!("unreadable CSV row: {e}"),
-                });
-                if problems.len() > 10_000 {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let mut row = RowParser {
-            record: &record,
-            path,
-            line,
-            problems: &mut problems,
-            currency,
-        };
-        if let Some(parsed) = row.parse(&columns, as_of) {
-            if !seen_ids.insert(parsed.invoice_id.as_bytes().to_vec()) {
-                problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line,
-                    column: Some(columns.required[0] + 1),
-                    message: format!(
-                        "invoice_id: duplicate id {:?} in this snapshot; expected each open item once",
-                        parsed.invoice_id
-                    ),
-                });
-                continue;
-            }
+    let mut seen_ids: HashSet<Box<str>> = HashSet::new();
+    while let Some(mut row) = table.next_row() {
+        if let Some(parsed) = parse_row(&mut row, as_of, currency, &mut seen_ids) {
             builder.push(&parsed);
         }
     }
-    if problems.is_empty() {
-        Ok(builder.finish())
-    } else {
-        Err(Problems(problems))
-    }
+    table.finish()?;
+    Ok(builder.finish())
 }
 
-struct RowParser<'r, 'p> {
-    record: &'r csv::ByteRecord,
-    path: &'p Path,
-    line: u64,
-    problems: &'p mut Vec<Problem>,
-    currency: &'p Currency,
-}
-
-impl<'r> RowParser<'r, '_> {
-    fn problem(&mut self, field: usize, name: &str, message: String) {
-        self.problems.push(Problem {
-            path: self.path.to_path_buf(),
-            line: self.line,
-            column: Some(field + 1),
-            message: format!("{name}: {message}"),
-        });
-    }
-
-    /// The field as text; invalid UTF-8 is a problem, not a replacement character.
-    fn text(&mut self, field: usize, name: &str) -> Option<&'r str> {
-        let bytes = self.record.get(field).unwrap_or_default();
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Some(s.trim()),
-            Err(_) => {
-                self.problem(field, name, "expected UTF-8 text (is the file in another encoding?)".into());
-                None
-            }
+fn parse_row<'t>(
+    row: &mut Row<'t, '_>,
+    as_of: Day,
+    currency: &Currency,
+    seen_ids: &mut HashSet<Box<str>>,
+) -> Option<InvoiceRow<'t>> {
+    let c = row.columns;
+    let exp = currency.exponent;
+    let inv_date_field = c.required(3);
+    let due_field = c.required(4);
+    let invoice_id = row.required_text(c.required(0), "invoice_id");
+    if let Some(id) = invoice_id {
+        if !seen_ids.insert(id.into()) {
+            row.problem(
+                c.required(0),
+                "invoice_id",
+                format!("duplicate id {id:?} in this snapshot; expected each open item once"),
+            );
         }
     }
-
-    fn required_text(&mut self, field: usize, name: &str) -> Option<&'r str> {
-        let t = self.text(field, name)?;
-        if t.is_empty() {
-            self.problem(field, name, "missing value; this column is required".into());
-            return None;
+    let customer_id = row.required_text(c.required(1), "customer_id");
+    let customer_name = row.text(c.required(2), "customer_name");
+    let invoice_date = row.date(inv_date_field, "invoice_date");
+    let due_date = row.date(due_field, "due_date");
+    let amount = row.amount(c.required(5), "amount", exp);
+    let open_amount = row.amount(c.required(6), "open_amount", exp);
+    let row_currency = row.optional_text(c.optional(0), "currency");
+    let division = row.optional_text(c.optional(1), "division");
+    let collector = row.optional_text(c.optional(2), "collector");
+    let status_text = row.optional_text(c.optional(3), "status");
+    let status = status_text.and_then(|t| {
+        let s = Status::parse(t);
+        if s.is_none() {
+            row.problem(
+                c.optional(3).unwrap_or_default(),
+                "status",
+                format!("expected one of open, disputed, promised, agency, legal, found {t:?}"),
+            );
         }
-        Some(t)
+        s
+    });
+    if let (Some(cur), Some(f)) = (row_currency, c.optional(0)) {
+        if !cur.is_empty() && !cur.eq_ignore_ascii_case(&currency.code) {
+            row.problem(
+                f,
+                "currency",
+                format!(
+                    "expected {} (the site's currency; conversion comes with import mappings), found {cur:?}",
+                    currency.code
+                ),
+            );
+        }
     }
-
-    fn date(&mut self, field: usize, name: &str) -> Option<Day> {
-        let t = self.required_text(field, name)?;
-        let d = Day::parse_iso(t);
-        if d.is_none() {
-            self.problem(field, name, format!("expected a date YYYY-MM-DD, found {t:?}"));
-        }
-        d
+    if let Some(d) = invoice_date.filter(|d| *d > as_of) {
+        row.problem(inv_date_field, "invoice_date", format!("date {d} is after the snapshot date {as_of}"));
     }
-
-    fn amount(&mut self, field: usize, name: &str) -> Option<Money> {
-        let t = self.required_text(field, name)?;
-        match Money::parse_plain(t, self.currency.exponent) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                self.problem(field, name, format!("{e}, found {t:?}"));
-                None
-            }
+    if let (Some(i), Some(d)) = (invoice_date, due_date) {
+        if d < i {
+            row.problem(due_field, "due_date", format!("due date {d} is before the invoice date {i}"));
         }
     }
-
-    fn parse(&mut self, c: &Columns, as_of: Day) -> Option<InvoiceRow<'r>> {
-        let before = self.problems.len();
-        let [id, cust, cname, inv_date, due, amount, open] = c.required;
-        let invoice_id = self.required_text(id, "invoice_id");
-        let customer_id = self.required_text(cust, "customer_id");
-        let customer_name = self.text(cname, "customer_name");
-        let invoice_date = self.date(inv_date, "invoice_date");
-        let due_date = self.date(due, "due_date");
-        let amount = self.amount(amount, "amount");
-        let open_amount = self.amount(open, "open_amount");
-        let [currency_col, division_col, collector_col, status_col] = c.optional;
-        let opt = |s: &mut Self, col: Option<usize>, name: &str| match col {
-            Some(f) => s.text(f, name),
-            None => Some(""),
-        };
-        let currency = opt(self, currency_col, "currency");
-        let division = opt(self, division_col, "division");
-        let collector = opt(self, collector_col, "collector");
-        let status_text = opt(self, status_col, "status");
-        let status = status_text.and_then(|t| {
-            let s = Status::parse(t);
-            if s.is_none() {
-                self.problem(
-                    status_col.unwrap_or_default(),
-                    "status",
-                    format!("expected one of open, disputed, promised, agency, legal, found {t:?}"),
-                );
-            }
-            s
-        });
-        if let (Some(cur), Some(f)) = (currency, currency_col) {
-            if !cur.is_empty() && !cur.eq_ignore_ascii_case(&self.currency.code) {
-                self.problem(
-                    f,
-                    "currency",
-                    format!(
-                        "expected {} (the site's currency; conversion comes with import mappings), found {cur:?}",
-                        self.currency.code
-                    ),
-                );
-            }
-        }
-        if let Some(d) = invoice_date.filter(|d| *d > as_of) {
-            self.problem(inv_date, "invoice_date", format!("date {d} is after the snapshot date {as_of}"));
-        }
-        if let (Some(i), Some(d)) = (invoice_date, due_date) {
-            if d < i {
-                self.problem(due, "due_date", format!("due date {d} is before the invoice date {i}"));
-            }
-        }
-        if self.problems.len() > before {
-            return None;
-        }
-        Some(InvoiceRow {
-            invoice_id: invoice_id?,
-            customer_id: customer_id?,
-            customer_name: customer_name?,
-            division: division?,
-            collector: collector?,
-            status: status?,
-            invoice_date: invoice_date?,
-            due_date: due_date?,
-            amount: amount?,
-            open: open_amount?,
-        })
+    if row.has_problems() {
+        return None;
     }
+    Some(InvoiceRow {
+        invoice_id: invoice_id?,
+        customer_id: customer_id?,
+        customer_name: customer_name?,
+        division: division?,
+        collector: collector?,
+        status: status?,
+        invoice_date: invoice_date?,
+        due_date: due_date?,
+        amount: amount?,
+        open: open_amount?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arsite_core::Money;
     use std::io::Write;
 
     fn read_text(text: &str) -> Result<Snapshot, Problems> {
@@ -337,7 +200,7 @@ mod tests {
              I1,C1,A,2026-09-01,2026-10-01,5,5,USD,paid\n",
         );
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains(":9: error: status: expected one of open"), "{found:?}");
-        assert!(found[1].contains(":8: error: currency: expected EUR"), "{found:?}");
+        assert!(found[0].contains(":8: error: currency: expected EUR"), "{found:?}");
+        assert!(found[1].contains(":9: error: status: expected one of open"), "{found:?}");
     }
 }

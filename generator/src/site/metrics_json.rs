@@ -4,6 +4,7 @@
 //! string in the site currency (exact, no float rounding in consumers).
 
 use arsite_core::aging::{AgingReport, AgingScheme, BucketTotals};
+use arsite_core::metrics::SnapshotMetrics;
 use arsite_core::Snapshot;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -36,7 +37,9 @@ struct MetricsFile<'a> {
     by_division: BTreeMap<String, Group>,
 }
 
-pub fn render(s: &Snapshot, scheme: &AgingScheme, report: &AgingReport) -> String {
+/// The aging figures (v1 fields) followed by every figure of the metrics
+/// engine; v1 keys keep their meaning and are never overwritten.
+pub fn render(s: &Snapshot, scheme: &AgingScheme, report: &AgingReport, kpis: &SnapshotMetrics) -> String {
     let labels = scheme.labels();
     let dec = |m: arsite_core::Money| s.currency.to_decimal(m).to_string();
     let buckets = |t: &BucketTotals| -> Map<String, Value> {
@@ -75,7 +78,14 @@ pub fn render(s: &Snapshot, scheme: &AgingScheme, report: &AgingReport) -> Strin
         by_collector: groups(&s.collectors, &report.by_collector),
         by_division: groups(&s.divisions, &report.by_division),
     };
-    let mut text = serde_json::to_string_pretty(&file).expect("metrics serialize");
+    let mut value = serde_json::to_value(&file).expect("metrics serialize");
+    let object = value.as_object_mut().expect("an object");
+    if let Value::Object(extra) = serde_json::to_value(kpis).expect("metrics serialize") {
+        for (k, v) in extra {
+            object.entry(k).or_insert(v);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&value).expect("metrics serialize");
     text.push('\n');
     text
 }

@@ -10,6 +10,7 @@ pub mod views;
 use crate::import::{snapshot_csv, DataSet, Problems};
 use anyhow::Result;
 use arsite_core::aging::AgingReport;
+use arsite_core::metrics;
 use arsite_core::wire;
 use base64::Engine;
 use minijinja::context;
@@ -45,6 +46,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let mut headlines: Vec<Headline> = Vec::with_capacity(data.snapshots.len());
     let mut problems = Vec::new();
     let mut invoices = 0u64;
+    let mut previous_snapshot: Option<arsite_core::Snapshot> = None;
     for (i, file) in data.snapshots.iter().enumerate() {
         let snapshot = match snapshot_csv::read(&file.path, file.as_of, &data.config.currency) {
             Ok(s) => s,
@@ -55,6 +57,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         };
         invoices += snapshot.invoices.len() as u64;
         let report = AgingReport::compute(&snapshot, scheme);
+        let kpis = metrics::compute(
+            &snapshot,
+            previous_snapshot.as_ref(),
+            &data.sales,
+            &data.activity,
+            &data.customers,
+            &data.config.metrics,
+        );
         let as_of = snapshot.as_of.to_string();
         let previous = i.checked_sub(1).map(|p| data.snapshots[p].as_of.to_string());
         let page = |name: &str| {
@@ -75,10 +85,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         staging.write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
         staging.write(
             &format!("{as_of}/metrics.json"),
-            metrics_json::render(&snapshot, scheme, &report).as_bytes(),
+            metrics_json::render(&snapshot, scheme, &report, &kpis).as_bytes(),
         )?;
         staging.write(&format!("{as_of}/data.js"), data_script(&as_of, &wire::encode(&snapshot)).as_bytes())?;
         headlines.push(Headline::new(&snapshot, &report));
+        previous_snapshot = Some(snapshot);
     }
     if !problems.is_empty() {
         return Err(Problems(problems).into());
