@@ -15,7 +15,12 @@ fn main() {
     let code = if complete {
         let entries: Vec<String> = FILES
             .iter()
-            .map(|f| format!("({f:?}, include_bytes!({:?}) as &[u8])", dir.join(f).display().to_string()))
+            .map(|f| {
+                format!(
+                    "({f:?}, include_bytes!({:?}) as &[u8])",
+                    dir.join(f).display().to_string()
+                )
+            })
             .collect();
         format!(
             "pub const DASHBOARD_BUNDLE: Option<[(&str, &[u8]); {}]> = Some([{}]);\n",
@@ -23,7 +28,10 @@ fn main() {
             entries.join(", ")
         )
     } else {
-        format!("pub const DASHBOARD_BUNDLE: Option<[(&str, &[u8]); {}]> = None;\n", FILES.len())
+        format!(
+            "pub const DASHBOARD_BUNDLE: Option<[(&str, &[u8]); {}]> = None;\n",
+            FILES.len()
+        )
     };
     std::fs::write(out, code).unwrap();
 }

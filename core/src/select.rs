@@ -25,13 +25,19 @@ pub struct PreparedFilter<'a> {
 }
 
 impl Filter {
-    pub fn prepare<'a>(&'a self, snapshot: &Snapshot, scheme: &'a crate::AgingScheme) -> PreparedFilter<'a> {
+    pub fn prepare<'a>(
+        &'a self,
+        snapshot: &Snapshot,
+        scheme: &'a crate::AgingScheme,
+    ) -> PreparedFilter<'a> {
         let needle = self.customer_search.trim().to_lowercase();
         let customer_ok = (!needle.is_empty()).then(|| {
             snapshot
                 .customers
                 .iter()
-                .map(|c| c.name.to_lowercase().contains(&needle) || c.id.to_lowercase().contains(&needle))
+                .map(|c| {
+                    c.name.to_lowercase().contains(&needle) || c.id.to_lowercase().contains(&needle)
+                })
                 .collect()
         });
         PreparedFilter {
@@ -54,8 +60,7 @@ impl PreparedFilter<'_> {
                 .customer_ok
                 .as_ref()
                 .is_none_or(|ok| ok[inv.customer as usize])
-            && f
-                .bucket
+            && f.bucket
                 .is_none_or(|b| self.scheme.bucket_of(inv.days_past_due(self.as_of)) == b)
     }
 }
@@ -67,7 +72,10 @@ pub fn select<'a>(
     filter: &'a Filter,
 ) -> impl Iterator<Item = &'a Invoice> + 'a {
     let prepared = filter.prepare(snapshot, scheme);
-    snapshot.invoices.iter().filter(move |i| prepared.matches(i))
+    snapshot
+        .invoices
+        .iter()
+        .filter(move |i| prepared.matches(i))
 }
 
 #[cfg(test)]
@@ -79,7 +87,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn snapshot(rows: &[(u8, u8, u8, i32, i64)]) -> Snapshot {
-        let customers = [("C-1", "Müller GmbH"), ("C-2", "Smith & Sons"), ("X-3", "ACME")];
+        let customers = [
+            ("C-1", "Müller GmbH"),
+            ("C-2", "Smith & Sons"),
+            ("X-3", "ACME"),
+        ];
         let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
         for (n, &(c, d, k, dpd, open)) in rows.iter().enumerate() {
             let id = n.to_string();
@@ -105,7 +117,10 @@ mod tests {
         let s = snapshot(&[(0, 1, 1, 10, 100), (1, 1, 1, 10, 200), (2, 2, 2, 10, 400)]);
         let scheme = AgingScheme::default();
         let count = |q: &str| {
-            let f = Filter { customer_search: q.into(), ..Default::default() };
+            let f = Filter {
+                customer_search: q.into(),
+                ..Default::default()
+            };
             select(&s, &scheme, &f).count()
         };
         assert_eq!(count("müller"), 1);

@@ -154,7 +154,10 @@ fn Drill(
     };
     let body = move || match customer.get() {
         None => {
-            let f = Filter { bucket: Some(bucket), ..filter.get() };
+            let f = Filter {
+                bucket: Some(bucket),
+                ..filter.get()
+            };
             let mut per_customer: Vec<(u32, Money, u32)> = Vec::new();
             let mut slot = vec![usize::MAX; snapshot.customers.len()];
             for inv in select(snapshot, scheme, &f) {
@@ -169,8 +172,16 @@ fn Drill(
             }
             per_customer.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let shown = per_customer.len().min(LIST_LIMIT);
-            let note = format!("{} customers in {}{}.", per_customer.len(), label,
-                if shown < per_customer.len() { format!(", the {shown} largest shown") } else { String::new() });
+            let note = format!(
+                "{} customers in {}{}.",
+                per_customer.len(),
+                label,
+                if shown < per_customer.len() {
+                    format!(", the {shown} largest shown")
+                } else {
+                    String::new()
+                }
+            );
             let rows = per_customer[..shown]
                 .iter()
                 .map(|&(c, amount, n)| {
@@ -197,7 +208,11 @@ fn Drill(
             .into_any()
         }
         Some(c) => {
-            let f = Filter { bucket: Some(bucket), customer: Some(c), ..filter.get() };
+            let f = Filter {
+                bucket: Some(bucket),
+                customer: Some(c),
+                ..filter.get()
+            };
             let rows = select(snapshot, scheme, &f)
                 .take(LIST_LIMIT)
                 .map(|inv| {

@@ -31,6 +31,10 @@ pub fn mount_dashboard(data: &[u8]) -> Result<(), JsValue> {
     // `&'static` snapshot instead of reference-counting a million rows.
     let snapshot: &'static Snapshot = Box::leak(Box::new(snapshot));
     root.set_inner_html("");
-    leptos::mount::mount_to(root.unchecked_into(), move || view! { <app::App snapshot=snapshot/> }).forget();
+    leptos::mount::mount_to(
+        root.unchecked_into(),
+        move || view! { <app::App snapshot=snapshot/> },
+    )
+    .forget();
     Ok(())
 }

@@ -107,7 +107,9 @@ impl Config {
         }
         let currency = Currency::from_code(code);
         let aging = match raw.aging.edges {
-            Some(edges) => AgingScheme::new(edges).map_err(|e| anyhow::anyhow!("aging.edges: {e}"))?,
+            Some(edges) => {
+                AgingScheme::new(edges).map_err(|e| anyhow::anyhow!("aging.edges: {e}"))?
+            }
             None => AgingScheme::default(),
         };
         let mut metrics = MetricsConfig {
@@ -126,8 +128,9 @@ impl Config {
             );
         }
         if let Some(m) = raw.dso.method {
-            metrics.dso_method = DsoMethod::parse(&m)
-                .with_context(|| format!("dso.method: expected countback, standard or true, found {m:?}"))?;
+            metrics.dso_method = DsoMethod::parse(&m).with_context(|| {
+                format!("dso.method: expected countback, standard or true, found {m:?}")
+            })?;
         }
         if let Some(w) = raw.dso.window_months {
             metrics.dso_window_months = w;
@@ -141,7 +144,8 @@ impl Config {
         for (name, target) in &raw.collectors.targets {
             let key = format!("collectors.targets.{name:?}");
             let value = target.decimal(&key)?;
-            let money = Money::from_decimal(value, currency.exponent).map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
+            let money = Money::from_decimal(value, currency.exponent)
+                .map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
             metrics.collector_targets.insert(name.clone(), money);
         }
         metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -188,18 +192,38 @@ mod tests {
 
     #[test]
     fn errors_name_the_setting() {
-        let err = |text: &str| format!("{:#}", Config::parse(&format!("title = \"T\"\ncurrency = \"EUR\"\n{text}")).unwrap_err());
-        let e = format!("{:#}", Config::parse("title = \"T\"\ncurrency = \"euro\"\n").unwrap_err());
+        let err = |text: &str| {
+            format!(
+                "{:#}",
+                Config::parse(&format!("title = \"T\"\ncurrency = \"EUR\"\n{text}")).unwrap_err()
+            )
+        };
+        let e = format!(
+            "{:#}",
+            Config::parse("title = \"T\"\ncurrency = \"euro\"\n").unwrap_err()
+        );
         assert!(e.contains("currency: expected a three-letter"), "{e}");
         let e = err("[aging]\nedges = [60, 30]\n");
-        assert!(e.contains("aging.edges: expected strictly increasing"), "{e}");
+        assert!(
+            e.contains("aging.edges: expected strictly increasing"),
+            "{e}"
+        );
         let e = err("colour = 1\n");
         assert!(e.contains("unknown field `colour`"), "{e}");
         let e = err("[aging]\nedges = [30, 60]\n");
-        assert!(e.contains("aging.reserve_percent: custom bucket edges need"), "{e}");
+        assert!(
+            e.contains("aging.reserve_percent: custom bucket edges need"),
+            "{e}"
+        );
         let e = err("[dso]\nmethod = \"fast\"\n");
-        assert!(e.contains("dso.method: expected countback, standard or true"), "{e}");
+        assert!(
+            e.contains("dso.method: expected countback, standard or true"),
+            "{e}"
+        );
         let e = err("[collectors.targets]\nAnn = 1.234\n");
-        assert!(e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"), "{e}");
+        assert!(
+            e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"),
+            "{e}"
+        );
     }
 }

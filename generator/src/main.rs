@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "arsite", version, about = "Accounts-receivable snapshots in, static reporting site out")]
+#[command(
+    name = "arsite",
+    version,
+    about = "Accounts-receivable snapshots in, static reporting site out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +54,9 @@ enum Command {
         /// Approximate number of open items per snapshot (default: natural).
         #[arg(long)]
         invoices_per_snapshot: Option<usize>,
+        /// Replace the snapshot files of an existing sample folder.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -63,10 +70,40 @@ fn main() -> ExitCode {
     }
 }
 
+/// A sample folder is written from scratch: stale snapshot files from an
+/// earlier, longer run would otherwise join the next site build. Refuses to
+/// touch a non-empty folder unless asked.
+fn prepare_sample_dir(out: &std::path::Path, force: bool) -> Result<()> {
+    let non_empty = out.is_dir() && std::fs::read_dir(out)?.next().is_some();
+    if non_empty && !force {
+        anyhow::bail!(
+            "{}: folder is not empty; pass --force to replace its sample files",
+            out.display()
+        );
+    }
+    let snapshots = out.join("snapshots");
+    if force && snapshots.is_dir() {
+        for entry in std::fs::read_dir(&snapshots)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                std::fs::remove_file(&path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Build { data_dir, out, quiet } => {
-            let summary = site::build(&BuildOptions { data_dir, out_dir: out.clone() })?;
+        Command::Build {
+            data_dir,
+            out,
+            quiet,
+        } => {
+            let summary = site::build(&BuildOptions {
+                data_dir,
+                out_dir: out.clone(),
+            })?;
             if !summary.dashboard {
                 eprintln!("arsite: warning: this binary carries no dashboard bundle (run `cargo xtask dashboard`, then rebuild arsite); dashboard pages say so");
             }
@@ -87,14 +124,27 @@ fn run(cli: Cli) -> Result<()> {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let (addr, server) = arsite::serve::bind(&site, port).await?;
-                println!("arsite: serving {} on http://{addr}/ (Ctrl-C to stop)", site.display());
+                println!(
+                    "arsite: serving {} on http://{addr}/ (Ctrl-C to stop)",
+                    site.display()
+                );
                 tokio::select! {
                     r = server => r,
                     _ = tokio::signal::ctrl_c() => Ok(()),
                 }
             })
         }
-        Command::Sample { out, seed, customers, months, divisions, collectors, invoices_per_snapshot } => {
+        Command::Sample {
+            out,
+            seed,
+            customers,
+            months,
+            divisions,
+            collectors,
+            invoices_per_snapshot,
+            force,
+        } => {
+            prepare_sample_dir(&out, force)?;
             let opts = arsite::sample::SampleOptions {
                 seed,
                 customers,

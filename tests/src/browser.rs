@@ -17,7 +17,11 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Browser {
@@ -51,7 +55,8 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+            let mut builder =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
             match builder.capabilities(caps.clone()).connect(&url).await {
                 Ok(c) => break c,
                 Err(e) if started.elapsed() < Duration::from_secs(30) => {
@@ -69,14 +74,21 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.client.goto(url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
     }
 
     /// Waits for the dashboard to report that it mounted (or failed).
     pub async fn wait_dashboard_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let root = self.client.find(Locator::Css("#arsite-dashboard")).await.unwrap();
+            let root = self
+                .client
+                .find(Locator::Css("#arsite-dashboard"))
+                .await
+                .unwrap();
             match root.attr("data-state").await.unwrap().as_deref() {
                 Some("ready") => return,
                 Some("error") => panic!("dashboard failed: {}", root.text().await.unwrap()),

@@ -44,7 +44,12 @@ impl SnapshotCsv {
         let as_of = NaiveDate::parse_from_str(stem, "%Y-%m-%d").unwrap();
         let mut reader = csv::Reader::from_path(path).unwrap();
         let headers = reader.headers().unwrap().clone();
-        let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name}"));
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no {name}"))
+        };
         let (id, cid, cname, due, open, div, coll) = (
             col("invoice_id"),
             col("customer_id"),
@@ -114,5 +119,6 @@ pub fn snapshot_files(data: &Path) -> Vec<PathBuf> {
 
 /// Reads a displayed amount such as "-12,345.67" back into a decimal.
 pub fn parse_shown(text: &str) -> Decimal {
-    Decimal::from_str(&text.trim().replace(',', "")).unwrap_or_else(|_| panic!("not an amount: {text:?}"))
+    Decimal::from_str(&text.trim().replace(',', ""))
+        .unwrap_or_else(|_| panic!("not an amount: {text:?}"))
 }

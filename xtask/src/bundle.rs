@@ -37,7 +37,9 @@ pub fn build_dashboard() -> Result<BundleSizes> {
         "--profile",
         "wasm-release",
     ])?;
-    let wasm = tc.target_dir().join("wasm32-unknown-unknown/wasm-release/arsite_dashboard.wasm");
+    let wasm = tc
+        .target_dir()
+        .join("wasm32-unknown-unknown/wasm-release/arsite_dashboard.wasm");
     let work = root().join("target/dashboard-bindgen");
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
@@ -52,7 +54,9 @@ pub fn build_dashboard() -> Result<BundleSizes> {
     let final_wasm = match optimize(&bindgen_wasm) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("xtask: warning: wasm-opt not used ({e:#}); the bundle is larger but correct");
+            eprintln!(
+                "xtask: warning: wasm-opt not used ({e:#}); the bundle is larger but correct"
+            );
             bindgen_wasm
         }
     };
@@ -88,7 +92,13 @@ fn optimize(input: &Path) -> Result<PathBuf> {
         fs::create_dir_all(&tools)?;
         run::status(
             Command::new("npm")
-                .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+                .args([
+                    "install",
+                    "--no-save",
+                    "--no-audit",
+                    "--no-fund",
+                    "--prefix",
+                ])
                 .arg(&tools)
                 .arg(BINARYEN_NPM),
         )?;

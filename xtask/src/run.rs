@@ -15,7 +15,9 @@ pub fn command(program: &Path, args: &[&str]) -> Result<()> {
 
 pub fn status(cmd: &mut Command) -> Result<()> {
     eprintln!("xtask: $ {}", describe(cmd));
-    let status = cmd.status().with_context(|| format!("could not start {}", describe(cmd)))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {}", describe(cmd)))?;
     if !status.success() {
         bail!("{} failed ({status})", describe(cmd));
     }
@@ -45,9 +47,14 @@ pub fn is_root() -> bool {
 
 /// `apt-get install` when running as root; otherwise stop with the exact command to run.
 pub fn apt_install(packages: &[&str], why: &str) -> Result<()> {
-    let line = format!("apt-get update && apt-get install -y {}", packages.join(" "));
+    let line = format!(
+        "apt-get update && apt-get install -y {}",
+        packages.join(" ")
+    );
     if !is_root() {
-        bail!("{why} needs Debian packages that are missing; run as root:\n    sudo sh -c '{line}'");
+        bail!(
+            "{why} needs Debian packages that are missing; run as root:\n    sudo sh -c '{line}'"
+        );
     }
     eprintln!("xtask: installing {} ({why})", packages.join(", "));
     status(Command::new("apt-get").arg("update").arg("-qq"))?;

@@ -16,7 +16,11 @@ const DEBIAN_PACKAGES: [&str; 4] = ["rustc-web", "cargo-web", "rust-web-src", "l
 
 pub enum WasmToolchain {
     Rustup,
-    Debian { cargo: PathBuf, rustc: PathBuf, wasm_ld: PathBuf },
+    Debian {
+        cargo: PathBuf,
+        rustc: PathBuf,
+        wasm_ld: PathBuf,
+    },
 }
 
 impl WasmToolchain {
@@ -44,7 +48,11 @@ impl WasmToolchain {
     pub fn cargo(&self, args: &[&str]) -> Result<()> {
         match self {
             WasmToolchain::Rustup => run::cargo(args),
-            WasmToolchain::Debian { cargo, rustc, wasm_ld } => {
+            WasmToolchain::Debian {
+                cargo,
+                rustc,
+                wasm_ld,
+            } => {
                 let mut cmd = Command::new(cargo);
                 cmd.args(args)
                     .arg("-Zbuild-std=std,panic_abort")
@@ -80,6 +88,25 @@ pub fn ensure_wasm_toolchain() -> Result<WasmToolchain> {
     debian_toolchain().map(report)
 }
 
+/// rustfmt and clippy come with rustup's default profile but not the minimal one.
+pub fn ensure_rustup_components(components: &[&str]) -> Result<()> {
+    let installed = run::output(Command::new("rustup").args(["component", "list", "--installed"]))
+        .unwrap_or_default();
+    let missing: Vec<&str> = components
+        .iter()
+        .copied()
+        .filter(|c| !installed.lines().any(|l| l.starts_with(&format!("{c}-"))))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    run::status(
+        Command::new("rustup")
+            .args(["component", "add"])
+            .args(&missing),
+    )
+}
+
 fn report(tc: WasmToolchain) -> WasmToolchain {
     eprintln!("xtask: wasm toolchain: {}", tc.describe());
     tc
@@ -97,7 +124,10 @@ fn debian_toolchain() -> Result<WasmToolchain> {
         .filter(|p| !dpkg_installed(p))
         .collect();
     if !missing.is_empty() {
-        run::apt_install(&missing, "building the dashboard without rustup's wasm32 target")?;
+        run::apt_install(
+            &missing,
+            "building the dashboard without rustup's wasm32 target",
+        )?;
     }
     let files = run::output(Command::new("dpkg").args(["-L", "rustc-web", "cargo-web", "lld-22"]))
         .context("dpkg -L failed")?;

@@ -25,7 +25,11 @@ pub fn read_sales(path: &Path, currency: &Currency) -> Result<Vec<SalesEntry>, P
         let period = period_text.and_then(|t| {
             let p = parse_period(t);
             if p.is_none() {
-                row.problem(c.required(0), "period", format!("expected a month YYYY-MM, found {t:?}"));
+                row.problem(
+                    c.required(0),
+                    "period",
+                    format!("expected a month YYYY-MM, found {t:?}"),
+                );
             }
             p
         });
@@ -57,7 +61,11 @@ pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, 
         let kind = row.required_text(c.required(1), "type").and_then(|t| {
             let k = ActivityKind::parse(t);
             if k.is_none() {
-                row.problem(c.required(1), "type", format!("expected one of {TYPES}, found {t:?}"));
+                row.problem(
+                    c.required(1),
+                    "type",
+                    format!("expected one of {TYPES}, found {t:?}"),
+                );
             }
             k
         });
@@ -65,7 +73,9 @@ pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, 
         let invoice_id = row.text(c.required(3), "invoice_id");
         // Contacts and dispute events carry no money; an empty amount is 0 there.
         let amount = match kind {
-            Some(ActivityKind::Contact | ActivityKind::DisputeOpened | ActivityKind::DisputeResolved) => row
+            Some(
+                ActivityKind::Contact | ActivityKind::DisputeOpened | ActivityKind::DisputeResolved,
+            ) => row
                 .optional_amount(Some(c.required(4)), "amount", currency.exponent)
                 .map(|m| m.unwrap_or(Money::ZERO)),
             _ => row.amount(c.required(4), "amount", currency.exponent),
@@ -78,7 +88,9 @@ pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, 
                 row.problem(
                     c.optional(1).unwrap_or(c.required(1)),
                     "reference",
-                    format!("a promise needs the promised date YYYY-MM-DD in reference, found {r:?}"),
+                    format!(
+                        "a promise needs the promised date YYYY-MM-DD in reference, found {r:?}"
+                    ),
                 );
             }
         }
@@ -107,7 +119,13 @@ pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, 
 pub fn read_customers(path: &Path, currency: &Currency) -> Result<Vec<CustomerInfo>, Problems> {
     const SCHEMA: Schema = Schema {
         required: &["customer_id", "name"],
-        optional: &["division", "collector", "credit_limit", "payment_terms", "risk_class"],
+        optional: &[
+            "division",
+            "collector",
+            "credit_limit",
+            "payment_terms",
+            "risk_class",
+        ],
     };
     let mut table = Table::open(path, &SCHEMA)?;
     let mut out = Vec::new();
@@ -120,8 +138,15 @@ pub fn read_customers(path: &Path, currency: &Currency) -> Result<Vec<CustomerIn
         let limit = row.optional_amount(c.optional(2), "credit_limit", currency.exponent);
         let terms = row.optional_text(c.optional(3), "payment_terms");
         let risk = row.optional_text(c.optional(4), "risk_class");
-        if let (Some(id), Some(name), Some(division), Some(collector), Some(limit), Some(terms), Some(risk)) =
-            (id, name, division, collector, limit, terms, risk)
+        if let (
+            Some(id),
+            Some(name),
+            Some(division),
+            Some(collector),
+            Some(limit),
+            Some(terms),
+            Some(risk),
+        ) = (id, name, division, collector, limit, terms, risk)
         {
             out.push(CustomerInfo {
                 customer_id: id.to_string(),
@@ -157,11 +182,23 @@ mod tests {
     fn sales_rows_and_problems() {
         let f = file("period,division,amount\n2026-03,North,100.50\n2026-04,,7\n");
         let s = read_sales(f.path(), &eur()).unwrap();
-        assert_eq!(s[0], SalesEntry { period: (2026, 3), division: Some("North".into()), amount: Money(10050) });
+        assert_eq!(
+            s[0],
+            SalesEntry {
+                period: (2026, 3),
+                division: Some("North".into()),
+                amount: Money(10050)
+            }
+        );
         assert_eq!(s[1].division, None);
         let f = file("period,amount\n2026-13,5\n");
         let e = read_sales(f.path(), &eur()).unwrap_err().0;
-        assert!(e[0].to_string().ends_with(":2:1: error: period: expected a month YYYY-MM, found \"2026-13\""), "{}", e[0]);
+        assert!(
+            e[0].to_string()
+                .ends_with(":2:1: error: period: expected a month YYYY-MM, found \"2026-13\""),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]
@@ -175,10 +212,19 @@ mod tests {
              2026-03-06,promise,C1,,80,Ann,next week,\n",
         );
         let e = read_activity(f.path(), &eur()).unwrap_err().0;
-        let msgs: Vec<String> = e.iter().map(|p| p.to_string().split_once(':').unwrap().1.to_string()).collect();
+        let msgs: Vec<String> = e
+            .iter()
+            .map(|p| p.to_string().split_once(':').unwrap().1.to_string())
+            .collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
-        assert!(msgs[0].starts_with("5:2: error: type: expected one of payment"), "{msgs:?}");
-        assert!(msgs[1].starts_with("6:7: error: reference: a promise needs the promised date"), "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("5:2: error: type: expected one of payment"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].starts_with("6:7: error: reference: a promise needs the promised date"),
+            "{msgs:?}"
+        );
         let f = file(
             "date,type,customer_id,invoice_id,amount\n2026-03-03,Contact,C1,,\n2026-03-04,write-off,C1,I9,12.5\n",
         );
@@ -191,7 +237,9 @@ mod tests {
 
     #[test]
     fn customers_with_optional_limits() {
-        let f = file("customer_id,name,credit_limit,risk_class\nC1,\"Smith & Sons\",5000,B\nC2,Other,,\n");
+        let f = file(
+            "customer_id,name,credit_limit,risk_class\nC1,\"Smith & Sons\",5000,B\nC2,Other,,\n",
+        );
         let c = read_customers(f.path(), &eur()).unwrap();
         assert_eq!(c[0].credit_limit, Some(Money(500000)));
         assert_eq!(c[0].risk_class.as_deref(), Some("B"));

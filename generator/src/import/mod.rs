@@ -43,12 +43,14 @@ impl DataSet {
         let snapshots = discover_snapshots(&dir.join("snapshots"))?;
         let currency = &config.currency;
         let mut problems = Vec::new();
-        let optional = |name: &str| -> Option<PathBuf> { Some(dir.join(name)).filter(|p| p.is_file()) };
-        let sales = optional("sales.csv").map(|p| collect(ledger_csv::read_sales(&p, currency), &mut problems));
-        let activity =
-            optional("activity.csv").map(|p| collect(ledger_csv::read_activity(&p, currency), &mut problems));
-        let customers =
-            optional("customers.csv").map(|p| collect(ledger_csv::read_customers(&p, currency), &mut problems));
+        let optional =
+            |name: &str| -> Option<PathBuf> { Some(dir.join(name)).filter(|p| p.is_file()) };
+        let sales = optional("sales.csv")
+            .map(|p| collect(ledger_csv::read_sales(&p, currency), &mut problems));
+        let activity = optional("activity.csv")
+            .map(|p| collect(ledger_csv::read_activity(&p, currency), &mut problems));
+        let customers = optional("customers.csv")
+            .map(|p| collect(ledger_csv::read_customers(&p, currency), &mut problems));
         if !problems.is_empty() {
             return Err(Problems(problems).into());
         }
@@ -83,7 +85,10 @@ fn discover_snapshots(dir: &Path) -> Result<Vec<SnapshotFile>> {
     let mut misnamed = Vec::new();
     for entry in entries {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -100,7 +105,10 @@ fn discover_snapshots(dir: &Path) -> Result<Vec<SnapshotFile>> {
         );
     }
     if found.is_empty() {
-        bail!("{}: error: no snapshot files (expected YYYY-MM-DD.csv)", dir.display());
+        bail!(
+            "{}: error: no snapshot files (expected YYYY-MM-DD.csv)",
+            dir.display()
+        );
     }
     found.sort_by_key(|s| s.as_of);
     Ok(found)

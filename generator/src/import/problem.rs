@@ -39,7 +39,11 @@ impl fmt::Display for Problems {
         if self.0.len() > SHOWN {
             writeln!(f, "… and {} more problems", self.0.len() - SHOWN)?;
         }
-        write!(f, "{} problem(s) in the input; nothing was written", self.0.len())
+        write!(
+            f,
+            "{} problem(s) in the input; nothing was written",
+            self.0.len()
+        )
     }
 }
 

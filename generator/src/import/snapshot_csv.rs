@@ -90,11 +90,19 @@ fn parse_row<'t>(
         }
     }
     if let Some(d) = invoice_date.filter(|d| *d > as_of) {
-        row.problem(inv_date_field, "invoice_date", format!("date {d} is after the snapshot date {as_of}"));
+        row.problem(
+            inv_date_field,
+            "invoice_date",
+            format!("date {d} is after the snapshot date {as_of}"),
+        );
     }
     if let (Some(i), Some(d)) = (invoice_date, due_date) {
         if d < i {
-            row.problem(due_field, "due_date", format!("due date {d} is before the invoice date {i}"));
+            row.problem(
+                due_field,
+                "due_date",
+                format!("due date {d} is before the invoice date {i}"),
+            );
         }
     }
     if row.has_problems() {
@@ -127,10 +135,15 @@ mod tests {
     fn read_bytes(bytes: &[u8]) -> Result<Snapshot, Problems> {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(bytes).unwrap();
-        read(f.path(), Day::parse_iso("2026-10-31").unwrap(), &Currency::from_code("EUR"))
+        read(
+            f.path(),
+            Day::parse_iso("2026-10-31").unwrap(),
+            &Currency::from_code("EUR"),
+        )
     }
 
-    const HEADER: &str = "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount\n";
+    const HEADER: &str =
+        "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount\n";
 
     #[test]
     fn reads_required_and_optional_columns_in_any_order() {
@@ -153,10 +166,15 @@ mod tests {
     }
 
     fn problems(text: &str) -> Vec<String> {
-        read_text(text).unwrap_err().0.iter().map(|p| {
-            let s = p.to_string();
-            s[s.find(':').unwrap()..].to_string()
-        }).collect()
+        read_text(text)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|p| {
+                let s = p.to_string();
+                s[s.find(':').unwrap()..].to_string()
+            })
+            .collect()
     }
 
     #[test]
@@ -183,9 +201,16 @@ mod tests {
 
     #[test]
     fn file_level_problems_explain_what_was_expected() {
-        assert_eq!(problems(""), vec![":1: error: file is empty: expected a CSV header row"]);
+        assert_eq!(
+            problems(""),
+            vec![":1: error: file is empty: expected a CSV header row"]
+        );
         let found = problems("id;customer;amount\n1;2;3\n");
-        assert!(found[0].starts_with(":1: error: header is missing the column(s) invoice_id, customer_id"), "{found:?}");
+        assert!(
+            found[0]
+                .starts_with(":1: error: header is missing the column(s) invoice_id, customer_id"),
+            "{found:?}"
+        );
         let mut latin1 = HEADER.as_bytes().to_vec();
         latin1.extend_from_slice(b"I1,C1,M\xfcller GmbH,2026-09-01,2026-10-01,5,5\n");
         let p = read_bytes(&latin1).unwrap_err().0;
@@ -200,7 +225,13 @@ mod tests {
              I1,C1,A,2026-09-01,2026-10-01,5,5,USD,paid\n",
         );
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains(":8: error: currency: expected EUR"), "{found:?}");
-        assert!(found[1].contains(":9: error: status: expected one of open"), "{found:?}");
+        assert!(
+            found[0].contains(":8: error: currency: expected EUR"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains(":9: error: status: expected one of open"),
+            "{found:?}"
+        );
     }
 }

@@ -62,14 +62,22 @@ impl<'p> Table<'p> {
             .map_err(|e| file_problem(1, format!("expected a CSV header row: {e}")))?
             .clone();
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(file_problem(1, "file is empty: expected a CSV header row".into()));
+            return Err(file_problem(
+                1,
+                "file is empty: expected a CSV header row".into(),
+            ));
         }
         let names: Vec<String> = header
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
             .collect();
         let find = |name: &str| names.iter().position(|n| n == name);
-        let missing: Vec<&str> = schema.required.iter().copied().filter(|n| find(n).is_none()).collect();
+        let missing: Vec<&str> = schema
+            .required
+            .iter()
+            .copied()
+            .filter(|n| find(n).is_none())
+            .collect();
         if !missing.is_empty() {
             return Err(file_problem(
                 1,
@@ -82,7 +90,11 @@ impl<'p> Table<'p> {
             ));
         }
         let columns = Columns {
-            required: schema.required.iter().map(|n| find(n).expect("checked above")).collect(),
+            required: schema
+                .required
+                .iter()
+                .map(|n| find(n).expect("checked above"))
+                .collect(),
             optional: schema.optional.iter().map(|n| find(n)).collect(),
         };
         Ok(Table {
@@ -169,7 +181,11 @@ impl<'t> Row<'t, '_> {
         match std::str::from_utf8(bytes) {
             Ok(s) => Some(s.trim()),
             Err(_) => {
-                self.problem(field, name, "expected UTF-8 text (is the file in another encoding?)".into());
+                self.problem(
+                    field,
+                    name,
+                    "expected UTF-8 text (is the file in another encoding?)".into(),
+                );
                 None
             }
         }
@@ -196,7 +212,11 @@ impl<'t> Row<'t, '_> {
         let t = self.required_text(field, name)?;
         let d = Day::parse_iso(t);
         if d.is_none() {
-            self.problem(field, name, format!("expected a date YYYY-MM-DD, found {t:?}"));
+            self.problem(
+                field,
+                name,
+                format!("expected a date YYYY-MM-DD, found {t:?}"),
+            );
         }
         d
     }
@@ -207,13 +227,23 @@ impl<'t> Row<'t, '_> {
     }
 
     /// An optional amount: `Some(None)` when absent or empty.
-    pub fn optional_amount(&mut self, field: Option<usize>, name: &str, exponent: u32) -> Option<Option<Money>> {
+    pub fn optional_amount(
+        &mut self,
+        field: Option<usize>,
+        name: &str,
+        exponent: u32,
+    ) -> Option<Option<Money>> {
         let t = self.optional_text(field, name)?;
         if t.is_empty() {
             return Some(None);
         }
-        self.parse_amount(field.expect("non-empty text comes from a column"), name, t, exponent)
-            .map(Some)
+        self.parse_amount(
+            field.expect("non-empty text comes from a column"),
+            name,
+            t,
+            exponent,
+        )
+        .map(Some)
     }
 
     fn parse_amount(&mut self, field: usize, name: &str, t: &str, exponent: u32) -> Option<Money> {

@@ -5,8 +5,14 @@ use super::output::Staging;
 use anyhow::Result;
 
 const STATIC: [(&str, &[u8]); 2] = [
-    ("assets/style.css", include_bytes!("../../../site/static/style.css")),
-    ("assets/boot.js", include_bytes!("../../../site/static/boot.js")),
+    (
+        "assets/style.css",
+        include_bytes!("../../../site/static/style.css"),
+    ),
+    (
+        "assets/boot.js",
+        include_bytes!("../../../site/static/boot.js"),
+    ),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/dashboard_bundle.rs"));

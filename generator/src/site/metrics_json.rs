@@ -39,7 +39,12 @@ struct MetricsFile<'a> {
 
 /// The aging figures (v1 fields) followed by every figure of the metrics
 /// engine; v1 keys keep their meaning and are never overwritten.
-pub fn render(s: &Snapshot, scheme: &AgingScheme, report: &AgingReport, kpis: &SnapshotMetrics) -> String {
+pub fn render(
+    s: &Snapshot,
+    scheme: &AgingScheme,
+    report: &AgingReport,
+    kpis: &SnapshotMetrics,
+) -> String {
     let labels = scheme.labels();
     let dec = |m: arsite_core::Money| s.currency.to_decimal(m).to_string();
     let buckets = |t: &BucketTotals| -> Map<String, Value> {

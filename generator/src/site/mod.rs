@@ -66,7 +66,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             &data.config.metrics,
         );
         let as_of = snapshot.as_of.to_string();
-        let previous = i.checked_sub(1).map(|p| data.snapshots[p].as_of.to_string());
+        let previous = i
+            .checked_sub(1)
+            .map(|p| data.snapshots[p].as_of.to_string());
         let page = |name: &str| {
             context! {
                 site_title => &data.config.title,
@@ -87,7 +89,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             &format!("{as_of}/metrics.json"),
             metrics_json::render(&snapshot, scheme, &report, &kpis).as_bytes(),
         )?;
-        staging.write(&format!("{as_of}/data.js"), data_script(&as_of, &wire::encode(&snapshot)).as_bytes())?;
+        staging.write(
+            &format!("{as_of}/data.js"),
+            data_script(&as_of, &wire::encode(&snapshot)).as_bytes(),
+        )?;
         headlines.push(Headline::new(&snapshot, &report));
         previous_snapshot = Some(snapshot);
     }

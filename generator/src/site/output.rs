@@ -27,7 +27,8 @@ impl Staging {
             );
         }
         let parent = parent_of(target);
-        fs::create_dir_all(&parent).with_context(|| format!("{}: cannot create", parent.display()))?;
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("{}: cannot create", parent.display()))?;
         let name = file_name(target)?;
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         if dir.exists() {
@@ -65,23 +66,36 @@ impl Staging {
     /// Swaps the staged site in. The old site is moved aside first and
     /// deleted only after the new one is in place.
     pub fn commit(mut self) -> Result<()> {
-        self.write(MARKER, b"This folder was written by arsite and is replaced on every build.\n")?;
+        self.write(
+            MARKER,
+            b"This folder was written by arsite and is replaced on every build.\n",
+        )?;
         let parent = parent_of(&self.target);
         let name = file_name(&self.target)?;
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let had_old = self.target.exists();
         if had_old {
-            fs::rename(&self.target, &old)
-                .with_context(|| format!("{}: cannot move the previous site aside", self.target.display()))?;
+            fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "{}: cannot move the previous site aside",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.target) {
             if had_old {
                 let _ = fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("{}: cannot put the new site in place", self.target.display()));
+            return Err(e).with_context(|| {
+                format!(
+                    "{}: cannot put the new site in place",
+                    self.target.display()
+                )
+            });
         }
         if had_old {
-            fs::remove_dir_all(&old).with_context(|| format!("{}: cannot remove the previous site", old.display()))?;
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("{}: cannot remove the previous site", old.display()))?;
         }
         // Nothing left to clean up in Drop.
         self.dir = PathBuf::new();

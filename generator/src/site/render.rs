@@ -8,10 +8,22 @@ use minijinja::Environment;
 use serde::Serialize;
 
 const TEMPLATES: [(&str, &str); 4] = [
-    ("base.html", include_str!("../../../site/templates/base.html")),
-    ("index.html", include_str!("../../../site/templates/index.html")),
-    ("aging.html", include_str!("../../../site/templates/aging.html")),
-    ("dashboard.html", include_str!("../../../site/templates/dashboard.html")),
+    (
+        "base.html",
+        include_str!("../../../site/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../../site/templates/index.html"),
+    ),
+    (
+        "aging.html",
+        include_str!("../../../site/templates/aging.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../../site/templates/dashboard.html"),
+    ),
 ];
 
 pub struct Renderer {

@@ -21,11 +21,21 @@ pub struct AgingRow {
 }
 
 impl AgingRow {
-    pub fn new(name: &str, detail: &str, t: &BucketTotals, scheme: &AgingScheme, exp: u32) -> AgingRow {
+    pub fn new(
+        name: &str,
+        detail: &str,
+        t: &BucketTotals,
+        scheme: &AgingScheme,
+        exp: u32,
+    ) -> AgingRow {
         AgingRow {
             name: name.to_string(),
             detail: detail.to_string(),
-            buckets: t.amounts_for(scheme).iter().map(|&m| money(m, exp)).collect(),
+            buckets: t
+                .amounts_for(scheme)
+                .iter()
+                .map(|&m| money(m, exp))
+                .collect(),
             total: money(t.total(), exp),
             past_due: money(t.past_due(), exp),
             count: t.count(),
