@@ -84,7 +84,7 @@ fn test() -> Result<()> {
         eprintln!(
             "xtask: skipping the wasm32 clippy pass: Debian's fallback toolchain has no clippy"
         );
-        return run::cargo(&["test", "--workspace", "--exclude", "arsite-dashboard"]);
+        return run::cargo_test(&["--workspace", "--exclude", "arsite-dashboard"]);
     }
     wasm.cargo(&[
         "clippy",
@@ -98,7 +98,7 @@ fn test() -> Result<()> {
         "-D",
         "warnings",
     ])?;
-    run::cargo(&["test", "--workspace", "--exclude", "arsite-dashboard"])
+    run::cargo_test(&["--workspace", "--exclude", "arsite-dashboard"])
 }
 
 fn sample(extra: &[String]) -> Result<()> {

@@ -9,6 +9,47 @@ pub fn cargo(args: &[&str]) -> Result<()> {
     status(Command::new(cargo).args(args).current_dir(crate::root()))
 }
 
+/// Runs `cargo test …`, echoing its output, and ends with one plain
+/// "tests: N passed, N failed" line summed over every test binary (cargo's
+/// own last line belongs to whichever binary ran last).
+pub fn cargo_test(args: &[&str]) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut cmd = Command::new(cargo);
+    cmd.arg("test")
+        .args(args)
+        .current_dir(crate::root())
+        .stdout(std::process::Stdio::piped());
+    eprintln!("xtask: $ {}", describe(&cmd));
+    let mut child = cmd.spawn().context("could not start cargo test")?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(kind), Some(n)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let n: u64 = n.parse().unwrap_or(0);
+                match kind {
+                    "passed" => passed += n,
+                    "failed" => failed += n,
+                    "ignored" => ignored += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("tests: {passed} passed, {failed} failed, {ignored} skipped");
+    if !status.success() {
+        bail!("cargo test failed ({status})");
+    }
+    Ok(())
+}
+
 pub fn command(program: &Path, args: &[&str]) -> Result<()> {
     status(Command::new(program).args(args).current_dir(crate::root()))
 }
