@@ -23,6 +23,9 @@ struct RawConfig {
     cei: RawCei,
     #[serde(default)]
     collectors: RawCollectors,
+    /// Where the site is published (`https://intranet/ar/`), for absolute
+    /// links in the email summary and printed page footers.
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +90,8 @@ pub struct Config {
     pub currency: Currency,
     pub aging: AgingScheme,
     pub metrics: MetricsConfig,
+    /// With a trailing slash.
+    pub base_url: Option<String>,
 }
 
 pub const FILE_NAME: &str = "arsite.toml";
@@ -149,7 +154,15 @@ impl Config {
             metrics.collector_targets.insert(name.clone(), money);
         }
         metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let base_url = match raw.base_url {
+            Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                Some(if u.ends_with('/') { u } else { format!("{u}/") })
+            }
+            Some(u) => bail!("base_url: expected an http:// or https:// address, found {u:?}"),
+            None => None,
+        };
         Ok(Config {
+            base_url,
             title: raw.title,
             currency,
             aging,

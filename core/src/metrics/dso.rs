@@ -206,6 +206,59 @@ pub struct DsoMetrics {
     pub true_dso: DsoValue,
     /// The monthly sales the methods used, newest first.
     pub months: Vec<MonthLine>,
+    /// The configured method per division: the division's AR over the
+    /// division's own credit sales.
+    pub by_division: Vec<DivisionDso>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DivisionDso {
+    pub division: String,
+    pub dso: DsoValue,
+    pub bpdso: DsoValue,
+    pub add: Option<Decimal>,
+}
+
+/// The configured DSO method over one set of invoices and monthly sales;
+/// returns (DSO, BPDSO).
+fn method_pair<'a>(
+    method: DsoMethod,
+    as_of: Day,
+    invoices: impl Iterator<Item = &'a Invoice> + Clone,
+    months: &[MonthSales],
+    window: usize,
+) -> (DsoValue, DsoValue) {
+    let ar: Money = invoices.clone().map(|i| i.open).sum();
+    let current = invoices.clone().filter(|i| i.days_past_due(as_of) <= 0);
+    let current_ar: Money = current.clone().map(|i| i.open).sum();
+    match method {
+        DsoMethod::Countback => (countback(ar, months), countback(current_ar, months)),
+        DsoMethod::Standard => (standard(ar, months, window), standard(current_ar, months, window)),
+        DsoMethod::True => (true_dso(as_of, invoices, months), true_dso(as_of, current, months)),
+    }
+}
+
+fn by_division(ctx: &Context<'_>, window: usize) -> Vec<DivisionDso> {
+    let s = ctx.current;
+    let mut out: Vec<DivisionDso> = s
+        .divisions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| ctx.aging.by_division[*i].count() > 0)
+        .map(|(i, name)| {
+            let months = ctx.sales.months_back_for(Some(name.as_str()));
+            let invoices = s.invoices.iter().filter(move |inv| inv.division as usize == i);
+            let (dso, bpdso) = method_pair(ctx.config.dso_method, s.as_of, invoices, &months, window);
+            DivisionDso {
+                division: crate::Snapshot::label(name).to_string(),
+                add: add(&dso, &bpdso),
+                dso,
+                bpdso,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.division.cmp(&b.division));
+    out
 }
 
 pub fn compute(ctx: &Context<'_>) -> DsoMetrics {
@@ -232,6 +285,7 @@ pub fn compute(ctx: &Context<'_>) -> DsoMetrics {
         .max(true_used)
         .min(months.len());
     DsoMetrics {
+        by_division: by_division(ctx, window as usize),
         method: ctx.config.dso_method,
         window_months: window,
         ar: ctx.amount(ar),
@@ -355,6 +409,37 @@ mod tests {
                 })
                 .collect(),
         )
+    }
+
+    #[test]
+    fn dso_by_division_uses_each_divisions_own_sales() {
+        // Snapshot 2026-03-31 (31 days). Ledger March: North 3,100, South 3,100.
+        // North AR 3,100 (due Apr 10, current) → countback 3,100 ≥ 3,100:
+        //   31 days, nothing left → 31.00; BPDSO the same; ADD 0.00.
+        // South AR 1,550, of which 1,000 past due → 1,550 / 3,100 × 31 = 15.50;
+        //   BPDSO on 550 current: 550 / 3,100 × 31 = 5.50; ADD 10.00.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("N1", "C1", "North", "", "2026-03-11", "2026-04-10", 3_100, 3_100),
+                row("S1", "C2", "South", "", "2026-02-01", "2026-03-03", 1_000, 1_000),
+                row("S2", "C2", "South", "", "2026-03-20", "2026-04-19", 550, 550),
+            ],
+        );
+        let l = SalesLedger::new(vec![
+            SalesEntry { period: (2026, 3), division: Some("North".into()), amount: Money(3_100) },
+            SalesEntry { period: (2026, 3), division: Some("South".into()), amount: Money(3_100) },
+        ]);
+        let cfg = MetricsConfig::default();
+        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let r = compute(&ctx);
+        let north = &r.by_division[0];
+        assert_eq!((north.division.as_str(), &north.dso, north.add), ("North", &days("31.00"), Some(d("0.00"))));
+        let south = &r.by_division[1];
+        assert_eq!(south.division, "South");
+        assert_eq!(south.dso, days("15.50"));
+        assert_eq!(south.bpdso, days("5.50"));
+        assert_eq!(south.add, Some(d("10.00")));
     }
 
     #[test]

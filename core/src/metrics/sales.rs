@@ -205,6 +205,11 @@ impl CreditSales {
     /// covered, newest first. The snapshot's month counts its days up to
     /// and including the snapshot date, and the sales of those days.
     pub fn months_back(&self) -> Vec<MonthSales> {
+        self.months_back_for(None)
+    }
+
+    /// [`Self::months_back`] for one division's sales (`None`: the whole business).
+    pub fn months_back_for(&self, division: Option<&str>) -> Vec<MonthSales> {
         let own = period_of(self.as_of);
         let mut out = Vec::new();
         let mut p = own;
@@ -218,7 +223,7 @@ impl CreditSales {
                 .between(
                     period_first_day(p),
                     period_last_day(p).min(self.as_of),
-                    None,
+                    division,
                 )
                 .unwrap_or_default();
             out.push(MonthSales {

@@ -1,24 +1,34 @@
-//! Building the site: for each snapshot, read → aggregate (core) → render →
-//! write into a staging folder; then the index; then swap the site in.
+//! Building the site: for each snapshot, oldest first: read → metrics
+//! (core) → pages → write into a staging folder; then the archive index;
+//! then swap the site in. Only the current and previous snapshot are held
+//! in memory, plus a small history point per snapshot.
+//! (The dashboard's data script is written by `snapshot::data_script`.)
 
 pub mod assets;
+pub mod chart;
+pub mod history;
 pub mod metrics_json;
 pub mod output;
+pub mod page;
+pub mod pages;
 pub mod render;
+pub mod snapshot;
+pub mod table;
 pub mod views;
+pub mod xlsx;
 
 use crate::import::{snapshot_csv, DataSet, Problems};
 use anyhow::Result;
-use arsite_core::aging::AgingReport;
-use arsite_core::metrics;
-use arsite_core::wire;
-use base64::Engine;
+use arsite_core::ledger::Activity;
+use arsite_core::metrics::{self, Context, SnapshotMetrics};
+use arsite_core::Snapshot;
 use minijinja::context;
 use output::Staging;
 use render::Renderer;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use views::{AgingPage, Headline};
+use views::Headline;
 
 pub struct BuildOptions {
     pub data_dir: PathBuf,
@@ -38,16 +48,18 @@ pub struct BuildSummary {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let data = DataSet::open(&opts.data_dir)?;
-    let scheme = &data.config.aging;
     let renderer = Renderer::new()?;
     let mut staging = Staging::new(&opts.out_dir)?;
     assets::write(&mut staging)?;
+    let activity_by_customer = index_by_customer(&data.activity);
+    let base_url = data.config.base_url.as_deref();
 
+    let mut history = history::History::default();
     let mut headlines: Vec<Headline> = Vec::with_capacity(data.snapshots.len());
     let mut problems = Vec::new();
     let mut invoices = 0u64;
-    let mut previous_snapshot: Option<arsite_core::Snapshot> = None;
-    for (i, file) in data.snapshots.iter().enumerate() {
+    let mut previous: Option<(Snapshot, SnapshotMetrics)> = None;
+    for file in &data.snapshots {
         let snapshot = match snapshot_csv::read(&file.path, file.as_of, &data.config.currency) {
             Ok(s) => s,
             Err(Problems(p)) => {
@@ -56,45 +68,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         };
         invoices += snapshot.invoices.len() as u64;
-        let report = AgingReport::compute(&snapshot, scheme);
-        let kpis = metrics::compute(
+        let ctx = Context::new(
             &snapshot,
-            previous_snapshot.as_ref(),
+            previous.as_ref().map(|(s, _)| s),
             &data.sales,
             &data.activity,
             &data.customers,
             &data.config.metrics,
         );
-        let as_of = snapshot.as_of.to_string();
-        let previous = i
-            .checked_sub(1)
-            .map(|p| data.snapshots[p].as_of.to_string());
-        let page = |name: &str| {
-            context! {
-                site_title => &data.config.title,
-                root => "../",
-                as_of => &as_of,
-                previous => &previous,
-                page => name,
-                currency => &snapshot.currency.code,
-                has_dashboard => assets::has_dashboard(),
-            }
+        let kpis = metrics::compute_with(&ctx);
+        history.push(&snapshot, &ctx.aging, &kpis, data.config.aging.bucket_count());
+        let as_of = snapshot.as_of;
+        // Each customer's activity up to the snapshot date: later rows must
+        // never reach this snapshot's pages.
+        let activity_now: HashMap<&str, Vec<&Activity>> = activity_by_customer
+            .iter()
+            .map(|(id, rows)| (*id, rows[..rows.partition_point(|a| a.date <= as_of)].to_vec()))
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect();
+        let inputs = pages::Inputs {
+            config: &data.config,
+            snapshot: &snapshot,
+            ctx: &ctx,
+            kpis: &kpis,
+            previous: previous.as_ref().map(|(_, k)| k),
+            history: &history,
+            activity_by_customer: &activity_now,
         };
-        let aging = AgingPage::new(&snapshot, scheme, &report);
-        let html = renderer.render("aging.html", context! { aging => aging, ..page("aging") })?;
-        staging.write(&format!("{as_of}/aging.html"), html.as_bytes())?;
-        let html = renderer.render("dashboard.html", page("dashboard"))?;
-        staging.write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
-        staging.write(
-            &format!("{as_of}/metrics.json"),
-            metrics_json::render(&snapshot, scheme, &report, &kpis).as_bytes(),
-        )?;
-        staging.write(
-            &format!("{as_of}/data.js"),
-            data_script(&as_of, &wire::encode(&snapshot)).as_bytes(),
-        )?;
-        headlines.push(Headline::new(&snapshot, &report));
-        previous_snapshot = Some(snapshot);
+        let mut writer = snapshot::SnapshotWriter::new(&mut staging, &renderer, &inputs);
+        writer.has_dashboard = assets::has_dashboard();
+        writer.base_url = base_url;
+        writer.write_all()?;
+        headlines.push(Headline::new(&snapshot, &ctx.aging, &kpis));
+        drop(ctx);
+        previous = Some((snapshot, kpis));
     }
     if !problems.is_empty() {
         return Err(Problems(problems).into());
@@ -105,14 +112,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         context! {
             site_title => &data.config.title,
             root => "",
-            as_of => "",
-            page => "index",
             currency => &data.config.currency.code,
             latest => headlines.first(),
             snapshots => &headlines,
         },
     )?;
     staging.write("index.html", html.as_bytes())?;
+    if let Some(latest) = headlines.first() {
+        let html = renderer.render(
+            "redirect.html",
+            context! { site_title => &data.config.title, as_of => &latest.as_of, target => format!("../{}/index.html", latest.as_of) },
+        )?;
+        staging.write("latest/index.html", html.as_bytes())?;
+    }
     let (files, bytes) = (staging.files() + 1, staging.bytes());
     staging.commit()?;
     Ok(BuildSummary {
@@ -125,10 +137,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     })
 }
 
-/// A classic script carrying the snapshot's bytes. Scripts load from
-/// `file://` where `fetch` does not, so the same site works from a folder.
-/// The date key is digits and dashes only, and base64 needs no escaping.
-fn data_script(as_of: &str, bytes: &[u8]) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-    format!("(window.ARSITE_DATA=window.ARSITE_DATA||{{}})[\"{as_of}\"]=\"{encoded}\";\n")
+/// Activity rows per customer id, in date order (the data set is sorted).
+fn index_by_customer(activity: &[Activity]) -> HashMap<&str, Vec<&Activity>> {
+    let mut map: HashMap<&str, Vec<&Activity>> = HashMap::new();
+    for a in activity {
+        map.entry(a.customer_id.as_str()).or_default().push(a);
+    }
+    map
 }

@@ -1,0 +1,205 @@
+//! Bad debt and allowance: write-offs by period, division and collector;
+//! the allowance by bucket; agency placements, recoveries and liquidation;
+//! write-off candidates with a CSV of supporting documents each.
+
+use super::customers::Prepared;
+use super::{slug, Inputs};
+use crate::site::chart::{line_chart, stacked_bars, Series};
+use crate::site::page::{Page, Section};
+use crate::site::table::{neutralize, Cell, DataTable};
+use arsite_core::ledger::ActivityKind;
+use arsite_core::metrics::promises::PromiseStatus;
+use arsite_core::metrics::NamedAmount;
+use arsite_core::Status;
+
+/// A file written beside the page (relative to the snapshot folder).
+pub struct Extra {
+    pub path: String,
+    pub content: String,
+}
+
+fn named(id: &str, caption: String, first: &str, lines: &[NamedAmount]) -> DataTable {
+    let mut t = DataTable::new(id, caption, &[first, "#Amount"]);
+    for l in lines {
+        t.push(vec![Cell::text(arsite_core::Snapshot::label(&l.name).to_string()), Cell::amount(&l.amount)]);
+    }
+    t
+}
+
+pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
+    let k = inp.kpis;
+    let b = &k.bad_debt;
+    let s = inp.snapshot;
+    let as_of = s.as_of;
+    let exp = inp.exp();
+    let h = inp.history;
+
+    let mut periods = DataTable::new(
+        "write-offs-by-period",
+        format!("Write-offs and bad-debt ratio per period up to {as_of}"),
+        &["Period ending", "#Write-offs", "#Bad-debt ratio %"],
+    );
+    for p in h.points.iter().rev() {
+        periods.push(vec![
+            Cell::link(p.as_of.clone(), format!("../{}/bad-debt.html", p.as_of)),
+            Cell::money(p.write_offs, exp),
+            Cell::dec(p.bad_debt_ratio),
+        ]);
+    }
+    let labels = h.labels();
+    let wo_chart = stacked_bars(
+        "Write-offs per period",
+        inp.code(),
+        &labels,
+        &[Series { name: "Write-offs".into(), values: h.points.iter().map(|p| Some(p.write_offs.to_decimal(exp))).collect() }],
+    );
+    let ratio_chart = line_chart(
+        "Bad-debt ratio per period (write-offs / credit sales)",
+        "%",
+        &labels,
+        &[Series { name: "Bad-debt ratio".into(), values: h.points.iter().map(|p| p.bad_debt_ratio).collect() }],
+        None,
+    );
+
+    let mut allowance = DataTable::new(
+        "allowance",
+        format!("Allowance for doubtful accounts on {as_of} (aging method: Σ bucket × reserve %)"),
+        &["Bucket", "#Open", "#Reserve %", "#Reserve"],
+    );
+    for l in &k.allowance.buckets {
+        allowance.push(vec![Cell::text(l.bucket.clone()), Cell::amount(&l.open), Cell::dec(Some(l.percent)), Cell::amount(&l.reserve)]);
+    }
+    allowance.footer = Some(vec![Cell::text("Total"), Cell::amount(&k.allowance.open), Cell::dec(k.allowance.coverage_percent), Cell::amount(&k.allowance.total)]);
+
+    let mut agency = DataTable::new("agency", format!("Agency placements and recoveries up to {as_of}"), &["Figure", "Value"]);
+    let mut fig = |name: &str, value: String| agency.push(vec![Cell::text(name), Cell::text(value).with_class("num")]);
+    fig("Placed in period", format!("{} ({} items)", inp.money(b.placements.money), b.placements_count));
+    fig("Placed to date", inp.money(b.placed_to_date.money));
+    fig("Collected after placement", inp.money(b.collected_after_placement.money));
+    fig("Liquidation rate (collected / placed)", b.liquidation_rate.map_or("—".into(), |r| format!("{r:.2} %")));
+    fig("Recoveries in period", inp.money(b.recoveries.money));
+    fig("Written off to date", inp.money(b.written_off_to_date.money));
+    fig("Recovered to date", inp.money(b.recovered_to_date.money));
+    fig("Recovery rate", b.recovery_rate.map_or("—".into(), |r| format!("{r:.2} %")));
+    fig("Bad-debt ratio of the period", b.bad_debt_ratio.map_or("—".into(), |r| format!("{r:.2} %")));
+
+    // Write-off candidates: items over 120 days past due, broken promises, or placed with an agency.
+    let report = &inp.ctx.aging;
+    let mut candidates = DataTable::new(
+        "write-off-candidates",
+        format!("Write-off candidates on {as_of}: over 120 days past due, broken promises, or placed with an agency"),
+        &["Customer", "#Open", "#Over 120 days", "#Broken promises", "Placed", "Why", "Documentation"],
+    );
+    let mut extras = Vec::new();
+    for (ci, c) in s.customers.iter().enumerate() {
+        if report.by_customer[ci].count() == 0 {
+            continue;
+        }
+        let items = &prepared.invoices[ci];
+        let over_120: arsite_core::Money = items
+            .iter()
+            .map(|&i| &s.invoices[i])
+            .filter(|inv| inv.days_past_due(as_of) > 120)
+            .map(|inv| inv.open)
+            .sum();
+        let broken = prepared
+            .promises
+            .get(c.id.as_str())
+            .map_or(0, |v| v.iter().filter(|o| o.status == PromiseStatus::Broken).count());
+        let activity = inp.activity_by_customer.get(c.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let placed = items.iter().any(|&i| s.invoices[i].status == Status::Agency)
+            || activity.iter().any(|a| a.kind == ActivityKind::Placement);
+        if over_120.0 <= 0 && broken == 0 && !placed {
+            continue;
+        }
+        let mut why = Vec::new();
+        if over_120.0 > 0 {
+            why.push(format!("{} over 120 days past due", inp.money(over_120)));
+        }
+        if broken > 0 {
+            why.push(format!("{broken} broken promise(s)"));
+        }
+        if placed {
+            why.push("placed with a collection agency".to_string());
+        }
+        let file = format!("bad-debt/{}.csv", slug(&c.id));
+        extras.push(Extra { path: file.clone(), content: documentation_csv(inp, prepared, ci) });
+        candidates.push(vec![
+            Cell::link(format!("{} ({})", c.name, c.id), format!("customers/{}.html", slug(&c.id))),
+            Cell::money(report.by_customer[ci].total(), exp),
+            Cell::money(over_120, exp),
+            Cell::int(broken as i64),
+            Cell::text(if placed { "yes" } else { "no" }),
+            Cell::text(why.join("; ")),
+            Cell::link("CSV", file),
+        ]);
+    }
+    let page = Page {
+        key: "bad-debt",
+        title: format!("Bad debt and allowance on {as_of}"),
+        lede: Some(format!("Write-offs of the period {} to {}; bad-debt ratio = write-offs / credit sales of the period.", k.period_start, k.period_end)),
+        notes: inp.sales_note().into_iter().collect(),
+        sections: vec![
+            Section::new("write-offs", "Write-offs")
+                .chart(wo_chart)
+                .table(periods)
+                .table(named("write-offs-by-division", format!("Write-offs of the period by division"), "Division", &b.write_offs_by_division))
+                .table(named("write-offs-by-collector", format!("Write-offs of the period by collector"), "Collector", &b.write_offs_by_collector)),
+            Section::new("ratio", "Bad-debt ratio trend").chart(ratio_chart),
+            Section::new("allowance", "Allowance").table(allowance),
+            Section::new("agency", "Agency placements and recoveries").table(agency),
+            Section::new("candidates", "Write-off candidates").table(candidates),
+        ],
+    };
+    (page, extras)
+}
+
+/// Supporting documentation for an agency: open invoices, then contacts,
+/// promises and disputes, one CSV with a record-type column.
+fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
+    let s = inp.snapshot;
+    let exp = inp.exp();
+    let c = &s.customers[ci];
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    // Field 5 is the amount: a number, never neutralized (a leading minus is its sign).
+    let mut row = |fields: [String; 8]| {
+        w.write_record(fields.iter().enumerate().map(|(i, f)| if i == 5 { f.clone() } else { neutralize(f) }))
+            .expect("writing to memory")
+    };
+    row(["record", "date", "customer_id", "customer_name", "document", "amount", "detail", "note"].map(String::from));
+    for &i in &prepared.invoices[ci] {
+        let inv = &s.invoices[i];
+        row([
+            "open_invoice".into(),
+            inv.invoice_date.to_string(),
+            c.id.clone(),
+            c.name.clone(),
+            inv.invoice_id.clone(),
+            inv.open.to_decimal(exp).to_string(),
+            format!("due {}, {} days past due, status {}", inv.due_date, inv.days_past_due(s.as_of), inv.status.as_str()),
+            String::new(),
+        ]);
+    }
+    let activity = inp.activity_by_customer.get(c.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    for a in activity {
+        let record = match a.kind {
+            ActivityKind::Contact => "contact",
+            ActivityKind::Promise => "promise",
+            ActivityKind::DisputeOpened => "dispute_opened",
+            ActivityKind::DisputeResolved => "dispute_resolved",
+            ActivityKind::Placement => "placement",
+            _ => continue,
+        };
+        row([
+            record.into(),
+            a.date.to_string(),
+            c.id.clone(),
+            c.name.clone(),
+            a.invoice_id.clone(),
+            a.amount.to_decimal(exp).to_string(),
+            a.reference.clone(),
+            a.note.clone(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
+}

@@ -1,0 +1,172 @@
+//! Collector scorecard (all collectors) and one page per collector.
+
+use super::aging::breakdown;
+use super::{signed, slug, Inputs};
+use crate::site::chart::{line_chart, Series};
+use crate::site::page::{Page, Section};
+use crate::site::table::{Cell, DataTable};
+use arsite_core::metrics::scorecard::CollectorScore;
+use arsite_core::Snapshot;
+
+pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
+    let k = inp.kpis;
+    let as_of = inp.snapshot.as_of.to_string();
+    let mut t = DataTable::new(
+        id,
+        format!("Collector scorecard on {as_of}, by rank (composite score: see the metrics documentation)"),
+        &[
+            "#Rank", "Collector", "#Score", "#Rank change", "#Open AR", "#Items", "#Customers", "#% current", "#% over 90",
+            "#Past due", "#Past-due change", "#Collected", "#Target", "#% of target", "#CEI %", "#Weighted dpd",
+            "#Promises kept %", "#Open disputes", "#Contacts",
+        ],
+    );
+    let previous_rank = |name: &str| {
+        inp.previous
+            .and_then(|p| p.scorecard.iter().find(|c| c.collector == name))
+            .and_then(|c| c.rank)
+    };
+    let mut rows: Vec<&CollectorScore> = k.scorecard.iter().collect();
+    rows.sort_by_key(|c| (c.rank.unwrap_or(u32::MAX), c.collector.clone()));
+    for c in rows {
+        let rank_change = match (c.rank, previous_rank(&c.collector)) {
+            // Up the table is positive: rank 5 → 3 is +2.
+            (Some(now), Some(before)) => Cell::text(signed((i64::from(before) - i64::from(now)).into()).replace(".00", "")).with_class("num"),
+            _ => Cell::empty_num(),
+        };
+        t.push(vec![
+            c.rank.map_or_else(Cell::empty_num, |r| Cell::int(i64::from(r))),
+            Cell::link(Snapshot::label(&c.collector).to_string(), format!("{link_prefix}{}.html", slug(&c.collector))),
+            Cell::dec(c.score),
+            rank_change,
+            Cell::amount(&c.open_ar),
+            Cell::int(i64::from(c.invoice_count)),
+            Cell::int(i64::from(c.customer_count)),
+            Cell::dec(c.current_percent),
+            Cell::dec(c.over_90_percent),
+            Cell::amount(&c.past_due),
+            Cell::opt_amount(c.past_due_change.as_ref()),
+            Cell::amount(&c.collected),
+            Cell::opt_amount(c.target.as_ref()),
+            Cell::dec(c.target_percent),
+            Cell::dec(c.cei),
+            Cell::dec(c.weighted_days_past_due),
+            Cell::dec(c.promises_kept_rate),
+            Cell::int(i64::from(c.open_disputes)),
+            Cell::int(i64::from(c.contacts)),
+        ]);
+    }
+    t
+}
+
+pub fn scorecard_page(inp: &Inputs) -> Page {
+    let as_of = inp.snapshot.as_of.to_string();
+    Page {
+        key: "collectors",
+        title: format!("Collector scorecard on {as_of}"),
+        lede: Some(
+            "Every KPI per collector for the period since the previous snapshot. Rank follows the composite score \
+             (CEI 40 %, collected vs target 30 %, % current 20 %, promises kept 10 %; missing parts are left out and \
+             the weights renormalised). Rank change: positive means the collector moved up."
+                .into(),
+        ),
+        notes: inp.sales_note().into_iter().collect(),
+        sections: vec![Section::new("scorecard", "Scorecard").table(scorecard_table(inp, "scorecard", ""))],
+    }
+}
+
+/// The page of one collector (by index into the snapshot's collectors).
+pub fn collector_page(inp: &Inputs, index: usize) -> Page {
+    let s = inp.snapshot;
+    let k = inp.kpis;
+    let name = &s.collectors[index];
+    let label = Snapshot::label(name).to_string();
+    let as_of = s.as_of.to_string();
+    let h = inp.history;
+    let exp = inp.exp();
+    let point = |f: &dyn Fn(&crate::site::history::CollectorPoint) -> rust_decimal::Decimal| -> Vec<Option<rust_decimal::Decimal>> {
+        h.points.iter().map(|p| p.collectors.get(name).map(f)).collect()
+    };
+    let trend_chart = line_chart(
+        &format!("Open AR and past due of {label}"),
+        inp.code(),
+        &h.labels(),
+        &[
+            Series { name: "Open AR".into(), values: point(&|c| c.open.to_decimal(exp)) },
+            Series { name: "Past due".into(), values: point(&|c| c.past_due.to_decimal(exp)) },
+        ],
+        None,
+    );
+    let mut trend = DataTable::new(
+        "collector-trend",
+        format!("{label}: portfolio by snapshot up to {as_of}"),
+        &["Snapshot", "#Open AR", "#Past due", "#Collected", "#CEI %"],
+    );
+    for p in h.points.iter().rev() {
+        if let Some(c) = p.collectors.get(name) {
+            trend.push(vec![
+                Cell::link(p.as_of.clone(), format!("../../{}/collectors/{}.html", p.as_of, slug(name))),
+                Cell::money(c.open, exp),
+                Cell::money(c.past_due, exp),
+                Cell::money(c.collected, exp),
+                Cell::dec(c.cei),
+            ]);
+        }
+    }
+    // A customer belongs to the collector of its items; a customer split
+    // across collectors shows only this collector's share here.
+    let mut own: Vec<arsite_core::BucketTotals> = vec![Default::default(); s.customers.len()];
+    for inv in s.invoices.iter().filter(|i| i.collector as usize == index) {
+        own[inv.customer as usize].add(inp.config.aging.bucket_of(inv.days_past_due(s.as_of)), inv.open);
+    }
+    let rows: Vec<(Cell, &arsite_core::BucketTotals)> = s
+        .customers
+        .iter()
+        .zip(&own)
+        .filter(|(_, t)| t.count() > 0)
+        .map(|(c, t)| (Cell::link(format!("{} ({})", c.name, c.id), format!("../customers/{}.html", slug(&c.id))), t))
+        .collect();
+    let portfolio = breakdown(inp, "collector-customers", format!("Aging of {label}'s customers on {as_of}"), "Customer", rows);
+    let mut worklist = DataTable::new(
+        "collector-worklist",
+        format!("{label}'s worklist on {as_of}, highest priority first"),
+        &["#Priority", "Customer", "#Past due", "#Oldest dpd", "Why"],
+    );
+    for w in k.worklist.iter().filter(|w| &w.collector == name) {
+        worklist.push(vec![
+            Cell::dec(Some(w.score)),
+            Cell::link(format!("{} ({})", w.name, w.customer_id), format!("../customers/{}.html", slug(&w.customer_id))),
+            Cell::amount(&w.past_due),
+            Cell::int(i64::from(w.oldest_days_past_due)),
+            Cell::text(w.reasons.join("; ")),
+        ]);
+    }
+    let mut promises = DataTable::new("collector-promises", format!("{label}'s promises to pay up to {as_of}"), &["Promises", "#Count", "#Amount"]);
+    if let Some(p) = k.promises.by_collector.iter().find(|p| &p.collector == name) {
+        let c = &p.counts;
+        promises.push(vec![Cell::text("Kept"), Cell::int(i64::from(c.kept)), Cell::amount(&c.kept_amount)]);
+        promises.push(vec![Cell::text("Broken"), Cell::int(i64::from(c.broken)), Cell::amount(&c.broken_amount)]);
+        promises.push(vec![Cell::text("Pending"), Cell::int(i64::from(c.pending)), Cell::amount(&c.pending_amount)]);
+    }
+    let mut disputes = DataTable::new("collector-disputes", format!("Open disputes of {label} on {as_of}"), &["Disputes", "#Count", "#Amount"]);
+    if let Some(d) = k.disputes.open_by_collector.iter().find(|d| &d.name == name || d.name == label) {
+        disputes.push(vec![Cell::text("Open"), Cell::int(i64::from(d.count)), Cell::amount(&d.amount)]);
+    }
+    let mine = scorecard_table(inp, "collector-score", "");
+    let mut mine_only = mine.clone();
+    mine_only.rows.retain(|r| r[1].text == label);
+    mine_only.caption = format!("{label} on the scorecard of {as_of}");
+    Page {
+        key: "collectors",
+        title: format!("Collector {label} on {as_of}"),
+        lede: None,
+        notes: Vec::new(),
+        sections: vec![
+            Section::new("score", "Scorecard line").table(mine_only),
+            Section::new("trend", "Trend").chart(trend_chart).table(trend),
+            Section::new("portfolio", "Portfolio aging").table(portfolio),
+            Section::new("worklist", "Worklist").table(worklist),
+            Section::new("promises", "Promises to pay").table(promises),
+            Section::new("disputes", "Disputes").table(disputes),
+        ],
+    }
+}

@@ -1,0 +1,189 @@
+//! Writing every file of one snapshot: its pages, their CSV downloads, the
+//! workbook, metrics.json, the dashboard page and its data.
+
+use super::output::Staging;
+use super::page::Page;
+use super::pages::{self, Inputs};
+use super::render::Renderer;
+use super::table::DataTable;
+use super::{metrics_json, xlsx};
+use anyhow::Result;
+use arsite_core::metrics::promises;
+use arsite_core::wire;
+use base64::Engine;
+use minijinja::context;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    text: &'static str,
+    href: &'static str,
+}
+
+const NAV: [NavItem; 10] = [
+    NavItem { key: "overview", text: "Overview", href: "index.html" },
+    NavItem { key: "aging", text: "Aging", href: "aging.html" },
+    NavItem { key: "dso", text: "DSO", href: "dso.html" },
+    NavItem { key: "collectors", text: "Collectors", href: "collectors/index.html" },
+    NavItem { key: "worklist", text: "Worklist", href: "worklist.html" },
+    NavItem { key: "bad-debt", text: "Bad debt", href: "bad-debt.html" },
+    NavItem { key: "disputes", text: "Disputes", href: "disputes.html" },
+    NavItem { key: "customers", text: "Customers", href: "customers/index.html" },
+    NavItem { key: "dashboard", text: "Dashboard", href: "dashboard.html" },
+    NavItem { key: "email", text: "Email summary", href: "email.html" },
+];
+
+pub struct SnapshotWriter<'a> {
+    pub staging: &'a mut Staging,
+    pub renderer: &'a Renderer,
+    pub inputs: &'a Inputs<'a>,
+    pub has_dashboard: bool,
+    pub rejected_rows: u64,
+    pub base_url: Option<&'a str>,
+    /// Tables that go into the workbook, in sheet order.
+    workbook: Vec<DataTable>,
+}
+
+impl<'a> SnapshotWriter<'a> {
+    pub fn new(staging: &'a mut Staging, renderer: &'a Renderer, inputs: &'a Inputs<'a>) -> Self {
+        SnapshotWriter { staging, renderer, inputs, has_dashboard: false, rejected_rows: 0, base_url: None, workbook: Vec::new() }
+    }
+
+    fn as_of(&self) -> String {
+        self.inputs.snapshot.as_of.to_string()
+    }
+
+    /// What "fresh" means for this snapshot: the newest activity and sales it could use.
+    fn freshness(&self) -> String {
+        let ctx = self.inputs.ctx;
+        let activity = ctx.activity.last().map(|a| a.date.to_string());
+        let mut parts = Vec::new();
+        if let Some(a) = activity {
+            parts.push(format!("activity through {a}"));
+        }
+        if let Some(m) = self.inputs.kpis.dso.months.first() {
+            parts.push(format!("{} sales through {}", if self.inputs.kpis.sales_derived { "derived" } else { "credit" }, m.month));
+        }
+        parts.join(" · ")
+    }
+
+    /// Renders `page` at `path` (relative to the snapshot folder, at most one
+    /// folder deep) and writes each of its tables as CSV.
+    fn page(&mut self, path: &str, mut page: Page, in_workbook: bool) -> Result<()> {
+        let as_of = self.as_of();
+        let depth = path.matches('/').count();
+        let snap = "../".repeat(depth);
+        let root = format!("{snap}../");
+        let stem = path.trim_end_matches(".html").replace('/', "-");
+        for t in page.tables_mut() {
+            let csv_path = format!("csv/{stem}--{}.csv", t.id);
+            self.staging.write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
+            t.csv_href = Some(format!("{snap}{csv_path}"));
+            if in_workbook {
+                self.workbook.push(t.clone());
+            }
+        }
+        let page_path = match self.base_url {
+            Some(base) => format!("{base}{as_of}/{path}"),
+            None => format!("{as_of}/{path}"),
+        };
+        let html = self.renderer.render(
+            "page.html",
+            context! {
+                p => &page,
+                site_title => &self.inputs.config.title,
+                root, snap, as_of => &as_of,
+                previous => &self.inputs.kpis.previous_as_of,
+                page => page.key,
+                nav => &NAV,
+                freshness => self.freshness(),
+                currency => self.inputs.code(),
+                page_path,
+            },
+        )?;
+        self.staging.write(&format!("{as_of}/{path}"), html.as_bytes())
+    }
+
+    pub fn write_all(mut self) -> Result<()> {
+        let inp = self.inputs;
+        let s = inp.snapshot;
+        let as_of = self.as_of();
+
+        let overview = pages::overview::page(inp, &pages::overview::Quality { rejected_rows: self.rejected_rows });
+        let email_tiles = overview.sections[0].blocks.first().map(|b| match b {
+            super::page::Block::Tiles { tiles } => tiles.clone(),
+            _ => Vec::new(),
+        });
+        let email_notes = overview.notes.clone();
+        self.page("index.html", overview, true)?;
+        self.page("aging.html", pages::aging::page(inp), true)?;
+        self.page("dso.html", pages::dso::page(inp), true)?;
+        self.page("collectors/index.html", pages::collectors::scorecard_page(inp), true)?;
+        for (i, _) in s.collectors.iter().enumerate().filter(|(i, _)| inp.ctx.aging.by_collector[*i].count() > 0) {
+            let name = pages::slug(&s.collectors[i]);
+            self.page(&format!("collectors/{name}.html"), pages::collectors::collector_page(inp, i), false)?;
+        }
+        self.page("worklist.html", pages::worklist::page(inp), true)?;
+        self.page("disputes.html", pages::disputes::page(inp), true)?;
+
+        let (outcomes, _) = promises::evaluate(inp.ctx);
+        let prepared = pages::customers::Prepared::new(inp, &outcomes);
+        let (bad_debt, extras) = pages::bad_debt::page(inp, &prepared);
+        self.page("bad-debt.html", bad_debt, true)?;
+        for e in extras {
+            self.staging.write(&format!("{as_of}/{}", e.path), e.content.as_bytes())?;
+        }
+        self.page("customers/index.html", pages::customers::list_page(inp), false)?;
+        for (i, c) in s.customers.iter().enumerate() {
+            if inp.ctx.aging.by_customer[i].count() > 0 {
+                self.page(&format!("customers/{}.html", pages::slug(&c.id)), pages::customers::customer_page(inp, &prepared, i), false)?;
+            }
+        }
+
+        // Email summary: headline figures and the key tables, inline styles only.
+        let email_tables: Vec<&DataTable> = self
+            .workbook
+            .iter()
+            .filter(|t| matches!(t.id.as_str(), "top-past-due" | "aging-total" | "scorecard"))
+            .collect();
+        let link_base = self.base_url.map(|b| format!("{b}{as_of}/"));
+        let html = self.renderer.render(
+            "email.html",
+            context! {
+                site_title => &inp.config.title, as_of => &as_of, currency => inp.code(),
+                tiles => email_tiles.unwrap_or_default(), tables => email_tables, notes => email_notes, link_base,
+            },
+        )?;
+        self.staging.write(&format!("{as_of}/email.html"), html.as_bytes())?;
+
+        let html = self.renderer.render(
+            "dashboard.html",
+            context! {
+                site_title => &inp.config.title, root => "../", snap => "", as_of => &as_of,
+                previous => &inp.kpis.previous_as_of, page => "dashboard", nav => &NAV,
+                freshness => self.freshness(), currency => inp.code(), has_dashboard => self.has_dashboard,
+                page_path => format!("{as_of}/dashboard.html"),
+            },
+        )?;
+        self.staging.write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
+        self.staging.write(&format!("{as_of}/metrics.json"), metrics_json::render(s, &inp.config.aging, &inp.ctx.aging, inp.kpis).as_bytes())?;
+        let settings = wire::Settings {
+            scheme: inp.config.aging.clone(),
+            thresholds: Default::default(),
+            snapshots: inp.history.points.iter().filter_map(|p| arsite_core::Day::parse_iso(&p.as_of)).collect(),
+        };
+        self.staging.write(&format!("{as_of}/data.js"), data_script(&as_of, &wire::encode(s, &settings)).as_bytes())?;
+        let tables: Vec<&DataTable> = self.workbook.iter().collect();
+        let book = xlsx::workbook(s.as_of.date(), &format!("{} — {as_of}", inp.config.title), &tables)?;
+        self.staging.write(&format!("{as_of}/{as_of}.xlsx"), &book)
+    }
+}
+
+/// A classic script carrying the snapshot's bytes. Scripts load from
+/// `file://` where `fetch` does not, so the same site works from a folder.
+/// The date key is digits and dashes only, and base64 needs no escaping.
+pub fn data_script(as_of: &str, bytes: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("(window.ARSITE_DATA=window.ARSITE_DATA||{{}})[\"{as_of}\"]=\"{encoded}\";\n")
+}

@@ -1,0 +1,182 @@
+//! One table model for every output format: the HTML table of a page, its
+//! CSV download and its sheet in the snapshot's workbook all come from the
+//! same `DataTable`, so they cannot disagree.
+
+use arsite_core::metrics::Amount;
+use arsite_core::Money;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What a cell holds for machines (CSV, xlsx); `text` is what people see.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    Text(String),
+    /// An exact decimal written without grouping (`-1234.50`).
+    Number(String),
+    Empty,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// CSS class: "num" for right-aligned figures.
+    pub class: &'static str,
+    #[serde(skip)]
+    pub raw: Raw,
+}
+
+const DASH: &str = "—";
+
+impl Cell {
+    pub fn text(t: impl Into<String>) -> Cell {
+        let t = t.into();
+        Cell { raw: Raw::Text(t.clone()), text: t, href: None, class: "" }
+    }
+
+    pub fn link(t: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell { href: Some(href.into()), ..Cell::text(t) }
+    }
+
+    pub fn money(m: Money, exponent: u32) -> Cell {
+        Cell {
+            text: arsite_core::format::money(m, exponent),
+            href: None,
+            class: "num",
+            raw: Raw::Number(m.to_decimal(exponent).to_string()),
+        }
+    }
+
+    pub fn amount(a: &Amount) -> Cell {
+        Cell::money(a.money, a.exponent)
+    }
+
+    pub fn opt_amount(a: Option<&Amount>) -> Cell {
+        a.map_or_else(Cell::empty_num, Cell::amount)
+    }
+
+    pub fn int(n: impl Into<i64>) -> Cell {
+        let n = n.into();
+        Cell { text: n.to_string(), href: None, class: "num", raw: Raw::Number(n.to_string()) }
+    }
+
+    /// A ratio or day figure already rounded by core; "—" when there is none.
+    pub fn dec(d: Option<Decimal>) -> Cell {
+        match d {
+            Some(d) => Cell { text: format!("{d:.2}"), href: None, class: "num", raw: Raw::Number(d.to_string()) },
+            None => Cell::empty_num(),
+        }
+    }
+
+    pub fn empty_num() -> Cell {
+        Cell { text: DASH.to_string(), href: None, class: "num", raw: Raw::Empty }
+    }
+
+    pub fn with_class(mut self, class: &'static str) -> Cell {
+        self.class = class;
+        self
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Header {
+    pub label: String,
+    pub numeric: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DataTable {
+    /// Unique within the page; also the CSV file's name.
+    pub id: String,
+    pub caption: String,
+    pub headers: Vec<Header>,
+    pub rows: Vec<Vec<Cell>>,
+    pub footer: Option<Vec<Cell>>,
+    /// Relative link to the CSV download, set when the table is written.
+    pub csv_href: Option<String>,
+}
+
+impl DataTable {
+    /// Headers prefixed with `#` are numeric (right-aligned).
+    pub fn new(id: &str, caption: impl Into<String>, headers: &[&str]) -> DataTable {
+        DataTable {
+            id: id.to_string(),
+            caption: caption.into(),
+            headers: headers
+                .iter()
+                .map(|h| match h.strip_prefix('#') {
+                    Some(label) => Header { label: label.to_string(), numeric: true },
+                    None => Header { label: h.to_string(), numeric: false },
+                })
+                .collect(),
+            rows: Vec::new(),
+            footer: None,
+            csv_href: None,
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.headers.len(), "table {}", self.id);
+        self.rows.push(row);
+    }
+
+    /// CSV with a header row; footer included as a last row. Text that a
+    /// spreadsheet would run as a formula is neutralized.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        w.write_record(self.headers.iter().map(|h| neutralize(&h.label)))
+            .expect("writing to memory");
+        for row in self.rows.iter().chain(self.footer.iter()) {
+            w.write_record(row.iter().map(|c| match &c.raw {
+                Raw::Text(t) => neutralize(t),
+                Raw::Number(n) => n.clone(),
+                Raw::Empty => String::new(),
+            }))
+            .expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+    }
+}
+
+/// Spreadsheet formula injection: a text cell starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return is prefixed with `'` so that Excel, LibreOffice
+/// and Sheets show it as text instead of evaluating it.
+pub fn neutralize(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_keeps_numbers_exact_and_neutralizes_formulas() {
+        let mut t = DataTable::new("t", "caption", &["Customer", "#Open"]);
+        t.push(vec![Cell::text("=HYPERLINK(\"http://x\")"), Cell::money(Money(-123450), 2)]);
+        t.push(vec![Cell::text("@SUM(A1)"), Cell::money(Money(100), 2)]);
+        t.push(vec![Cell::text("Smith, \"Best\" & Sons"), Cell::empty_num()]);
+        t.push(vec![Cell::text("-2+3"), Cell::int(7)]);
+        t.footer = Some(vec![Cell::text("Total"), Cell::money(Money(-123350), 2)]);
+        assert_eq!(
+            t.to_csv(),
+            "Customer,Open\r\n\
+             \"'=HYPERLINK(\"\"http://x\"\")\",-1234.50\r\n\
+             '@SUM(A1),1.00\r\n\
+             \"Smith, \"\"Best\"\" & Sons\",\r\n\
+             '-2+3,7\r\n\
+             Total,-1233.50\r\n"
+        );
+    }
+
+    #[test]
+    fn display_text_groups_thousands() {
+        let c = Cell::money(Money(123456789), 2);
+        assert_eq!(c.text, "1,234,567.89");
+        assert_eq!(c.raw, Raw::Number("1234567.89".into()));
+        assert_eq!(Cell::dec(None).text, "—");
+    }
+}
