@@ -30,6 +30,7 @@ impl Staging {
         fs::create_dir_all(&parent)
             .with_context(|| format!("{}: cannot create", parent.display()))?;
         let name = file_name(target)?;
+        remove_abandoned(&parent, &name);
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -107,6 +108,28 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.dir.as_os_str().is_empty() {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Staging (and set-aside) folders of builds that were killed: their
+/// process no longer exists. Folders of a build still running are left.
+fn remove_abandoned(parent: &Path, name: &str) {
+    // Liveness is read from /proc; without it, leave everything alone.
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let pid = file
+            .strip_prefix(&format!(".{name}.building-"))
+            .or_else(|| file.strip_prefix(&format!(".{name}.old-")));
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 }

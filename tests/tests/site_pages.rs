@@ -1,0 +1,123 @@
+//! The report site as files: every page parses as HTML without errors,
+//! every link inside the site resolves, pages stay inside the site, and two
+//! builds of the same data are byte-identical.
+
+use arsite_e2e::{sample_data, sample_site};
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_page_is_valid_html_and_every_link_resolves() {
+    let site = sample_site();
+    let links = Selector::parse("a[href], link[href], script[src]").unwrap();
+    let mut pages = 0;
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for file in files(site).into_iter().filter(|f| f.extension().is_some_and(|e| e == "html")) {
+        pages += 1;
+        let text = std::fs::read_to_string(&file).unwrap();
+        let doc = Html::parse_document(&text);
+        if !doc.errors.is_empty() {
+            problems.push(format!("{}: HTML errors {:?}", file.display(), doc.errors));
+        }
+        assert!(text.starts_with("<!doctype html>"), "{}", file.display());
+        assert!(text.contains("http-equiv=\"Content-Security-Policy\""), "{} has no CSP", file.display());
+        for el in doc.select(&links) {
+            let target = el.value().attr("href").or_else(|| el.value().attr("src")).unwrap();
+            assert!(
+                !target.starts_with("http:") && !target.starts_with("https:") && !target.starts_with("//"),
+                "{} links outside the site: {target}",
+                file.display()
+            );
+            let path = target.split('#').next().unwrap();
+            if path.is_empty() {
+                continue;
+            }
+            checked += 1;
+            let resolved = file.parent().unwrap().join(path);
+            if !resolved.exists() {
+                problems.push(format!("{}: broken link {target}", file.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problems, first: {:#?}", problems.len(), &problems[..problems.len().min(10)]);
+    assert!(pages > 12 * 10, "every snapshot has its pages ({pages})");
+    assert!(checked > pages, "links were checked ({checked})");
+}
+
+#[test]
+fn every_snapshot_has_the_report_pages() {
+    let site = sample_site();
+    for entry in std::fs::read_dir(sample_data().join("snapshots")).unwrap() {
+        let date = entry.unwrap().path().file_stem().unwrap().to_str().unwrap().to_string();
+        for page in [
+            "index.html",
+            "aging.html",
+            "dso.html",
+            "collectors/index.html",
+            "worklist.html",
+            "bad-debt.html",
+            "disputes.html",
+            "customers/index.html",
+            "email.html",
+            "dashboard.html",
+            "metrics.json",
+            "data.js",
+        ] {
+            assert!(site.join(&date).join(page).is_file(), "{date}/{page}");
+        }
+        assert!(site.join(&date).join(format!("{date}.xlsx")).is_file());
+        let email = std::fs::read(site.join(&date).join("email.html")).unwrap();
+        assert!(email.len() < 100_000, "{date}/email.html is {} bytes", email.len());
+        let email = String::from_utf8(email).unwrap();
+        assert!(!email.contains("<script") && !email.contains("<link") && !email.contains("<img"), "email is self-contained");
+    }
+    let latest = std::fs::read_to_string(site.join("latest/index.html")).unwrap();
+    assert!(latest.contains("url=../2026-10-31/index.html"), "{latest}");
+}
+
+#[test]
+fn two_builds_of_the_same_data_are_byte_identical() {
+    let first = sample_site();
+    let dir = tempfile::tempdir().unwrap();
+    let second = dir.path().join("again");
+    arsite::site::build(&arsite::site::BuildOptions { data_dir: sample_data(), out_dir: second.clone() }).unwrap();
+    let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        files(root).into_iter().map(|f| (f.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&f).unwrap())).collect()
+    };
+    let (a, b) = (read(first), read(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "same files");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs between two builds", path.display());
+    }
+}
+
+#[test]
+fn csv_downloads_neutralize_formulas_and_keep_exact_numbers() {
+    let site = sample_site();
+    let csv = std::fs::read_to_string(site.join("2026-10-31/csv/aging--aging-by-customer.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("Customer,Current,1–30"));
+    for line in lines {
+        let first = line.split(',').next().unwrap();
+        assert!(!first.starts_with(['=', '+', '-', '@']), "{line}");
+    }
+}
