@@ -90,8 +90,9 @@ fn every_snapshot_has_the_report_pages() {
         let email = String::from_utf8(email).unwrap();
         assert!(!email.contains("<script") && !email.contains("<link") && !email.contains("<img"), "email is self-contained");
     }
-    let latest = std::fs::read_to_string(site.join("latest/index.html")).unwrap();
-    assert!(latest.contains("url=../2026-10-31/index.html"), "{latest}");
+    let latest = Html::parse_document(&std::fs::read_to_string(site.join("latest/index.html")).unwrap());
+    let refresh = latest.select(&Selector::parse("meta[http-equiv=refresh]").unwrap()).next().unwrap();
+    assert_eq!(refresh.value().attr("content"), Some("0; url=../2026-10-31/index.html"));
 }
 
 #[test]

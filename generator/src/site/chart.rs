@@ -72,7 +72,7 @@ impl Frame {
         let mut svg = String::new();
         let _ = write!(
             svg,
-            "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-t\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{t}</title>",
+            "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{t}</title>",
             id = slug(title),
             t = esc(title)
         );
