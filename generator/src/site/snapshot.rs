@@ -34,6 +34,12 @@ const NAV: [NavItem; 10] = [
     NavItem { key: "email", text: "Email summary", href: "email.html" },
 ];
 
+#[derive(Clone, Copy)]
+enum Csv {
+    PerTable { workbook: bool },
+    OnePerPage,
+}
+
 pub struct SnapshotWriter<'a> {
     pub staging: &'a mut Staging,
     pub renderer: &'a Renderer,
@@ -69,20 +75,40 @@ impl<'a> SnapshotWriter<'a> {
     }
 
     /// Renders `page` at `path` (relative to the snapshot folder, at most one
-    /// folder deep) and writes each of its tables as CSV.
-    fn page(&mut self, path: &str, mut page: Page, in_workbook: bool) -> Result<()> {
+    /// folder deep) and writes its tables as CSV: one file per table, or for
+    /// pages that exist once per customer one file with all their tables
+    /// (thousands of customers would otherwise mean tens of thousands of
+    /// tiny files per snapshot). Empty tables get no file.
+    fn page(&mut self, path: &str, mut page: Page, csv: Csv) -> Result<()> {
         let as_of = self.as_of();
         let depth = path.matches('/').count();
         let snap = "../".repeat(depth);
         let root = format!("{snap}../");
         let stem = path.trim_end_matches(".html").replace('/', "-");
-        for t in page.tables_mut() {
-            let csv_path = format!("csv/{stem}--{}.csv", t.id);
-            self.staging.write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
-            t.csv_href = Some(format!("{snap}{csv_path}"));
-            if in_workbook {
-                self.workbook.push(t.clone());
+        let mut combined = String::new();
+        for t in page.tables_mut().filter(|t| !t.rows.is_empty()) {
+            match csv {
+                Csv::PerTable { workbook } => {
+                    let csv_path = format!("csv/{stem}--{}.csv", t.id);
+                    self.staging.write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
+                    t.csv_href = Some(format!("{snap}{csv_path}"));
+                    if workbook {
+                        self.workbook.push(t.clone());
+                    }
+                }
+                Csv::OnePerPage => {
+                    if !combined.is_empty() {
+                        combined.push_str("\r\n");
+                    }
+                    combined.push_str(&crate::site::table::neutralize(&t.caption));
+                    combined.push_str("\r\n");
+                    combined.push_str(&t.to_csv());
+                    t.csv_href = Some(format!("{snap}csv/{stem}.csv"));
+                }
             }
+        }
+        if !combined.is_empty() {
+            self.staging.write(&format!("{as_of}/csv/{stem}.csv"), combined.as_bytes())?;
         }
         let page_path = match self.base_url {
             Some(base) => format!("{base}{as_of}/{path}"),
@@ -116,28 +142,28 @@ impl<'a> SnapshotWriter<'a> {
             _ => Vec::new(),
         });
         let email_notes = overview.notes.clone();
-        self.page("index.html", overview, true)?;
-        self.page("aging.html", pages::aging::page(inp), true)?;
-        self.page("dso.html", pages::dso::page(inp), true)?;
-        self.page("collectors/index.html", pages::collectors::scorecard_page(inp), true)?;
+        self.page("index.html", overview, Csv::PerTable { workbook: true })?;
+        self.page("aging.html", pages::aging::page(inp), Csv::PerTable { workbook: true })?;
+        self.page("dso.html", pages::dso::page(inp), Csv::PerTable { workbook: true })?;
+        self.page("collectors/index.html", pages::collectors::scorecard_page(inp), Csv::PerTable { workbook: true })?;
         for (i, _) in s.collectors.iter().enumerate().filter(|(i, _)| inp.ctx.aging.by_collector[*i].count() > 0) {
             let name = pages::slug(&s.collectors[i]);
-            self.page(&format!("collectors/{name}.html"), pages::collectors::collector_page(inp, i), false)?;
+            self.page(&format!("collectors/{name}.html"), pages::collectors::collector_page(inp, i), Csv::PerTable { workbook: false })?;
         }
-        self.page("worklist.html", pages::worklist::page(inp), true)?;
-        self.page("disputes.html", pages::disputes::page(inp), true)?;
+        self.page("worklist.html", pages::worklist::page(inp), Csv::PerTable { workbook: true })?;
+        self.page("disputes.html", pages::disputes::page(inp), Csv::PerTable { workbook: true })?;
 
         let (outcomes, _) = promises::evaluate(inp.ctx);
         let prepared = pages::customers::Prepared::new(inp, &outcomes);
         let (bad_debt, extras) = pages::bad_debt::page(inp, &prepared);
-        self.page("bad-debt.html", bad_debt, true)?;
+        self.page("bad-debt.html", bad_debt, Csv::PerTable { workbook: true })?;
         for e in extras {
             self.staging.write(&format!("{as_of}/{}", e.path), e.content.as_bytes())?;
         }
-        self.page("customers/index.html", pages::customers::list_page(inp), false)?;
+        self.page("customers/index.html", pages::customers::list_page(inp), Csv::PerTable { workbook: false })?;
         for (i, c) in s.customers.iter().enumerate() {
             if inp.ctx.aging.by_customer[i].count() > 0 {
-                self.page(&format!("customers/{}.html", pages::slug(&c.id)), pages::customers::customer_page(inp, &prepared, i), false)?;
+                self.page(&format!("customers/{}.html", pages::slug(&c.id)), pages::customers::customer_page(inp, &prepared, i), Csv::OnePerPage)?;
             }
         }
 
