@@ -12,12 +12,17 @@
 
 pub mod aging;
 pub mod day;
+pub mod export;
 pub mod format;
 pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod money;
+pub mod portfolio;
+pub mod rollrate;
 pub mod select;
+pub mod table;
+pub mod viewstate;
 pub mod wire;
 
 pub use aging::{AgingScheme, BucketTotals};

@@ -1,81 +1,622 @@
-//! Selecting invoices: the filters the dashboard and the filterable static
-//! tables offer. Aggregation over a selection is the aging/metrics code's job.
+//! Selecting invoices and adding a selection up for every view at once:
+//! the filters of the dashboard and of the filterable static tables.
+//!
+//! A [`Query`] names what to keep — divisions, collectors and customers by
+//! name or id, never by index — so one query (and the URL that carries it)
+//! applies to any snapshot. An [`Index`] holds one snapshot's invoices as
+//! columns grouped by collector, then customer; [`Index::evaluate`] runs a
+//! prepared query over them in one pass and returns the aging, the
+//! collectors' portfolios, the customers' totals and the selected rows. The
+//! definitions live elsewhere (`aging` for buckets, `portfolio` for the
+//! scorecard KPIs): this module only filters and adds up, so the figures of
+//! a filtered view and of the static pages cannot drift apart.
+//!
+//! Speed matters here: the dashboard re-evaluates a million invoices per
+//! keystroke. Columns of small integers keep that pass cache-friendly, and
+//! the grouping lets distinct customers per collector be counted without a
+//! set (a customer's rows under one collector are adjacent).
 
-use crate::{Invoice, Snapshot};
+use crate::aging::{AgingScheme, BucketTotals};
+use crate::portfolio::Portfolio;
+use crate::{Invoice, Money, Snapshot, Status};
+use std::cmp::Ordering;
 
-/// A filter over one snapshot. `None`/empty means "no restriction".
+/// What to keep. Empty lists and `None` mean "no restriction"; every
+/// restriction given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub division: Option<u32>,
-    pub collector: Option<u32>,
+pub struct Query {
+    /// Division names as in the data ("" = unassigned).
+    pub divisions: Vec<String>,
+    /// Collector names as in the data ("" = unassigned).
+    pub collectors: Vec<String>,
     /// Case-insensitive substring of the customer's name or id.
-    pub customer_search: String,
-    pub bucket: Option<usize>,
-    pub customer: Option<u32>,
+    pub search: String,
+    /// One customer, by id (the drill-down's last level).
+    pub customer: Option<String>,
+    /// Aging bucket indices.
+    pub buckets: Vec<u8>,
+    pub statuses: Vec<Status>,
+    /// Open amount, both ends included.
+    pub open_min: Option<Money>,
+    pub open_max: Option<Money>,
+    /// Days past due, both ends included.
+    pub dpd_min: Option<i32>,
+    pub dpd_max: Option<i32>,
 }
 
-/// A filter prepared against one snapshot: the customer search is resolved
-/// once into a per-customer flag, so testing an invoice is a few integer
-/// comparisons (the dashboard runs this over a million rows per keystroke).
-pub struct PreparedFilter<'a> {
-    filter: &'a Filter,
-    scheme: &'a crate::AgingScheme,
-    as_of: crate::Day,
-    customer_ok: Option<Vec<bool>>,
-}
+/// Lower-cased customer ids and names, computed once per snapshot so that a
+/// keystroke in the search box only runs `contains`.
+pub struct SearchText(Vec<(String, String)>);
 
-impl Filter {
-    pub fn prepare<'a>(
-        &'a self,
-        snapshot: &Snapshot,
-        scheme: &'a crate::AgingScheme,
-    ) -> PreparedFilter<'a> {
-        let needle = self.customer_search.trim().to_lowercase();
-        let customer_ok = (!needle.is_empty()).then(|| {
+impl SearchText {
+    pub fn new(snapshot: &Snapshot) -> SearchText {
+        SearchText(
             snapshot
                 .customers
                 .iter()
-                .map(|c| {
-                    c.name.to_lowercase().contains(&needle) || c.id.to_lowercase().contains(&needle)
+                .map(|c| (c.id.to_lowercase(), c.name.to_lowercase()))
+                .collect(),
+        )
+    }
+}
+
+/// A query resolved against one snapshot: lookups by index and bit masks,
+/// so testing an invoice is a handful of integer comparisons.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    division_ok: Option<Vec<bool>>,
+    collector_ok: Option<Vec<bool>>,
+    customer_ok: Option<Vec<bool>>,
+    bucket_mask: u32,
+    status_mask: u32,
+    open: (i64, i64),
+    dpd: (i32, i32),
+}
+
+fn names_ok(names: &[String], wanted: &[String]) -> Option<Vec<bool>> {
+    (!wanted.is_empty()).then(|| names.iter().map(|n| wanted.contains(n)).collect())
+}
+
+impl Prepared {
+    pub fn new(query: &Query, snapshot: &Snapshot, text: &SearchText) -> Prepared {
+        let needle = query.search.trim().to_lowercase();
+        let customer_ok = (!needle.is_empty() || query.customer.is_some()).then(|| {
+            snapshot
+                .customers
+                .iter()
+                .zip(&text.0)
+                .map(|(c, (id, name))| {
+                    query.customer.as_ref().is_none_or(|want| *want == c.id)
+                        && (needle.is_empty() || id.contains(&needle) || name.contains(&needle))
                 })
                 .collect()
         });
-        PreparedFilter {
-            filter: self,
-            scheme,
-            as_of: snapshot.as_of,
+        let mask = |bits: &mut dyn Iterator<Item = u32>| -> u32 {
+            let m = bits.fold(0u32, |m, b| m | 1u32.checked_shl(b).unwrap_or(0));
+            if m == 0 {
+                u32::MAX
+            } else {
+                m
+            }
+        };
+        Prepared {
+            division_ok: names_ok(&snapshot.divisions, &query.divisions),
+            collector_ok: names_ok(&snapshot.collectors, &query.collectors),
             customer_ok,
+            bucket_mask: mask(&mut query.buckets.iter().map(|&b| u32::from(b))),
+            status_mask: mask(&mut query.statuses.iter().map(|s| s.index() as u32)),
+            open: (
+                query.open_min.map_or(i64::MIN, |m| m.0),
+                query.open_max.map_or(i64::MAX, |m| m.0),
+            ),
+            dpd: (
+                query.dpd_min.unwrap_or(i32::MIN),
+                query.dpd_max.unwrap_or(i32::MAX),
+            ),
+        }
+    }
+
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn keeps(
+        &self,
+        customer: u32,
+        division: u32,
+        collector: u32,
+        status: u8,
+        bucket: u8,
+        dpd: i32,
+        open: i64,
+    ) -> bool {
+        (self.bucket_mask >> bucket) & 1 != 0
+            && (self.status_mask >> status) & 1 != 0
+            && open >= self.open.0
+            && open <= self.open.1
+            && dpd >= self.dpd.0
+            && dpd <= self.dpd.1
+            && self
+                .division_ok
+                .as_ref()
+                .is_none_or(|ok| ok[division as usize])
+            && self
+                .collector_ok
+                .as_ref()
+                .is_none_or(|ok| ok[collector as usize])
+            && self
+                .customer_ok
+                .as_ref()
+                .is_none_or(|ok| ok[customer as usize])
+    }
+
+    /// Whether one invoice of the snapshot this was prepared for passes.
+    pub fn matches(&self, inv: &Invoice, scheme: &AgingScheme, as_of: crate::Day) -> bool {
+        let dpd = inv.days_past_due(as_of);
+        self.keeps(
+            inv.customer,
+            inv.division,
+            inv.collector,
+            inv.status.index() as u8,
+            scheme.bucket_of(dpd) as u8,
+            dpd,
+            inv.open.0,
+        )
+    }
+}
+
+/// The invoices of `snapshot` that pass `query`, in snapshot order. The
+/// plain, index-free path (tests, one-off use); the dashboard uses [`Index`].
+pub fn select<'a>(
+    snapshot: &'a Snapshot,
+    scheme: &'a AgingScheme,
+    query: &Query,
+) -> impl Iterator<Item = &'a Invoice> + 'a {
+    let prepared = Prepared::new(query, snapshot, &SearchText::new(snapshot));
+    snapshot
+        .invoices
+        .iter()
+        .filter(move |i| prepared.matches(i, scheme, snapshot.as_of))
+}
+
+/// One customer's figures within a selection.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerTotals {
+    pub open: Money,
+    pub past_due: Money,
+    pub count: u32,
+    /// Days past due of the customer's oldest selected item.
+    pub max_dpd: i32,
+}
+
+/// Everything the views show about one selection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// The whole selection (its `customers` is the number of distinct customers).
+    pub total: Portfolio,
+    pub by_division: Vec<BucketTotals>,
+    pub by_collector: Vec<Portfolio>,
+    /// Indexed like the snapshot's customers; `count == 0` = not selected.
+    pub by_customer: Vec<CustomerTotals>,
+    /// Selected rows of the index, in index order (grouped).
+    pub rows: Vec<u32>,
+}
+
+/// Orders of the invoice list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InvoiceOrder {
+    /// By collector, then customer (the drill-down's grouping).
+    Grouped,
+    InvoiceId,
+    DaysPastDue,
+    Open,
+    Amount,
+}
+
+impl InvoiceOrder {
+    pub const ALL: [InvoiceOrder; 5] = [
+        InvoiceOrder::Grouped,
+        InvoiceOrder::InvoiceId,
+        InvoiceOrder::DaysPastDue,
+        InvoiceOrder::Open,
+        InvoiceOrder::Amount,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            InvoiceOrder::Grouped => "grouped",
+            InvoiceOrder::InvoiceId => "invoice",
+            InvoiceOrder::DaysPastDue => "dpd",
+            InvoiceOrder::Open => "open",
+            InvoiceOrder::Amount => "amount",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<InvoiceOrder> {
+        InvoiceOrder::ALL.into_iter().find(|o| o.key() == key)
+    }
+}
+
+/// A snapshot's invoices as columns, grouped by collector then customer.
+pub struct Index<'a> {
+    pub snapshot: &'a Snapshot,
+    pub scheme: &'a AgingScheme,
+    text: SearchText,
+    /// Row → index of the invoice in the snapshot.
+    invoice: Vec<u32>,
+    customer: Vec<u32>,
+    division: Vec<u32>,
+    collector: Vec<u32>,
+    status: Vec<u8>,
+    bucket: Vec<u8>,
+    dpd: Vec<i32>,
+    open: Vec<i64>,
+}
+
+/// Stable counting sort of `items` by `key` (< `buckets`): O(n), which
+/// matters at a million rows where a comparison sort costs a visible pause.
+fn counting_sort(items: &[u32], buckets: usize, key: impl Fn(u32) -> usize) -> Vec<u32> {
+    let mut start = vec![0usize; buckets + 1];
+    for &i in items {
+        start[key(i) + 1] += 1;
+    }
+    for b in 0..buckets {
+        start[b + 1] += start[b];
+    }
+    let mut out = vec![0u32; items.len()];
+    for &i in items {
+        let k = key(i);
+        out[start[k]] = i;
+        start[k] += 1;
+    }
+    out
+}
+
+impl<'a> Index<'a> {
+    pub fn new(snapshot: &'a Snapshot, scheme: &'a AgingScheme) -> Index<'a> {
+        let inv = &snapshot.invoices;
+        let all: Vec<u32> = (0..inv.len() as u32).collect();
+        // Two stable passes: by customer, then by collector → (collector, customer, input order).
+        let by_customer = counting_sort(&all, snapshot.customers.len(), |i| {
+            inv[i as usize].customer as usize
+        });
+        drop(all);
+        let order = counting_sort(&by_customer, snapshot.collectors.len(), |i| {
+            inv[i as usize].collector as usize
+        });
+        drop(by_customer);
+        // One pass fills every column (the invoices are 50-odd bytes each:
+        // one walk over them, not seven).
+        let n = order.len();
+        let mut customer = Vec::with_capacity(n);
+        let mut division = Vec::with_capacity(n);
+        let mut collector = Vec::with_capacity(n);
+        let mut status = Vec::with_capacity(n);
+        let mut bucket = Vec::with_capacity(n);
+        let mut dpd = Vec::with_capacity(n);
+        let mut open = Vec::with_capacity(n);
+        for &i in &order {
+            let inv = &inv[i as usize];
+            let days = inv.days_past_due(snapshot.as_of);
+            customer.push(inv.customer);
+            division.push(inv.division);
+            collector.push(inv.collector);
+            status.push(inv.status.index() as u8);
+            bucket.push(scheme.bucket_of(days) as u8);
+            dpd.push(days);
+            open.push(inv.open.0);
+        }
+        Index {
+            snapshot,
+            scheme,
+            text: SearchText::new(snapshot),
+            invoice: order,
+            customer,
+            division,
+            collector,
+            status,
+            bucket,
+            dpd,
+            open,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.invoice.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.invoice.is_empty()
+    }
+
+    pub fn prepare(&self, query: &Query) -> Prepared {
+        Prepared::new(query, self.snapshot, &self.text)
+    }
+
+    /// The invoice shown in row `row`.
+    pub fn invoice(&self, row: u32) -> &'a Invoice {
+        &self.snapshot.invoices[self.invoice[row as usize] as usize]
+    }
+
+    /// Index in the snapshot of the invoice in row `row`.
+    pub fn invoice_index(&self, row: u32) -> u32 {
+        self.invoice[row as usize]
+    }
+
+    pub fn bucket_of_row(&self, row: u32) -> usize {
+        usize::from(self.bucket[row as usize])
+    }
+
+    pub fn dpd_of_row(&self, row: u32) -> i32 {
+        self.dpd[row as usize]
+    }
+
+    /// One pass over every row: the selection and all its aggregates.
+    ///
+    /// Tuned for a million rows per keystroke: rows come grouped by
+    /// collector and customer, so a customer's figures are summed in
+    /// locals and written once per run of rows, and the whole selection's
+    /// portfolio is the sum of the collectors' (added up after the loop).
+    pub fn evaluate(&self, p: &Prepared) -> Selection {
+        let s = self.snapshot;
+        let n = self.len();
+        let mut sel = Selection {
+            total: Portfolio::default(),
+            by_division: vec![BucketTotals::default(); s.divisions.len()],
+            by_collector: vec![Portfolio::default(); s.collectors.len()],
+            by_customer: vec![CustomerTotals::default(); s.customers.len()],
+            rows: Vec::with_capacity(n),
+        };
+        let (customer, division, collector) = (
+            &self.customer[..n],
+            &self.division[..n],
+            &self.collector[..n],
+        );
+        let (status, bucket, dpd, open) = (
+            &self.status[..n],
+            &self.bucket[..n],
+            &self.dpd[..n],
+            &self.open[..n],
+        );
+        // The current run of one (collector, customer): its customer's sums.
+        let mut run: Option<(u32, u32)> = None;
+        let mut acc = CustomerTotals::default();
+        let flush = |sel: &mut Selection, c: u32, acc: &CustomerTotals| {
+            let t = &mut sel.by_customer[c as usize];
+            if t.count == 0 || acc.max_dpd > t.max_dpd {
+                t.max_dpd = acc.max_dpd;
+            }
+            t.count += acc.count;
+            t.open += acc.open;
+            t.past_due += acc.past_due;
+        };
+        for r in 0..n {
+            let (c, d, k) = (customer[r], division[r], collector[r]);
+            if !p.keeps(c, d, k, status[r], bucket[r], dpd[r], open[r]) {
+                continue;
+            }
+            let (b, amount, days) = (usize::from(bucket[r]), Money(open[r]), dpd[r]);
+            sel.by_division[d as usize].add(b, amount);
+            let portfolio = &mut sel.by_collector[k as usize];
+            portfolio.add(b, amount, days);
+            if run != Some((k, c)) {
+                // Rows are grouped by (collector, customer): a new pair is a
+                // new customer of this collector.
+                portfolio.customers += 1;
+                if let Some((_, previous)) = run {
+                    flush(&mut sel, previous, &acc);
+                }
+                run = Some((k, c));
+                acc = CustomerTotals {
+                    max_dpd: days,
+                    ..CustomerTotals::default()
+                };
+            }
+            acc.max_dpd = acc.max_dpd.max(days);
+            acc.count += 1;
+            acc.open += amount;
+            if b > 0 {
+                acc.past_due += amount;
+            }
+            sel.rows.push(r as u32);
+        }
+        if let Some((_, previous)) = run {
+            flush(&mut sel, previous, &acc);
+        }
+        for p in &sel.by_collector {
+            sel.total.merge(p);
+        }
+        sel.total.customers = sel.by_customer.iter().filter(|c| c.count > 0).count() as u32;
+        sel
+    }
+
+    /// Every row, sorted ascending by `order` (ties keep the grouped order).
+    /// Computed once per order and kept by the caller: sorting a million
+    /// rows is far too slow to repeat per keystroke.
+    pub fn permutation(&self, order: InvoiceOrder) -> Vec<u32> {
+        let mut rows: Vec<u32> = (0..self.len() as u32).collect();
+        let inv = |r: u32| self.invoice(r);
+        let (dpd, open) = (&self.dpd, &self.open);
+        match order {
+            InvoiceOrder::Grouped => {}
+            InvoiceOrder::InvoiceId => {
+                sort_indices(&mut rows, &|a, b| inv(a).invoice_id.cmp(&inv(b).invoice_id))
+            }
+            InvoiceOrder::DaysPastDue => {
+                sort_indices(&mut rows, &|a, b| dpd[a as usize].cmp(&dpd[b as usize]))
+            }
+            InvoiceOrder::Open => {
+                sort_indices(&mut rows, &|a, b| open[a as usize].cmp(&open[b as usize]))
+            }
+            InvoiceOrder::Amount => {
+                sort_indices(&mut rows, &|a, b| inv(a).amount.cmp(&inv(b).amount))
+            }
+        }
+        rows
+    }
+}
+
+/// Sorts indices by a comparator behind a pointer, ties by index, so the
+/// order is total and deterministic. One sort routine in the binary for
+/// every list: each distinct closure given to `sort_by` would instantiate
+/// its own copy, kilobytes each in the dashboard's wasm.
+pub fn sort_indices(v: &mut [u32], cmp: &dyn Fn(u32, u32) -> Ordering) {
+    v.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
+}
+
+impl Selection {
+    /// The selected rows in the order of `permutation` (from
+    /// [`Index::permutation`]), reversed when `descending`.
+    pub fn ordered(&self, permutation: &[u32], descending: bool) -> Vec<u32> {
+        let mut member = vec![0u64; permutation.len().div_ceil(64)];
+        for &r in &self.rows {
+            member[r as usize / 64] |= 1 << (r % 64);
+        }
+        let keep = |r: &&u32| member[**r as usize / 64] >> (**r % 64) & 1 != 0;
+        if descending {
+            permutation.iter().rev().filter(keep).copied().collect()
+        } else {
+            permutation.iter().filter(keep).copied().collect()
         }
     }
 }
 
-impl PreparedFilter<'_> {
-    #[inline]
-    pub fn matches(&self, inv: &Invoice) -> bool {
-        let f = self.filter;
-        f.division.is_none_or(|d| d == inv.division)
-            && f.collector.is_none_or(|c| c == inv.collector)
-            && f.customer.is_none_or(|c| c == inv.customer)
-            && self
-                .customer_ok
-                .as_ref()
-                .is_none_or(|ok| ok[inv.customer as usize])
-            && f.bucket
-                .is_none_or(|b| self.scheme.bucket_of(inv.days_past_due(self.as_of)) == b)
+/// Orders of the customer list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CustomerOrder {
+    Name,
+    Id,
+    Open,
+    PastDue,
+    Items,
+    MaxDpd,
+}
+
+impl CustomerOrder {
+    pub const ALL: [CustomerOrder; 6] = [
+        CustomerOrder::Name,
+        CustomerOrder::Id,
+        CustomerOrder::Open,
+        CustomerOrder::PastDue,
+        CustomerOrder::Items,
+        CustomerOrder::MaxDpd,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CustomerOrder::Name => "name",
+            CustomerOrder::Id => "id",
+            CustomerOrder::Open => "open",
+            CustomerOrder::PastDue => "past_due",
+            CustomerOrder::Items => "items",
+            CustomerOrder::MaxDpd => "max_dpd",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CustomerOrder> {
+        CustomerOrder::ALL.into_iter().find(|o| o.key() == key)
     }
 }
 
-/// The invoices of `snapshot` that pass `filter`.
-pub fn select<'a>(
-    snapshot: &'a Snapshot,
-    scheme: &'a crate::AgingScheme,
-    filter: &'a Filter,
-) -> impl Iterator<Item = &'a Invoice> + 'a {
-    let prepared = filter.prepare(snapshot, scheme);
-    snapshot
-        .invoices
-        .iter()
-        .filter(move |i| prepared.matches(i))
+/// The selected customers (index into the snapshot's customers), sorted.
+/// Ties fall back to the customer id so the order is stable.
+pub fn customers(
+    snapshot: &Snapshot,
+    sel: &Selection,
+    order: CustomerOrder,
+    descending: bool,
+) -> Vec<u32> {
+    let mut list: Vec<u32> = (0..sel.by_customer.len() as u32)
+        .filter(|&c| sel.by_customer[c as usize].count > 0)
+        .collect();
+    let t = |c: u32| &sel.by_customer[c as usize];
+    let cust = |c: u32| &snapshot.customers[c as usize];
+    sort_indices(&mut list, &|a, b| {
+        let primary = match order {
+            CustomerOrder::Name => cust(a)
+                .name
+                .to_lowercase()
+                .cmp(&cust(b).name.to_lowercase()),
+            CustomerOrder::Id => Ordering::Equal,
+            CustomerOrder::Open => t(a).open.cmp(&t(b).open),
+            CustomerOrder::PastDue => t(a).past_due.cmp(&t(b).past_due),
+            CustomerOrder::Items => t(a).count.cmp(&t(b).count),
+            CustomerOrder::MaxDpd => t(a).max_dpd.cmp(&t(b).max_dpd),
+        };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| cust(a).id.cmp(&cust(b).id))
+    });
+    if descending && order == CustomerOrder::Id {
+        list.reverse();
+    }
+    list
+}
+
+/// Small snapshots for tests of the modules built on the selection.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use crate::model::InvoiceRow;
+    use crate::{Currency, Day, Money, Snapshot, SnapshotBuilder, Status};
+
+    pub const AS_OF: Day = Day(20_000);
+
+    /// One invoice: id, customer id, division, collector, days past due, open (cents).
+    pub struct R {
+        pub id: &'static str,
+        pub customer: &'static str,
+        pub division: &'static str,
+        pub collector: &'static str,
+        pub dpd: i32,
+        pub open: i64,
+        pub status: Status,
+    }
+
+    impl R {
+        pub fn new(
+            id: &'static str,
+            customer: &'static str,
+            division: &'static str,
+            collector: &'static str,
+            dpd: i32,
+            open: i64,
+        ) -> R {
+            R {
+                id,
+                customer,
+                division,
+                collector,
+                dpd,
+                open,
+                status: Status::Open,
+            }
+        }
+    }
+
+    pub fn snapshot_at(as_of: Day, rows: &[R]) -> Snapshot {
+        let mut b = SnapshotBuilder::new(as_of, Currency::from_code("EUR"));
+        for r in rows {
+            let name = format!("{} Name", r.customer);
+            b.push(&InvoiceRow {
+                invoice_id: r.id,
+                customer_id: r.customer,
+                customer_name: &name,
+                division: r.division,
+                collector: r.collector,
+                status: r.status,
+                invoice_date: Day(as_of.0 - r.dpd - 30),
+                due_date: Day(as_of.0 - r.dpd),
+                amount: Money(r.open.abs() + 100),
+                open: Money(r.open),
+            });
+        }
+        b.finish()
+    }
+
+    pub fn snapshot(rows: &[R]) -> Snapshot {
+        snapshot_at(AS_OF, rows)
+    }
 }
 
 #[cfg(test)]
@@ -83,17 +624,19 @@ mod tests {
     use super::*;
     use crate::aging::totals;
     use crate::model::InvoiceRow;
-    use crate::{AgingScheme, Currency, Day, Money, SnapshotBuilder, Status};
+    use crate::{AgingScheme, Currency, Day, SnapshotBuilder};
     use proptest::prelude::*;
 
-    fn snapshot(rows: &[(u8, u8, u8, i32, i64)]) -> Snapshot {
+    const STATUSES: [Status; 5] = Status::ALL;
+
+    fn snapshot(rows: &[(u8, u8, u8, u8, i32, i64)]) -> Snapshot {
         let customers = [
             ("C-1", "Müller GmbH"),
             ("C-2", "Smith & Sons"),
             ("X-3", "ACME"),
         ];
         let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
-        for (n, &(c, d, k, dpd, open)) in rows.iter().enumerate() {
+        for (n, &(c, d, k, st, dpd, open)) in rows.iter().enumerate() {
             let id = n.to_string();
             let (cid, name) = customers[c as usize % 3];
             b.push(&InvoiceRow {
@@ -102,7 +645,7 @@ mod tests {
                 customer_name: name,
                 division: ["", "North", "South"][d as usize % 3],
                 collector: ["", "Ann", "Bob", "Cy"][k as usize % 4],
-                status: Status::Open,
+                status: STATUSES[st as usize % 5],
                 invoice_date: Day(500 - dpd - 30),
                 due_date: Day(500 - dpd),
                 amount: Money(open),
@@ -114,11 +657,15 @@ mod tests {
 
     #[test]
     fn search_is_case_insensitive_on_name_and_id() {
-        let s = snapshot(&[(0, 1, 1, 10, 100), (1, 1, 1, 10, 200), (2, 2, 2, 10, 400)]);
+        let s = snapshot(&[
+            (0, 1, 1, 0, 10, 100),
+            (1, 1, 1, 0, 10, 200),
+            (2, 2, 2, 0, 10, 400),
+        ]);
         let scheme = AgingScheme::default();
         let count = |q: &str| {
-            let f = Filter {
-                customer_search: q.into(),
+            let f = Query {
+                search: q.into(),
                 ..Default::default()
             };
             select(&s, &scheme, &f).count()
@@ -130,30 +677,197 @@ mod tests {
         assert_eq!(count("nobody"), 0);
     }
 
+    #[test]
+    fn every_restriction_must_hold() {
+        // (customer, division, collector, status, dpd, open)
+        let s = snapshot(&[
+            (0, 1, 1, 0, 10, 100),   // North Ann open 1–30
+            (0, 1, 2, 1, 45, 200),   // North Bob disputed 31–60
+            (1, 2, 1, 2, -5, 400),   // South Ann promised current
+            (2, 2, 3, 3, 200, -800), // South Cy agency 121+
+            (2, 0, 0, 4, 95, 1_600), // unassigned legal 91–120
+        ]);
+        let scheme = AgingScheme::default();
+        let sum = |q: Query| -> i64 { select(&s, &scheme, &q).map(|i| i.open.0).sum() };
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(sum(Query::default()), 1_500);
+        assert_eq!(
+            sum(Query {
+                collectors: names(&["Ann", "Cy"]),
+                ..Default::default()
+            }),
+            100 + 400 - 800
+        );
+        assert_eq!(
+            sum(Query {
+                divisions: names(&[""]),
+                ..Default::default()
+            }),
+            1_600
+        );
+        assert_eq!(
+            sum(Query {
+                statuses: vec![Status::Disputed, Status::Legal],
+                ..Default::default()
+            }),
+            1_800
+        );
+        assert_eq!(
+            sum(Query {
+                buckets: vec![1, 2],
+                divisions: names(&["North"]),
+                ..Default::default()
+            }),
+            300
+        );
+        assert_eq!(
+            sum(Query {
+                open_min: Some(Money(-800)),
+                open_max: Some(Money(200)),
+                ..Default::default()
+            }),
+            100 + 200 - 800
+        );
+        assert_eq!(
+            sum(Query {
+                dpd_min: Some(10),
+                dpd_max: Some(95),
+                ..Default::default()
+            }),
+            100 + 200 + 1_600
+        );
+        assert_eq!(
+            sum(Query {
+                customer: Some("X-3".into()),
+                ..Default::default()
+            }),
+            800
+        );
+        // A name this snapshot does not have selects nothing (not everything).
+        assert_eq!(
+            sum(Query {
+                collectors: names(&["Zed"]),
+                ..Default::default()
+            }),
+            0
+        );
+    }
+
+    fn query_strategy() -> impl Strategy<Value = Query> {
+        (
+            prop::collection::vec(
+                prop::sample::select(vec!["", "North", "South", "West"]),
+                0..3,
+            ),
+            prop::collection::vec(prop::sample::select(vec!["", "Ann", "Bob", "Cy"]), 0..3),
+            prop::sample::select(vec!["", "c-", "ACME", "zz"]),
+            prop::collection::vec(0u8..6, 0..3),
+            prop::collection::vec(0usize..5, 0..3),
+            prop::option::of(-100_000i64..100_000),
+            prop::option::of(-50i32..300),
+        )
+            .prop_map(|(d, k, search, buckets, st, min, dpd)| Query {
+                divisions: d.into_iter().map(String::from).collect(),
+                collectors: k.into_iter().map(String::from).collect(),
+                search: search.into(),
+                buckets,
+                statuses: st.into_iter().map(|i| STATUSES[i]).collect(),
+                open_min: min.map(Money),
+                dpd_max: dpd,
+                ..Default::default()
+            })
+    }
+
+    fn rows_strategy() -> impl Strategy<Value = Vec<(u8, u8, u8, u8, i32, i64)>> {
+        prop::collection::vec(
+            (
+                0u8..3,
+                0u8..3,
+                0u8..4,
+                0u8..5,
+                -40i32..300,
+                -50_000i64..900_000,
+            ),
+            0..150,
+        )
+    }
+
     proptest! {
-        /// Splitting by collector (or division, or bucket) and adding the
+        /// The one-pass index agrees with filtering invoice by invoice and
+        /// aging the result with `aging::totals`, for any query.
+        #[test]
+        fn index_agrees_with_plain_selection(rows in rows_strategy(), q in query_strategy()) {
+            let s = snapshot(&rows);
+            let scheme = AgingScheme::default();
+            let index = Index::new(&s, &scheme);
+            let sel = index.evaluate(&index.prepare(&q));
+            let plain: Vec<&Invoice> = select(&s, &scheme, &q).collect();
+            prop_assert_eq!(sel.total.aging, totals(&scheme, s.as_of, plain.iter().copied()));
+            let mut ids: Vec<&str> = sel.rows.iter().map(|&r| index.invoice(r).invoice_id.as_str()).collect();
+            let mut expected: Vec<&str> = plain.iter().map(|i| i.invoice_id.as_str()).collect();
+            ids.sort_unstable();
+            expected.sort_unstable();
+            prop_assert_eq!(ids, expected);
+            // Distinct customers per collector, counted the slow way.
+            for (k, p) in sel.by_collector.iter().enumerate() {
+                let mut cs: Vec<u32> = plain.iter().filter(|i| i.collector as usize == k).map(|i| i.customer).collect();
+                cs.sort_unstable();
+                cs.dedup();
+                prop_assert_eq!(p.customers as usize, cs.len());
+            }
+            let mut merged = BucketTotals::default();
+            sel.by_division.iter().for_each(|t| merged.merge(t));
+            prop_assert_eq!(merged, sel.total.aging);
+            let open: Money = sel.by_customer.iter().map(|c| c.open).sum();
+            prop_assert_eq!(open, sel.total.aging.total());
+        }
+
+        /// Splitting by collector (or division and bucket) and adding the
         /// parts back gives the unfiltered totals, to the cent.
         #[test]
-        fn filtered_totals_add_up_to_unfiltered(
-            rows in prop::collection::vec((0u8..3, 0u8..3, 0u8..4, -40i32..300, -50_000i64..900_000), 0..150)
-        ) {
+        fn filtered_totals_add_up_to_unfiltered(rows in rows_strategy()) {
             let s = snapshot(&rows);
             let scheme = AgingScheme::default();
             let all = totals(&scheme, s.as_of, s.invoices.iter());
-            let mut by_collector = crate::BucketTotals::default();
-            for k in 0..s.collectors.len() as u32 {
-                let f = Filter { collector: Some(k), ..Default::default() };
+            let mut by_collector = BucketTotals::default();
+            for k in &s.collectors {
+                let f = Query { collectors: vec![k.clone()], ..Default::default() };
                 by_collector.merge(&totals(&scheme, s.as_of, select(&s, &scheme, &f)));
             }
             prop_assert_eq!(by_collector, all);
-            let mut by_division_bucket = crate::BucketTotals::default();
-            for d in 0..s.divisions.len() as u32 {
-                for b in 0..scheme.bucket_count() {
-                    let f = Filter { division: Some(d), bucket: Some(b), ..Default::default() };
+            let mut by_division_bucket = BucketTotals::default();
+            for d in &s.divisions {
+                for b in 0..scheme.bucket_count() as u8 {
+                    let f = Query { divisions: vec![d.clone()], buckets: vec![b], ..Default::default() };
                     by_division_bucket.merge(&totals(&scheme, s.as_of, select(&s, &scheme, &f)));
                 }
             }
             prop_assert_eq!(by_division_bucket, all);
+        }
+
+        #[test]
+        fn orders_keep_exactly_the_selection(rows in rows_strategy(), q in query_strategy(), desc in any::<bool>()) {
+            let s = snapshot(&rows);
+            let scheme = AgingScheme::default();
+            let index = Index::new(&s, &scheme);
+            let sel = index.evaluate(&index.prepare(&q));
+            for order in InvoiceOrder::ALL {
+                let perm = index.permutation(order);
+                let list = sel.ordered(&perm, desc);
+                let mut a = list.clone();
+                let mut b = sel.rows.clone();
+                a.sort_unstable();
+                b.sort_unstable();
+                prop_assert_eq!(a, b);
+                if order == InvoiceOrder::Open {
+                    let opens: Vec<i64> = list.iter().map(|&r| index.invoice(r).open.0).collect();
+                    let ok = opens.windows(2).all(|w| if desc { w[0] >= w[1] } else { w[0] <= w[1] });
+                    prop_assert!(ok);
+                }
+            }
+            let cs = customers(&s, &sel, CustomerOrder::Open, true);
+            prop_assert!(cs.windows(2).all(|w| sel.by_customer[w[0] as usize].open >= sel.by_customer[w[1] as usize].open));
+            prop_assert_eq!(cs.len() as u32, sel.total.customers);
         }
     }
 }

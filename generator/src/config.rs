@@ -1,6 +1,8 @@
 //! `arsite.toml`: the site's settings. Unknown keys are errors, so a typo
 //! never silently falls back to a default.
 
+use crate::import::snapshot_csv::Rates;
+use crate::import::spec::{ImportSettings, RawImport};
 use anyhow::{bail, Context, Result};
 use arsite_core::ledger::{DsoMethod, MetricsConfig};
 use arsite_core::{AgingScheme, Currency, Money};
@@ -26,6 +28,13 @@ struct RawConfig {
     /// Where the site is published (`https://intranet/ar/`), for absolute
     /// links in the email summary and printed page footers.
     base_url: Option<String>,
+    /// How to read ERP exports; see [`crate::import::spec`].
+    #[serde(default)]
+    import: RawImport,
+    /// Exchange rates into the reporting currency: `USD = 0.92` means one
+    /// US dollar is 0.92 units of the site's currency.
+    #[serde(default)]
+    rates: BTreeMap<String, Number>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +101,9 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// With a trailing slash.
     pub base_url: Option<String>,
+    /// One reading spec per input (canonical where `[import]` has none).
+    pub import: ImportSettings,
+    pub rates: Rates,
 }
 
 pub const FILE_NAME: &str = "arsite.toml";
@@ -161,7 +173,25 @@ impl Config {
             Some(u) => bail!("base_url: expected an http:// or https:// address, found {u:?}"),
             None => None,
         };
+        let import = ImportSettings::from_raw(&raw.import).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut rates = Rates::new();
+        for (code, rate) in &raw.rates {
+            let key = format!("rates.{code}");
+            if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+                bail!("{key}: expected a three-letter ISO 4217 code such as USD");
+            }
+            let value = rate.decimal(&key)?;
+            if value <= Decimal::ZERO {
+                bail!(
+                    "{key}: expected a positive rate (units of {} per {code}), found {value}",
+                    currency.code
+                );
+            }
+            rates.insert(code.to_ascii_uppercase(), value);
+        }
         Ok(Config {
+            import,
+            rates,
             base_url,
             title: raw.title,
             currency,
@@ -181,6 +211,26 @@ mod tests {
         assert_eq!(c.currency.code, "USD");
         assert_eq!(c.aging, AgingScheme::default());
         assert_eq!(c.metrics, MetricsConfig::default());
+        assert_eq!(c.import, ImportSettings::default());
+    }
+
+    #[test]
+    fn import_settings_and_rates() {
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n\
+             [rates]\nUSD = 0.92\nchf = \"1.05\"\n\
+             [import.snapshots]\npreset = \"quickbooks\"\n\
+             [import.activity]\ndate_format = \"DD.MM.YYYY\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.rates["USD"], Decimal::from_str("0.92").unwrap());
+        assert_eq!(c.rates["CHF"], Decimal::from_str("1.05").unwrap());
+        assert_eq!(
+            c.import.snapshots.preset,
+            Some("quickbooks-ar-aging-detail")
+        );
+        assert!(c.import.activity.mapped);
+        assert!(!c.import.sales.mapped);
     }
 
     #[test]
@@ -233,6 +283,15 @@ mod tests {
             e.contains("dso.method: expected countback, standard or true"),
             "{e}"
         );
+        let e = err("[rates]\nUSD = -1\n");
+        assert!(e.contains("rates.USD: expected a positive rate"), "{e}");
+        let e = err("[import.snapshots]\npreset = \"sage\"\n");
+        assert!(
+            e.contains("import.snapshots.preset: expected one of"),
+            "{e}"
+        );
+        let e = err("[import.ledger]\n");
+        assert!(e.contains("unknown field `ledger`"), "{e}");
         let e = err("[collectors.targets]\nAnn = 1.234\n");
         assert!(
             e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"),

@@ -1,5 +1,6 @@
 //! The arsite generator: import → model → metrics (arsite-core) → render → write.
 
+pub mod check;
 pub mod config;
 pub mod import;
 pub mod sample;

@@ -29,6 +29,20 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
+        /// Fail (exit code 65, nothing written) on any data problem instead
+        /// of leaving unusable rows out of the site.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate a data folder without writing a site: every problem, and
+    /// what would become of every row. Exit codes: 0 clean, 65 data errors
+    /// (any problem with --strict), 66 missing input, 78 bad configuration.
+    Check {
+        /// Folder with arsite.toml and snapshots/.
+        data_dir: PathBuf,
+        /// Treat any problem as an error (as `build --strict` would).
+        #[arg(long)]
+        strict: bool,
     },
     /// Serve a built site on http://127.0.0.1:PORT/.
     Serve {
@@ -57,15 +71,19 @@ enum Command {
         /// Replace the snapshot files of an existing sample folder.
         #[arg(long)]
         force: bool,
+        /// Shape of the snapshot files: canonical, or an ERP export read
+        /// through an import preset (sap, netsuite, quickbooks, dynamics).
+        #[arg(long, default_value = "canonical")]
+        format: arsite::sample::ExportFormat,
     },
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("arsite: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(arsite::import::exit_code(&e))
         }
     }
 }
@@ -85,7 +103,10 @@ fn prepare_sample_dir(out: &std::path::Path, force: bool) -> Result<()> {
     if force && snapshots.is_dir() {
         for entry in std::fs::read_dir(&snapshots)? {
             let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "csv") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "csv" || e == "xlsx" || e == "txt")
+            {
                 std::fs::remove_file(&path)?;
             }
         }
@@ -93,13 +114,23 @@ fn prepare_sample_dir(out: &std::path::Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Build {
             data_dir,
             out,
             quiet,
+            strict,
         } => {
+            if strict {
+                // Everything is read once before anything is written, so a
+                // strict build leaves no trace when it fails.
+                let report = arsite::check::check(&data_dir)?;
+                if !report.is_clean() {
+                    eprintln!("{}", report.render(true));
+                    return Ok(65);
+                }
+            }
             let summary = site::build(&BuildOptions {
                 data_dir,
                 out_dir: out.clone(),
@@ -118,7 +149,17 @@ fn run(cli: Cli) -> Result<()> {
                     summary.elapsed.as_secs_f64()
                 );
             }
-            Ok(())
+            Ok(0)
+        }
+        Command::Check { data_dir, strict } => {
+            let report = arsite::check::check(&data_dir)?;
+            let code = report.exit_code(strict);
+            if code == 0 {
+                println!("{}", report.render(strict));
+            } else {
+                eprintln!("{}", report.render(strict));
+            }
+            Ok(code)
         }
         Command::Serve { site, port } => {
             let runtime = tokio::runtime::Runtime::new()?;
@@ -132,7 +173,8 @@ fn run(cli: Cli) -> Result<()> {
                     r = server => r,
                     _ = tokio::signal::ctrl_c() => Ok(()),
                 }
-            })
+            })?;
+            Ok(0)
         }
         Command::Sample {
             out,
@@ -143,6 +185,7 @@ fn run(cli: Cli) -> Result<()> {
             collectors,
             invoices_per_snapshot,
             force,
+            format,
         } => {
             prepare_sample_dir(&out, force)?;
             let opts = arsite::sample::SampleOptions {
@@ -154,7 +197,7 @@ fn run(cli: Cli) -> Result<()> {
                 invoices_per_snapshot,
                 ..Default::default()
             };
-            let summary = arsite::sample::write_sample(&opts, &out)?;
+            let summary = arsite::sample::write_sample_as(&opts, format, &out)?;
             println!(
                 "arsite: wrote {} snapshots, {} invoice rows, {} activity rows ({:.1} MB) to {}",
                 summary.snapshots,
@@ -163,7 +206,7 @@ fn run(cli: Cli) -> Result<()> {
                 summary.bytes_written as f64 / 1e6,
                 out.display()
             );
-            Ok(())
+            Ok(0)
         }
     }
 }

@@ -26,6 +26,29 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(serde_json::json!({})).await
+    }
+
+    /// A browser that saves downloads into `downloads` without asking.
+    pub async fn start_with_downloads(downloads: &std::path::Path) -> Browser {
+        Browser::start_with(serde_json::json!({
+            "download.default_directory": downloads.display().to_string(),
+            "download.prompt_for_download": false,
+            "download.directory_upgrade": true,
+        }))
+        .await
+    }
+
+    /// A browser with JavaScript switched off (pages must still make sense).
+    pub async fn start_without_javascript() -> Browser {
+        Browser::start_with(serde_json::json!({
+            "profile.managed_default_content_settings.javascript": 2,
+        }))
+        .await
+    }
+
+    /// `prefs`: Chromium preferences for the fresh profile.
+    async fn start_with(prefs: serde_json::Value) -> Browser {
         for tool in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(tool).exists(),
@@ -43,6 +66,7 @@ impl Browser {
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
+                "prefs": prefs,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
@@ -125,6 +149,65 @@ impl Browser {
         }
     }
 
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls until `css`'s text satisfies `ok`, failing the test otherwise.
+    pub async fn expect_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t = self.wait_text(css, &ok).await;
+        assert!(ok(&t), "{what}: {css} shows {t:?}");
+        t
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Types into a field (WebDriver keys: "\u{e003}" is Backspace).
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Toggles the option labelled `label` of a `<select multiple>`
+    /// (a WebDriver click on such an option toggles it).
+    pub async fn toggle_option(&self, select_id: &str, label: &str) {
+        let xpath = format!(
+            "//select[@id='{select_id}']/option[normalize-space(.)={}]",
+            xpath_literal(label)
+        );
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no option {label:?} in #{select_id}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// The current address.
+    pub async fn url(&self) -> String {
+        self.client.current_url().await.unwrap().to_string()
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -136,4 +219,13 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// XPath string literal for any text (names may contain both quote kinds).
+pub fn xpath_literal(s: &str) -> String {
+    if !s.contains('\'') {
+        return format!("'{s}'");
+    }
+    let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+    format!("concat({})", parts.join(", \"'\", "))
 }

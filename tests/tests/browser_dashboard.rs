@@ -81,7 +81,7 @@ async fn check_collector_and_drill_down(browser: &Browser, csv: &SnapshotCsv) {
     let mut shown_customers = Vec::new();
     for row in browser
         .client
-        .find_all(Locator::Css("#customer-table tbody tr"))
+        .find_all(Locator::Css("#customer-table tr.customer-row"))
         .await
         .unwrap()
     {
@@ -131,7 +131,7 @@ async fn check_collector_and_drill_down(browser: &Browser, csv: &SnapshotCsv) {
     let mut ids = Vec::new();
     for th in browser
         .client
-        .find_all(Locator::Css("#invoice-table tbody th"))
+        .find_all(Locator::Css("#invoice-table tr.invoice-row th"))
         .await
         .unwrap()
     {

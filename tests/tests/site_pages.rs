@@ -31,7 +31,10 @@ fn every_page_is_valid_html_and_every_link_resolves() {
     let mut pages = 0;
     let mut checked = 0;
     let mut problems = Vec::new();
-    for file in files(site).into_iter().filter(|f| f.extension().is_some_and(|e| e == "html")) {
+    for file in files(site)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+    {
         pages += 1;
         let text = std::fs::read_to_string(&file).unwrap();
         let doc = Html::parse_document(&text);
@@ -39,11 +42,21 @@ fn every_page_is_valid_html_and_every_link_resolves() {
             problems.push(format!("{}: HTML errors {:?}", file.display(), doc.errors));
         }
         assert!(text.starts_with("<!doctype html>"), "{}", file.display());
-        assert!(text.contains("http-equiv=\"Content-Security-Policy\""), "{} has no CSP", file.display());
+        assert!(
+            text.contains("http-equiv=\"Content-Security-Policy\""),
+            "{} has no CSP",
+            file.display()
+        );
         for el in doc.select(&links) {
-            let target = el.value().attr("href").or_else(|| el.value().attr("src")).unwrap();
+            let target = el
+                .value()
+                .attr("href")
+                .or_else(|| el.value().attr("src"))
+                .unwrap();
             assert!(
-                !target.starts_with("http:") && !target.starts_with("https:") && !target.starts_with("//"),
+                !target.starts_with("http:")
+                    && !target.starts_with("https:")
+                    && !target.starts_with("//"),
                 "{} links outside the site: {target}",
                 file.display()
             );
@@ -58,7 +71,12 @@ fn every_page_is_valid_html_and_every_link_resolves() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems, first: {:#?}", problems.len(), &problems[..problems.len().min(10)]);
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(10)]
+    );
     assert!(pages > 12 * 10, "every snapshot has its pages ({pages})");
     assert!(checked > pages, "links were checked ({checked})");
 }
@@ -67,7 +85,14 @@ fn every_page_is_valid_html_and_every_link_resolves() {
 fn every_snapshot_has_the_report_pages() {
     let site = sample_site();
     for entry in std::fs::read_dir(sample_data().join("snapshots")).unwrap() {
-        let date = entry.unwrap().path().file_stem().unwrap().to_str().unwrap().to_string();
+        let date = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         for page in [
             "index.html",
             "aging.html",
@@ -86,13 +111,27 @@ fn every_snapshot_has_the_report_pages() {
         }
         assert!(site.join(&date).join(format!("{date}.xlsx")).is_file());
         let email = std::fs::read(site.join(&date).join("email.html")).unwrap();
-        assert!(email.len() < 100_000, "{date}/email.html is {} bytes", email.len());
+        assert!(
+            email.len() < 100_000,
+            "{date}/email.html is {} bytes",
+            email.len()
+        );
         let email = String::from_utf8(email).unwrap();
-        assert!(!email.contains("<script") && !email.contains("<link") && !email.contains("<img"), "email is self-contained");
+        assert!(
+            !email.contains("<script") && !email.contains("<link") && !email.contains("<img"),
+            "email is self-contained"
+        );
     }
-    let latest = Html::parse_document(&std::fs::read_to_string(site.join("latest/index.html")).unwrap());
-    let refresh = latest.select(&Selector::parse("meta[http-equiv=refresh]").unwrap()).next().unwrap();
-    assert_eq!(refresh.value().attr("content"), Some("0; url=../2026-10-31/index.html"));
+    let latest =
+        Html::parse_document(&std::fs::read_to_string(site.join("latest/index.html")).unwrap());
+    let refresh = latest
+        .select(&Selector::parse("meta[http-equiv=refresh]").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(
+        refresh.value().attr("content"),
+        Some("0; url=../2026-10-31/index.html")
+    );
 }
 
 #[test]
@@ -100,21 +139,42 @@ fn two_builds_of_the_same_data_are_byte_identical() {
     let first = sample_site();
     let dir = tempfile::tempdir().unwrap();
     let second = dir.path().join("again");
-    arsite::site::build(&arsite::site::BuildOptions { data_dir: sample_data(), out_dir: second.clone() }).unwrap();
+    arsite::site::build(&arsite::site::BuildOptions {
+        data_dir: sample_data(),
+        out_dir: second.clone(),
+    })
+    .unwrap();
     let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
-        files(root).into_iter().map(|f| (f.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&f).unwrap())).collect()
+        files(root)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&f).unwrap(),
+                )
+            })
+            .collect()
     };
     let (a, b) = (read(first), read(&second));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "same files");
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same files"
+    );
     for (path, bytes) in &a {
-        assert!(bytes == &b[path], "{} differs between two builds", path.display());
+        assert!(
+            bytes == &b[path],
+            "{} differs between two builds",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn csv_downloads_neutralize_formulas_and_keep_exact_numbers() {
     let site = sample_site();
-    let csv = std::fs::read_to_string(site.join("2026-10-31/csv/aging--aging-by-customer.csv")).unwrap();
+    let csv =
+        std::fs::read_to_string(site.join("2026-10-31/csv/aging--aging-by-customer.csv")).unwrap();
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("Customer,Current,1–30"));
     for line in lines {

@@ -8,6 +8,7 @@
 
 mod browser;
 mod bundle;
+mod dashboard_bench;
 mod run;
 mod toolchain;
 
@@ -20,6 +21,7 @@ fn main() {
     let started = Instant::now();
     let result = match args.first().map(String::as_str) {
         Some("dashboard") => bundle::build_dashboard().map(|_| ()),
+        Some("dashboard-bench") => dashboard_bench::run(&args[1..]),
         Some("demo") => demo(),
         Some("test") => test(),
         Some("sample") => sample(&args[1..]),
@@ -39,7 +41,12 @@ fn main() {
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo run` sets CARGO_MANIFEST_DIR at run time too; prefer it over the
+    // compile-time value so a moved checkout never builds into the old one.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    Path::new(&manifest)
         .parent()
         .expect("xtask is inside the workspace")
         .to_path_buf()

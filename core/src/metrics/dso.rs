@@ -233,8 +233,14 @@ fn method_pair<'a>(
     let current_ar: Money = current.clone().map(|i| i.open).sum();
     match method {
         DsoMethod::Countback => (countback(ar, months), countback(current_ar, months)),
-        DsoMethod::Standard => (standard(ar, months, window), standard(current_ar, months, window)),
-        DsoMethod::True => (true_dso(as_of, invoices, months), true_dso(as_of, current, months)),
+        DsoMethod::Standard => (
+            standard(ar, months, window),
+            standard(current_ar, months, window),
+        ),
+        DsoMethod::True => (
+            true_dso(as_of, invoices, months),
+            true_dso(as_of, current, months),
+        ),
     }
 }
 
@@ -247,8 +253,12 @@ fn by_division(ctx: &Context<'_>, window: usize) -> Vec<DivisionDso> {
         .filter(|(i, _)| ctx.aging.by_division[*i].count() > 0)
         .map(|(i, name)| {
             let months = ctx.sales.months_back_for(Some(name.as_str()));
-            let invoices = s.invoices.iter().filter(move |inv| inv.division as usize == i);
-            let (dso, bpdso) = method_pair(ctx.config.dso_method, s.as_of, invoices, &months, window);
+            let invoices = s
+                .invoices
+                .iter()
+                .filter(move |inv| inv.division as usize == i);
+            let (dso, bpdso) =
+                method_pair(ctx.config.dso_method, s.as_of, invoices, &months, window);
             DivisionDso {
                 division: crate::Snapshot::label(name).to_string(),
                 add: add(&dso, &bpdso),
@@ -421,20 +431,58 @@ mod tests {
         let cur = snap(
             "2026-03-31",
             &[
-                row("N1", "C1", "North", "", "2026-03-11", "2026-04-10", 3_100, 3_100),
-                row("S1", "C2", "South", "", "2026-02-01", "2026-03-03", 1_000, 1_000),
-                row("S2", "C2", "South", "", "2026-03-20", "2026-04-19", 550, 550),
+                row(
+                    "N1",
+                    "C1",
+                    "North",
+                    "",
+                    "2026-03-11",
+                    "2026-04-10",
+                    3_100,
+                    3_100,
+                ),
+                row(
+                    "S1",
+                    "C2",
+                    "South",
+                    "",
+                    "2026-02-01",
+                    "2026-03-03",
+                    1_000,
+                    1_000,
+                ),
+                row(
+                    "S2",
+                    "C2",
+                    "South",
+                    "",
+                    "2026-03-20",
+                    "2026-04-19",
+                    550,
+                    550,
+                ),
             ],
         );
         let l = SalesLedger::new(vec![
-            SalesEntry { period: (2026, 3), division: Some("North".into()), amount: Money(3_100) },
-            SalesEntry { period: (2026, 3), division: Some("South".into()), amount: Money(3_100) },
+            SalesEntry {
+                period: (2026, 3),
+                division: Some("North".into()),
+                amount: Money(3_100),
+            },
+            SalesEntry {
+                period: (2026, 3),
+                division: Some("South".into()),
+                amount: Money(3_100),
+            },
         ]);
         let cfg = MetricsConfig::default();
         let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
         let r = compute(&ctx);
         let north = &r.by_division[0];
-        assert_eq!((north.division.as_str(), &north.dso, north.add), ("North", &days("31.00"), Some(d("0.00"))));
+        assert_eq!(
+            (north.division.as_str(), &north.dso, north.add),
+            ("North", &days("31.00"), Some(d("0.00")))
+        );
         let south = &r.by_division[1];
         assert_eq!(south.division, "South");
         assert_eq!(south.dso, days("15.50"));

@@ -1,166 +1,253 @@
 //! The optional ledger files of a data folder: `sales.csv`, `activity.csv`
-//! and `customers.csv` (see the README for their columns). A missing file
-//! means "not provided"; a present file with problems fails like a snapshot.
+//! and `customers.csv` (see the README for their columns), canonical or
+//! through an `[import.<input>]` mapping. A missing file means "not
+//! provided"; rows with problems are rejected and reported like snapshot
+//! rows.
 
-use super::problem::Problems;
-use super::table::{Schema, Table};
+use super::problem::{Kind, Problem, Problems};
+use super::quality::FileQuality;
+use super::source::{with_records, Input};
+use super::spec::InputSpec;
+use super::table::{ColumnDef, Schema, Table};
 use arsite_core::ledger::{parse_period, Activity, ActivityKind, CustomerInfo, SalesEntry};
 use arsite_core::{Currency, Money};
 use std::path::Path;
+
+/// The usable rows of a ledger file and what became of the others.
+#[derive(Clone, Debug)]
+pub struct LedgerImport<T> {
+    pub rows: Vec<T>,
+    pub quality: FileQuality,
+}
+
+impl<T> LedgerImport<T> {
+    /// The rows, or every problem when there was any.
+    pub fn strict(self) -> Result<Vec<T>, Problems> {
+        if self.quality.is_clean() {
+            Ok(self.rows)
+        } else {
+            let mut problems: Vec<Problem> = self.quality.problems().cloned().collect();
+            problems.sort_by_key(|p| (p.line, p.column));
+            Err(Problems(problems))
+        }
+    }
+}
 
 fn non_empty(t: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+pub static SALES: Schema = Schema {
+    input: "sales",
+    columns: &[
+        ColumnDef::required("period"),
+        ColumnDef::required("amount"),
+        ColumnDef::optional("division"),
+    ],
+};
+
+pub static ACTIVITY: Schema = Schema {
+    input: "activity",
+    columns: &[
+        ColumnDef::required("date"),
+        ColumnDef::required("type"),
+        ColumnDef::required("customer_id"),
+        ColumnDef::required("invoice_id"),
+        ColumnDef::required("amount"),
+        ColumnDef::optional("collector"),
+        ColumnDef::optional("reference"),
+        ColumnDef::optional("note"),
+    ],
+};
+
+pub static CUSTOMERS: Schema = Schema {
+    input: "customers",
+    columns: &[
+        ColumnDef::required("customer_id"),
+        ColumnDef::required("name"),
+        ColumnDef::optional("division"),
+        ColumnDef::optional("collector"),
+        ColumnDef::optional("credit_limit"),
+        ColumnDef::optional("payment_terms"),
+        ColumnDef::optional("risk_class"),
+    ],
+};
+
+/// Reads a canonical `sales.csv`; any problem fails it.
 pub fn read_sales(path: &Path, currency: &Currency) -> Result<Vec<SalesEntry>, Problems> {
-    const SCHEMA: Schema = Schema {
-        required: &["period", "amount"],
-        optional: &["division"],
-    };
-    let mut table = Table::open(path, &SCHEMA)?;
-    let mut out = Vec::new();
-    while let Some(mut row) = table.next_row() {
-        let c = row.columns;
-        let period_text = row.required_text(c.required(0), "period");
+    read_sales_with(path, Input::Path(path), &InputSpec::canonical(), currency)?.strict()
+}
+
+pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, Problems> {
+    read_activity_with(path, Input::Path(path), &InputSpec::canonical(), currency)?.strict()
+}
+
+pub fn read_customers(path: &Path, currency: &Currency) -> Result<Vec<CustomerInfo>, Problems> {
+    read_customers_with(path, Input::Path(path), &InputSpec::canonical(), currency)?.strict()
+}
+
+/// Opens a ledger table and hands its rows to `each`, which returns the
+/// model value of a usable row.
+fn read_table<T>(
+    path: &Path,
+    input: Input<'_>,
+    schema: &'static Schema,
+    spec: &InputSpec,
+    amount_column: &'static str,
+    currency: &Currency,
+    mut each: impl FnMut(&mut super::table::Row<'_, '_>) -> Option<T>,
+) -> Result<LedgerImport<T>, Problems> {
+    let one = |p: Problem| Problems(vec![p]);
+    with_records(path, input, &spec.source, |records, info| {
+        let mut table =
+            Table::open(records, info, path, schema, spec, amount_column, currency).map_err(one)?;
+        let mut rows = Vec::new();
+        while let Some(mut row) = table.next_row() {
+            let value = each(&mut row);
+            if !row.has_problems() {
+                rows.extend(value);
+            }
+        }
+        let quality = table.finish();
+        if !quality.file_problems.is_empty() {
+            return Err(Problems(quality.file_problems));
+        }
+        Ok(LedgerImport { rows, quality })
+    })
+    .map_err(one)?
+}
+
+pub fn read_sales_with(
+    path: &Path,
+    input: Input<'_>,
+    spec: &InputSpec,
+    currency: &Currency,
+) -> Result<LedgerImport<SalesEntry>, Problems> {
+    read_table(path, input, &SALES, spec, "amount", currency, |row| {
+        let period_text = row.required_text(0);
         let period = period_text.and_then(|t| {
             let p = parse_period(t);
             if p.is_none() {
                 row.problem(
-                    c.required(0),
-                    "period",
+                    0,
+                    Kind::Value,
                     format!("expected a month YYYY-MM, found {t:?}"),
                 );
             }
             p
         });
-        let amount = row.amount(c.required(1), "amount", currency.exponent);
-        let division = row.optional_text(c.optional(0), "division");
-        if let (Some(period), Some(amount), Some(division)) = (period, amount, division) {
-            out.push(SalesEntry {
-                period,
-                division: non_empty(division),
-                amount,
-            });
+        let amount = row.amount(1, currency.exponent).map(|a| a.0);
+        if let Some(a) = amount {
+            row.set_amount(a);
         }
-    }
-    table.finish()?;
-    Ok(out)
+        let division = row.text(2);
+        Some(SalesEntry {
+            period: period?,
+            division: non_empty(division?),
+            amount: amount?,
+        })
+    })
 }
 
-pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, Problems> {
-    const SCHEMA: Schema = Schema {
-        required: &["date", "type", "customer_id", "invoice_id", "amount"],
-        optional: &["collector", "reference", "note"],
-    };
+pub fn read_activity_with(
+    path: &Path,
+    input: Input<'_>,
+    spec: &InputSpec,
+    currency: &Currency,
+) -> Result<LedgerImport<Activity>, Problems> {
     const TYPES: &str = "payment, credit_memo, write_off, recovery, placement, promise, dispute_opened, dispute_resolved, contact";
-    let mut table = Table::open(path, &SCHEMA)?;
-    let mut out = Vec::new();
-    while let Some(mut row) = table.next_row() {
-        let c = row.columns;
-        let date = row.date(c.required(0), "date");
-        let kind = row.required_text(c.required(1), "type").and_then(|t| {
+    read_table(path, input, &ACTIVITY, spec, "amount", currency, |row| {
+        let date = row.date(0);
+        let kind = row.required_text(1).and_then(|t| {
             let k = ActivityKind::parse(t);
             if k.is_none() {
                 row.problem(
-                    c.required(1),
-                    "type",
+                    1,
+                    Kind::Value,
                     format!("expected one of {TYPES}, found {t:?}"),
                 );
             }
             k
         });
-        let customer_id = row.required_text(c.required(2), "customer_id");
-        let invoice_id = row.text(c.required(3), "invoice_id");
+        let customer_id = row.required_text(2);
+        let invoice_id = row.text(3);
         // Contacts and dispute events carry no money; an empty amount is 0 there.
         let amount = match kind {
             Some(
                 ActivityKind::Contact | ActivityKind::DisputeOpened | ActivityKind::DisputeResolved,
             ) => row
-                .optional_amount(Some(c.required(4)), "amount", currency.exponent)
-                .map(|m| m.unwrap_or(Money::ZERO)),
-            _ => row.amount(c.required(4), "amount", currency.exponent),
+                .optional_amount(4, currency.exponent)
+                .map(|m| m.map_or(Money::ZERO, |a| a.0)),
+            _ => row.amount(4, currency.exponent).map(|a| a.0),
         };
-        let collector = row.optional_text(c.optional(0), "collector");
-        let reference = row.optional_text(c.optional(1), "reference");
-        let note = row.optional_text(c.optional(2), "note");
+        if let Some(a) = amount {
+            row.set_amount(a);
+        }
+        let collector = row.text(5);
+        let reference = row.text(6);
+        let note = row.text(7);
         if kind == Some(ActivityKind::Promise) {
             if let Some(r) = reference.filter(|r| arsite_core::Day::parse_iso(r).is_none()) {
+                let col = if row.is_present(6) { 6 } else { 1 };
                 row.problem(
-                    c.optional(1).unwrap_or(c.required(1)),
-                    "reference",
+                    col,
+                    Kind::Date,
                     format!(
                         "a promise needs the promised date YYYY-MM-DD in reference, found {r:?}"
                     ),
                 );
             }
         }
-        if row.has_problems() {
-            continue;
-        }
-        if let (Some(date), Some(kind), Some(customer_id), Some(invoice_id), Some(amount)) =
-            (date, kind, customer_id, invoice_id, amount)
-        {
-            out.push(Activity {
-                date,
-                kind,
-                customer_id: customer_id.to_string(),
-                invoice_id: invoice_id.to_string(),
-                amount,
-                collector: collector.and_then(non_empty),
-                reference: reference.unwrap_or_default().to_string(),
-                note: note.unwrap_or_default().to_string(),
-            });
-        }
-    }
-    table.finish()?;
-    Ok(out)
+        Some(Activity {
+            date: date?,
+            kind: kind?,
+            customer_id: customer_id?.to_string(),
+            invoice_id: invoice_id?.to_string(),
+            amount: amount?,
+            collector: collector.and_then(non_empty),
+            reference: reference.unwrap_or_default().to_string(),
+            note: note.unwrap_or_default().to_string(),
+        })
+    })
 }
 
-pub fn read_customers(path: &Path, currency: &Currency) -> Result<Vec<CustomerInfo>, Problems> {
-    const SCHEMA: Schema = Schema {
-        required: &["customer_id", "name"],
-        optional: &[
-            "division",
-            "collector",
-            "credit_limit",
-            "payment_terms",
-            "risk_class",
-        ],
-    };
-    let mut table = Table::open(path, &SCHEMA)?;
-    let mut out = Vec::new();
-    while let Some(mut row) = table.next_row() {
-        let c = row.columns;
-        let id = row.required_text(c.required(0), "customer_id");
-        let name = row.text(c.required(1), "name");
-        let division = row.optional_text(c.optional(0), "division");
-        let collector = row.optional_text(c.optional(1), "collector");
-        let limit = row.optional_amount(c.optional(2), "credit_limit", currency.exponent);
-        let terms = row.optional_text(c.optional(3), "payment_terms");
-        let risk = row.optional_text(c.optional(4), "risk_class");
-        if let (
-            Some(id),
-            Some(name),
-            Some(division),
-            Some(collector),
-            Some(limit),
-            Some(terms),
-            Some(risk),
-        ) = (id, name, division, collector, limit, terms, risk)
-        {
-            out.push(CustomerInfo {
-                customer_id: id.to_string(),
-                name: name.to_string(),
-                division: non_empty(division),
-                collector: non_empty(collector),
-                credit_limit: limit,
-                payment_terms: non_empty(terms),
-                risk_class: non_empty(risk),
-            });
-        }
-    }
-    table.finish()?;
-    Ok(out)
+pub fn read_customers_with(
+    path: &Path,
+    input: Input<'_>,
+    spec: &InputSpec,
+    currency: &Currency,
+) -> Result<LedgerImport<CustomerInfo>, Problems> {
+    read_table(
+        path,
+        input,
+        &CUSTOMERS,
+        spec,
+        "credit_limit",
+        currency,
+        |row| {
+            let id = row.required_text(0);
+            let name = row.text(1);
+            let division = row.text(2);
+            let collector = row.text(3);
+            let limit = row
+                .optional_amount(4, currency.exponent)
+                .map(|m| m.map(|a| a.0));
+            if let Some(Some(l)) = limit {
+                row.set_amount(l);
+            }
+            let terms = row.text(5);
+            let risk = row.text(6);
+            Some(CustomerInfo {
+                customer_id: id?.to_string(),
+                name: name?.to_string(),
+                division: non_empty(division?),
+                collector: non_empty(collector?),
+                credit_limit: limit?,
+                payment_terms: non_empty(terms?),
+                risk_class: non_empty(risk?),
+            })
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,20 +1,86 @@
 //! Reading a data folder: discovering its files and parsing them into the
-//! core model. Every problem names file, line and column.
+//! core model, canonical files or ERP exports through `[import]` mappings.
+//! Every problem names file, line and column; unusable rows are kept with
+//! their problems and amounts (see [`quality`]) rather than dropped.
+//!
+//! The build reads snapshots one at a time with [`DataSet::read_snapshot`],
+//! so only one snapshot's invoices are in memory at once.
 
+pub mod date;
 pub mod ledger_csv;
+pub mod number;
 pub mod problem;
+pub mod quality;
 pub mod snapshot_csv;
+pub mod source;
+pub mod spec;
 pub mod table;
 
-use crate::config::Config;
-use anyhow::{bail, Context, Result};
+#[cfg(test)]
+mod prop_tests;
+
+use crate::config::{Config, FILE_NAME};
+use anyhow::Result;
 use arsite_core::ledger::{Activity, CustomerInfo, SalesLedger};
 use arsite_core::Day;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use problem::{Problem, Problems};
+pub use problem::{Kind, Problem, Problems, Summary};
+pub use quality::{FileQuality, RejectedRow};
+pub use snapshot_csv::{Converted, SnapshotImport};
+pub use spec::{AsOf, InputSpec};
 
-/// One snapshot file and the date its name gives.
+/// The data folder or its settings cannot be used at all. The exit codes
+/// follow BSD's sysexits: 66 (no input), 78 (configuration).
+#[derive(Debug)]
+pub enum InputError {
+    Missing(String),
+    Config(String),
+}
+
+impl InputError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            InputError::Missing(_) => 66,
+            InputError::Config(_) => 78,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Missing(m) | InputError::Config(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The exit code for an error from reading or building: 65 for data
+/// problems, 66 for missing input, 78 for bad settings, 1 otherwise.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if cause.downcast_ref::<Problems>().is_some() {
+            return 65;
+        }
+        if let Some(e) = cause.downcast_ref::<InputError>() {
+            return e.exit_code();
+        }
+    }
+    1
+}
+
+/// How strictly to read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Any problem fails the read (`--strict`); otherwise unusable rows are
+    /// rejected into the data-quality report and the rest is used.
+    pub strict: bool,
+}
+
+/// One snapshot file and the date it holds.
 #[derive(Debug, Clone)]
 pub struct SnapshotFile {
     pub as_of: Day,
@@ -28,63 +94,192 @@ pub struct SnapshotFile {
 pub struct DataSet {
     pub dir: PathBuf,
     pub config: Config,
+    pub options: ImportOptions,
     pub snapshots: Vec<SnapshotFile>,
     pub sales: SalesLedger,
     pub activity: Vec<Activity>,
     pub customers: Vec<CustomerInfo>,
+    /// What became of the rows of each ledger file read (sales, activity,
+    /// customers, in that order, present files only).
+    pub ledgers: Vec<FileQuality>,
 }
 
 impl DataSet {
+    /// Opens a folder in the default mode: rows with problems are rejected
+    /// and reported, the rest is used.
     pub fn open(dir: &Path) -> Result<DataSet> {
+        DataSet::open_with(dir, ImportOptions::default())
+    }
+
+    /// Errors: [`InputError`] for a missing folder, settings file or
+    /// snapshots, or invalid settings; [`Problems`] for files that cannot be
+    /// read at all (and, when strict, for any problem in the ledgers).
+    pub fn open_with(dir: &Path, options: ImportOptions) -> Result<DataSet> {
         if !dir.is_dir() {
-            bail!("{}: no such data folder", dir.display());
+            return Err(
+                InputError::Missing(format!("{}: no such data folder", dir.display())).into(),
+            );
         }
-        let config = Config::load(dir)?;
-        let snapshots = discover_snapshots(&dir.join("snapshots"))?;
+        let settings = dir.join(FILE_NAME);
+        if !settings.is_file() {
+            return Err(InputError::Missing(format!(
+                "{}: missing: expected the site settings (title, currency) in this file",
+                settings.display()
+            ))
+            .into());
+        }
+        let config = Config::load(dir).map_err(|e| InputError::Config(format!("{e:#}")))?;
+        let snapshots = discover_snapshots(&dir.join("snapshots"), &config.import.snapshots)?;
         let currency = &config.currency;
-        let mut problems = Vec::new();
-        let optional =
-            |name: &str| -> Option<PathBuf> { Some(dir.join(name)).filter(|p| p.is_file()) };
-        let sales = optional("sales.csv")
-            .map(|p| collect(ledger_csv::read_sales(&p, currency), &mut problems));
-        let activity = optional("activity.csv")
-            .map(|p| collect(ledger_csv::read_activity(&p, currency), &mut problems));
-        let customers = optional("customers.csv")
-            .map(|p| collect(ledger_csv::read_customers(&p, currency), &mut problems));
-        if !problems.is_empty() {
-            return Err(Problems(problems).into());
+        let imports = &config.import;
+        let mut ledgers = Vec::new();
+        let mut fatal = Vec::new();
+        let sales = match ledger_path(dir, "sales", &imports.sales)? {
+            Some(p) => keep(
+                ledger_csv::read_sales_with(&p, source::Input::Path(&p), &imports.sales, currency),
+                &mut ledgers,
+                &mut fatal,
+            ),
+            None => Vec::new(),
+        };
+        let activity = match ledger_path(dir, "activity", &imports.activity)? {
+            Some(p) => keep(
+                ledger_csv::read_activity_with(
+                    &p,
+                    source::Input::Path(&p),
+                    &imports.activity,
+                    currency,
+                ),
+                &mut ledgers,
+                &mut fatal,
+            ),
+            None => Vec::new(),
+        };
+        let customers = match ledger_path(dir, "customers", &imports.customers)? {
+            Some(p) => keep(
+                ledger_csv::read_customers_with(
+                    &p,
+                    source::Input::Path(&p),
+                    &imports.customers,
+                    currency,
+                ),
+                &mut ledgers,
+                &mut fatal,
+            ),
+            None => Vec::new(),
+        };
+        if options.strict {
+            fatal.extend(ledgers.iter().flat_map(|q| q.problems().cloned()));
         }
-        let mut activity = activity.unwrap_or_default();
+        if !fatal.is_empty() {
+            return Err(Problems(fatal).into());
+        }
+        let mut activity = activity;
         // Stable: rows of one day keep their file order.
         activity.sort_by_key(|a| a.date);
         Ok(DataSet {
             dir: dir.to_path_buf(),
             config,
+            options,
             snapshots,
-            sales: SalesLedger::new(sales.unwrap_or_default()),
+            sales: SalesLedger::new(sales),
             activity,
-            customers: customers.unwrap_or_default(),
+            customers,
+            ledgers,
         })
+    }
+
+    /// Reads one snapshot. `Err` when the file cannot be read at all, and
+    /// in strict mode when any row has a problem; otherwise rejected rows
+    /// are in the result's `quality`.
+    pub fn read_snapshot(&self, file: &SnapshotFile) -> Result<SnapshotImport, Problems> {
+        let import = snapshot_csv::read_with(
+            &file.path,
+            source::Input::Path(&file.path),
+            file.as_of,
+            &self.config.import.snapshots,
+            &self.config.currency,
+            &self.config.rates,
+        )?;
+        if self.options.strict && !import.quality.is_clean() {
+            return Err(Problems(import.quality.problems().cloned().collect()));
+        }
+        Ok(import)
     }
 }
 
-/// The rows of a file, its problems moved into `problems`.
-fn collect<T>(result: Result<Vec<T>, Problems>, problems: &mut Vec<Problem>) -> Vec<T> {
-    result.unwrap_or_else(|Problems(p)| {
-        problems.extend(p);
-        Vec::new()
-    })
+/// A ledger's file: the one named in its `[import]` section (which must
+/// exist), else `<name>.csv` (or `.xlsx`) when present.
+fn ledger_path(dir: &Path, name: &str, spec: &InputSpec) -> Result<Option<PathBuf>> {
+    match &spec.file {
+        Some(f) => {
+            let p = dir.join(f);
+            if p.is_file() {
+                Ok(Some(p))
+            } else {
+                Err(InputError::Missing(format!(
+                    "{}: missing: expected the file named in [import.{name}] file",
+                    p.display()
+                ))
+                .into())
+            }
+        }
+        None => {
+            Ok(Some(dir.join(format!("{name}.{}", spec.extensions()[0]))).filter(|p| p.is_file()))
+        }
+    }
 }
 
-/// `snapshots/YYYY-MM-DD.csv`, sorted by date. Any other file there is an
-/// error rather than silently ignored: it is most likely a misnamed snapshot.
-fn discover_snapshots(dir: &Path) -> Result<Vec<SnapshotFile>> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read the snapshots folder", dir.display()))?;
-    let mut found = Vec::new();
-    let mut misnamed = Vec::new();
+/// A ledger's rows; its quality report goes to `ledgers`, and problems that
+/// kept the file from being read at all to `fatal`.
+fn keep<T>(
+    result: Result<ledger_csv::LedgerImport<T>, Problems>,
+    ledgers: &mut Vec<FileQuality>,
+    fatal: &mut Vec<Problem>,
+) -> Vec<T> {
+    match result {
+        Ok(import) => {
+            ledgers.push(import.quality);
+            import.rows
+        }
+        Err(Problems(p)) => {
+            fatal.extend(p);
+            Vec::new()
+        }
+    }
+}
+
+/// The snapshot files of `dir` and their dates, oldest first. Any other file
+/// there is an error rather than silently ignored: it is most likely a
+/// misnamed snapshot.
+fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>> {
+    if !dir.is_dir() {
+        return Err(InputError::Missing(format!(
+            "{}: missing: expected a snapshots folder with one file per snapshot date",
+            dir.display()
+        ))
+        .into());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        InputError::Missing(format!(
+            "{}: cannot read the snapshots folder: {e}",
+            dir.display()
+        ))
+    })?;
+    let extensions = spec.extensions();
+    let expected_name = match (&spec.as_of, spec.mapped) {
+        (AsOf::FileName, false) => "YYYY-MM-DD.csv (the snapshot date)".to_string(),
+        (AsOf::FileName, true) => format!(
+            "files with the snapshot date YYYY-MM-DD or YYYYMMDD in their names, ending in .{}",
+            extensions.join(" or .")
+        ),
+        _ => format!("files ending in .{}", extensions.join(" or .")),
+    };
+    let mut paths = Vec::new();
     for entry in entries {
-        let path = entry?.path();
+        let path = entry
+            .map_err(|e| InputError::Missing(format!("{}: {e}", dir.display())))?
+            .path();
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -92,24 +287,117 @@ fn discover_snapshots(dir: &Path) -> Result<Vec<SnapshotFile>> {
         if name.starts_with('.') {
             continue;
         }
-        match name.strip_suffix(".csv").and_then(Day::parse_iso) {
-            Some(as_of) if path.is_file() => found.push(SnapshotFile { as_of, path }),
-            _ => misnamed.push(path),
+        paths.push(path);
+    }
+    paths.sort();
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let ext_ok = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+        let stem = path
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let as_of = if !ext_ok || !path.is_file() {
+            None
+        } else {
+            match &spec.as_of {
+                AsOf::FileName if !spec.mapped => Day::parse_iso(stem).filter(|_| stem.len() == 10),
+                AsOf::FileName => date_in_name(stem),
+                AsOf::Value(d) => Some(*d),
+                AsOf::Column => match snapshot_csv::peek_as_of(&path, spec) {
+                    Ok(d) => Some(d),
+                    Err(p) => {
+                        problems.push(p);
+                        continue;
+                    }
+                },
+            }
+        };
+        match as_of {
+            Some(as_of) => found.push(SnapshotFile { as_of, path }),
+            None => problems.push(Problem::file(
+                &path,
+                Kind::SnapshotDate,
+                format!(
+                    "expected {expected_name} in {}, found {name:?}",
+                    dir.display()
+                ),
+            )),
         }
     }
-    if let Some(first) = misnamed.first() {
-        bail!(
-            "{}: error: expected snapshot files named YYYY-MM-DD.csv (the snapshot date) in {}",
-            first.display(),
-            dir.display()
-        );
+    found.sort_by_key(|s| s.as_of);
+    for pair in found.windows(2) {
+        if pair[0].as_of == pair[1].as_of {
+            problems.push(Problem::file(
+                &pair[1].path,
+                Kind::SnapshotDate,
+                format!(
+                    "a second snapshot for {} (the first is {}): expected one file per date",
+                    pair[1].as_of,
+                    pair[0].path.display()
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems).into());
     }
     if found.is_empty() {
-        bail!(
-            "{}: error: no snapshot files (expected YYYY-MM-DD.csv)",
+        return Err(InputError::Missing(format!(
+            "{}: no snapshot files (expected {expected_name})",
             dir.display()
-        );
+        ))
+        .into());
     }
-    found.sort_by_key(|s| s.as_of);
     Ok(found)
+}
+
+/// The first `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date.
+fn date_in_name(stem: &str) -> Option<Day> {
+    let b = stem.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+    for start in 0..b.len() {
+        if start > 0 && digit(start - 1) {
+            continue;
+        }
+        if (0..4).all(|k| digit(start + k)) && b.get(start + 4) == Some(&b'-') {
+            if let Some(d) = stem.get(start..start + 10).and_then(Day::parse_iso) {
+                if !digit(start + 10) {
+                    return Some(d);
+                }
+            }
+        }
+        if (0..8).all(|k| digit(start + k)) && !digit(start + 8) {
+            let t = &stem[start..start + 8];
+            let iso = format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]);
+            if let Some(d) = Day::parse_iso(&iso) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_file_names() {
+        let d = Day::parse_iso("2026-10-31");
+        assert_eq!(date_in_name("FBL5N_2026-10-31"), d);
+        assert_eq!(date_in_name("A_R Aging Detail 20261031"), d);
+        assert_eq!(date_in_name("2026-10-31"), d);
+        assert_eq!(date_in_name("aging 2026-13-01"), None);
+        assert_eq!(date_in_name("x120261031"), None);
+        assert_eq!(date_in_name("aging"), None);
+    }
 }

@@ -1,131 +1,464 @@
-//! The canonical snapshot format (v1): a UTF-8, comma-separated file with a
-//! header row; see the README for the columns.
+//! Snapshot files: every open item on one date. Read from the canonical
+//! format (v1: UTF-8, comma-separated, see the README) or through an
+//! `[import.snapshots]` mapping from an ERP export (CSV or xlsx).
 
-use super::problem::Problems;
-use super::table::{Row, Schema, Table};
+use super::problem::{Kind, Problem, Problems};
+use super::quality::FileQuality;
+use super::source::{with_records, Input};
+use super::spec::{AsOf, InputSpec};
+use super::table::{ColumnDef, Row, Schema, Table};
 use arsite_core::model::InvoiceRow;
-use arsite_core::{Currency, Day, Snapshot, SnapshotBuilder, Status};
-use std::collections::HashSet;
+use arsite_core::{Currency, Day, Money, Snapshot, SnapshotBuilder, Status};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
-const SCHEMA: Schema = Schema {
-    required: &[
-        "invoice_id",
-        "customer_id",
-        "customer_name",
-        "invoice_date",
-        "due_date",
-        "amount",
-        "open_amount",
+pub static SCHEMA: Schema = Schema {
+    input: "snapshots",
+    columns: &[
+        ColumnDef::required("invoice_id"),
+        ColumnDef::required("customer_id"),
+        ColumnDef::canonical_only("customer_name"),
+        ColumnDef::required("invoice_date"),
+        ColumnDef::required("due_date"),
+        ColumnDef::canonical_only("amount"),
+        ColumnDef::required("open_amount"),
+        ColumnDef::optional("currency"),
+        ColumnDef::optional("division"),
+        ColumnDef::optional("collector"),
+        ColumnDef::optional("status"),
+        ColumnDef::mapped("as_of"),
     ],
-    optional: &["currency", "division", "collector", "status"],
 };
 
-/// Reads one snapshot file. All row problems are collected (not just the
-/// first) so a user can fix a file in one pass.
+const INVOICE_ID: usize = 0;
+const CUSTOMER_ID: usize = 1;
+const CUSTOMER_NAME: usize = 2;
+const INVOICE_DATE: usize = 3;
+const DUE_DATE: usize = 4;
+const AMOUNT: usize = 5;
+const OPEN_AMOUNT: usize = 6;
+const CURRENCY: usize = 7;
+const DIVISION: usize = 8;
+const COLLECTOR: usize = 9;
+const STATUS: usize = 10;
+const AS_OF: usize = 11;
+
+/// Exchange rates: units of the reporting currency per unit of a foreign
+/// one, by ISO code.
+pub type Rates = BTreeMap<String, Decimal>;
+
+/// An invoice converted from a foreign currency, with its original figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Converted {
+    /// Index into the snapshot's `invoices`.
+    pub invoice: usize,
+    pub currency: String,
+    pub rate: Decimal,
+    pub amount: Decimal,
+    pub open: Decimal,
+}
+
+/// One snapshot file read: the snapshot of its usable rows, what became of
+/// every row, and the originals of converted amounts.
+#[derive(Clone, Debug)]
+pub struct SnapshotImport {
+    pub snapshot: Snapshot,
+    pub quality: FileQuality,
+    pub converted: Vec<Converted>,
+}
+
+/// Reads one canonical snapshot file; any problem fails it. The build's
+/// original entry point, kept for callers that want v1 behaviour.
 pub fn read(path: &Path, as_of: Day, currency: &Currency) -> Result<Snapshot, Problems> {
-    let mut table = Table::open(path, &SCHEMA)?;
-    let mut builder = SnapshotBuilder::new(as_of, currency.clone());
-    let mut seen_ids: HashSet<Box<str>> = HashSet::new();
-    while let Some(mut row) = table.next_row() {
-        if let Some(parsed) = parse_row(&mut row, as_of, currency, &mut seen_ids) {
-            builder.push(&parsed);
+    let import = read_with(
+        path,
+        Input::Path(path),
+        as_of,
+        &InputSpec::canonical(),
+        currency,
+        &Rates::new(),
+    )?;
+    if import.quality.is_clean() {
+        Ok(import.snapshot)
+    } else {
+        let mut problems: Vec<Problem> = import.quality.problems().cloned().collect();
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(Problems(problems))
+    }
+}
+
+/// Reads one snapshot file as `spec` says. `Err` only when the file as a
+/// whole cannot be read (not CSV, no header, missing sheet); row problems
+/// reject their rows and are reported in the result's quality.
+pub fn read_with(
+    path: &Path,
+    input: Input<'_>,
+    as_of: Day,
+    spec: &InputSpec,
+    currency: &Currency,
+    rates: &Rates,
+) -> Result<SnapshotImport, Problems> {
+    let one = |p: Problem| Problems(vec![p]);
+    with_records(path, input, &spec.source, |records, info| {
+        let mut table = Table::open(records, info, path, &SCHEMA, spec, "open_amount", currency)
+            .map_err(one)?;
+        let ctx = RowContext {
+            as_of,
+            currency,
+            rates,
+            check_as_of: spec.as_of == AsOf::Column,
+        };
+        let mut builder = SnapshotBuilder::new(as_of, currency.clone());
+        let mut seen_ids = IdSet::default();
+        let mut converted = Vec::new();
+        while let Some(mut row) = table.next_row() {
+            if let Some((parsed, original)) = parse_row(&mut row, &ctx, &mut seen_ids) {
+                if let Some(mut c) = original {
+                    c.invoice = builder.len();
+                    converted.push(c);
+                }
+                builder.push(&parsed);
+            }
+        }
+        let quality = table.finish();
+        // A file that breaks off (a read error, a damaged sheet) would give
+        // a snapshot that silently lacks its rest.
+        if !quality.file_problems.is_empty() {
+            return Err(Problems(quality.file_problems));
+        }
+        Ok(SnapshotImport {
+            snapshot: builder.finish(),
+            quality,
+            converted,
+        })
+    })
+    .map_err(one)?
+}
+
+/// The snapshot date written in a file's `as_of` column: the first row's
+/// value that reads as a date.
+pub fn peek_as_of(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
+    let currency = Currency::from_code("XXX");
+    with_records(path, Input::Path(path), &spec.source, |records, info| {
+        let mut table = Table::open(records, info, path, &SCHEMA, spec, "open_amount", &currency)?;
+        while let Some(mut row) = table.next_row() {
+            if let Some(Some(day)) = row.optional_date(AS_OF) {
+                return Ok(day);
+            }
+        }
+        Err(Problem::file(
+            path,
+            Kind::SnapshotDate,
+            "no row has a snapshot date in the as_of column: expected a date in the column mapped to as_of",
+        ))
+    })?
+}
+
+/// The invoice ids of one snapshot, to find duplicates. Ids live in one
+/// growing string and the table maps their hashes to positions there: no
+/// allocation per row, which matters at a million rows.
+#[derive(Default)]
+struct IdSet {
+    text: String,
+    /// Start, length and the next id with the same hash (`u32::MAX`: none).
+    spans: Vec<(u64, u32, u32)>,
+    heads: HashMap<u64, u32, BuildHasherDefault<Identity>>,
+}
+
+impl IdSet {
+    /// Adds `id`; `false` when it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        let hash = fx_hash(id.as_bytes());
+        let head = self.heads.get(&hash).copied();
+        let mut at = head;
+        while let Some(i) = at.filter(|i| *i != u32::MAX) {
+            let (start, len, next) = self.spans[i as usize];
+            let start = start as usize;
+            if self.text.get(start..start + len as usize) == Some(id) {
+                return false;
+            }
+            at = Some(next);
+        }
+        let start = self.text.len() as u64;
+        self.text.push_str(id);
+        // An id of 4 GB does not occur; one would merely never compare
+        // equal.
+        let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
+        self.spans.push((start, len, head.unwrap_or(u32::MAX)));
+        self.heads.insert(hash, (self.spans.len() - 1) as u32);
+        true
+    }
+}
+
+/// The Firefox/rustc word-at-a-time hash: fast, and good enough for ids
+/// from the user's own files (equal hashes are resolved by comparing the
+/// text).
+fn fx_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    // A multiply leaves the low bits (which pick the table slot) weak:
+    // finish with splitmix64's mixer.
+    let mut z = (h.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Keys that are already hashes.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
         }
     }
-    table.finish()?;
-    Ok(builder.finish())
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+struct RowContext<'a> {
+    as_of: Day,
+    currency: &'a Currency,
+    rates: &'a Rates,
+    check_as_of: bool,
 }
 
 fn parse_row<'t>(
     row: &mut Row<'t, '_>,
-    as_of: Day,
-    currency: &Currency,
-    seen_ids: &mut HashSet<Box<str>>,
-) -> Option<InvoiceRow<'t>> {
-    let c = row.columns;
-    let exp = currency.exponent;
-    let inv_date_field = c.required(3);
-    let due_field = c.required(4);
-    let invoice_id = row.required_text(c.required(0), "invoice_id");
+    ctx: &RowContext<'_>,
+    seen_ids: &mut IdSet,
+) -> Option<(InvoiceRow<'t>, Option<Converted>)> {
+    let as_of = ctx.as_of;
+    let invoice_id = row.required_text(INVOICE_ID);
     if let Some(id) = invoice_id {
-        if !seen_ids.insert(id.into()) {
+        if !seen_ids.insert(id) {
             row.problem(
-                c.required(0),
-                "invoice_id",
+                INVOICE_ID,
+                Kind::DuplicateId,
                 format!("duplicate id {id:?} in this snapshot; expected each open item once"),
             );
         }
     }
-    let customer_id = row.required_text(c.required(1), "customer_id");
-    let customer_name = row.text(c.required(2), "customer_name");
-    let invoice_date = row.date(inv_date_field, "invoice_date");
-    let due_date = row.date(due_field, "due_date");
-    let amount = row.amount(c.required(5), "amount", exp);
-    let open_amount = row.amount(c.required(6), "open_amount", exp);
-    let row_currency = row.optional_text(c.optional(0), "currency");
-    let division = row.optional_text(c.optional(1), "division");
-    let collector = row.optional_text(c.optional(2), "collector");
-    let status_text = row.optional_text(c.optional(3), "status");
-    let status = status_text.and_then(|t| {
+    let customer_id = row.required_text(CUSTOMER_ID);
+    let customer_name = row.text(CUSTOMER_NAME);
+    let invoice_date = row.date(INVOICE_DATE);
+    let due_date = row.date(DUE_DATE);
+
+    // The row's currency decides how many decimals its amounts may have.
+    let row_currency = row.text(CURRENCY);
+    let code: Option<String> = match row_currency {
+        Some(c) if !c.is_empty() => {
+            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                Some(c.to_ascii_uppercase())
+            } else {
+                row.problem(
+                    CURRENCY,
+                    Kind::Currency,
+                    format!(
+                        "expected a three-letter ISO 4217 code such as {}, found {c:?}",
+                        ctx.currency.code
+                    ),
+                );
+                None
+            }
+        }
+        _ => Some(ctx.currency.code.clone()),
+    };
+    let foreign = code
+        .as_deref()
+        .filter(|c| *c != ctx.currency.code)
+        .map(Currency::from_code);
+    let exponent = foreign
+        .as_ref()
+        .map_or(ctx.currency.exponent, |c| c.exponent);
+    let rate = match &foreign {
+        Some(f) => match ctx.rates.get(&f.code) {
+            Some(r) => Some(*r),
+            None => {
+                let found = row_currency.unwrap_or_default();
+                row.problem(
+                    CURRENCY,
+                    Kind::Currency,
+                    format!(
+                        "expected {} (the site's currency) or a currency with a rate under [rates] in arsite.toml, found {found:?}",
+                        ctx.currency.code
+                    ),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let open = row.amount(OPEN_AMOUNT, exponent);
+    let amount = if row.is_present(AMOUNT) {
+        row.amount(AMOUNT, exponent)
+    } else {
+        open
+    };
+    for (col, parsed) in [(OPEN_AMOUNT, open), (AMOUNT, amount)] {
+        if let (Some((_, Some(written))), Some(code)) = (parsed, &code) {
+            if written != code.as_bytes() {
+                row.problem(
+                    col,
+                    Kind::Currency,
+                    format!(
+                        "expected an amount in {code} (the row's currency), found one marked {}",
+                        String::from_utf8_lossy(&written)
+                    ),
+                );
+            }
+        }
+        if col == OPEN_AMOUNT && !row.is_present(AMOUNT) {
+            break;
+        }
+    }
+    // Conversion: each amount rounds half away from zero to the reporting
+    // currency's minor unit; the originals are kept.
+    let mut original = None;
+    let (open, amount) = match (&foreign, rate, open, amount) {
+        (Some(f), Some(rate), Some((o, _)), Some((a, _))) => {
+            let convert = |m: Money| -> Option<Money> {
+                let value = m
+                    .to_decimal(f.exponent)
+                    .checked_mul(rate)?
+                    .round_dp_with_strategy(
+                        ctx.currency.exponent,
+                        RoundingStrategy::MidpointAwayFromZero,
+                    );
+                Money::from_decimal(value, ctx.currency.exponent).ok()
+            };
+            match (convert(o), convert(a)) {
+                (Some(co), Some(ca)) => {
+                    original = Some(Converted {
+                        invoice: 0,
+                        currency: f.code.clone(),
+                        rate,
+                        amount: a.to_decimal(f.exponent),
+                        open: o.to_decimal(f.exponent),
+                    });
+                    (Some(co), Some(ca))
+                }
+                _ => {
+                    row.problem(
+                        OPEN_AMOUNT,
+                        Kind::Amount,
+                        "amount is too large after conversion".into(),
+                    );
+                    (None, None)
+                }
+            }
+        }
+        (Some(_), _, _, _) => (None, None),
+        (None, _, o, a) => (o.map(|x| x.0), a.map(|x| x.0)),
+    };
+    if let Some(o) = open {
+        row.set_amount(o);
+    }
+
+    let division = row.text(DIVISION);
+    let collector = row.text(COLLECTOR);
+    let status = row.text(STATUS).and_then(|t| {
         let s = Status::parse(t);
         if s.is_none() {
             row.problem(
-                c.optional(3).unwrap_or_default(),
-                "status",
+                STATUS,
+                Kind::Value,
                 format!("expected one of open, disputed, promised, agency, legal, found {t:?}"),
             );
         }
         s
     });
-    if let (Some(cur), Some(f)) = (row_currency, c.optional(0)) {
-        if !cur.is_empty() && !cur.eq_ignore_ascii_case(&currency.code) {
-            row.problem(
-                f,
-                "currency",
-                format!(
-                    "expected {} (the site's currency; conversion comes with import mappings), found {cur:?}",
-                    currency.code
-                ),
-            );
+    if ctx.check_as_of {
+        if let Some(Some(d)) = row.optional_date(AS_OF) {
+            if d != as_of {
+                row.problem(
+                    AS_OF,
+                    Kind::SnapshotDate,
+                    format!("expected the file's snapshot date {as_of}, found {d}"),
+                );
+            }
         }
     }
     if let Some(d) = invoice_date.filter(|d| *d > as_of) {
         row.problem(
-            inv_date_field,
-            "invoice_date",
+            INVOICE_DATE,
+            Kind::AfterSnapshotDate,
             format!("date {d} is after the snapshot date {as_of}"),
         );
     }
     if let (Some(i), Some(d)) = (invoice_date, due_date) {
         if d < i {
             row.problem(
-                due_field,
-                "due_date",
+                DUE_DATE,
+                Kind::DueBeforeInvoice,
                 format!("due date {d} is before the invoice date {i}"),
+            );
+        }
+    }
+    if let (Some(o), Some(a)) = (open, amount) {
+        if (o.is_negative() && a.0 > 0) || (o.0 > 0 && a.is_negative()) {
+            row.problem(
+                OPEN_AMOUNT,
+                Kind::OpenSign,
+                format!(
+                    "open amount {} has the opposite sign of the amount {}; expected the same sign",
+                    ctx.currency.to_decimal(o),
+                    ctx.currency.to_decimal(a)
+                ),
+            );
+        } else if o.0.unsigned_abs() > a.0.unsigned_abs() {
+            row.problem(
+                OPEN_AMOUNT,
+                Kind::OpenExceedsAmount,
+                format!(
+                    "open amount {} is larger than the amount {}; expected at most the document's amount",
+                    ctx.currency.to_decimal(o),
+                    ctx.currency.to_decimal(a)
+                ),
             );
         }
     }
     if row.has_problems() {
         return None;
     }
-    Some(InvoiceRow {
-        invoice_id: invoice_id?,
-        customer_id: customer_id?,
-        customer_name: customer_name?,
-        division: division?,
-        collector: collector?,
-        status: status?,
-        invoice_date: invoice_date?,
-        due_date: due_date?,
-        amount: amount?,
-        open: open_amount?,
-    })
+    Some((
+        InvoiceRow {
+            invoice_id: invoice_id?,
+            customer_id: customer_id?,
+            customer_name: customer_name?,
+            division: division?,
+            collector: collector?,
+            status: status?,
+            invoice_date: invoice_date?,
+            due_date: due_date?,
+            amount: amount?,
+            open: open?,
+        },
+        original,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arsite_core::Money;
     use std::io::Write;
 
     fn read_text(text: &str) -> Result<Snapshot, Problems> {
@@ -184,7 +517,9 @@ mod tests {
              I2,C1,A,2026-09-01,2026-10-01,1.234,1\n\
              I3,,A,2026-09-01,2026-08-01,5,5\n\
              I1,C1,A,2026-09-01,2026-10-01,5,5\n\
-             I5,C1,A,2026-11-05,2026-12-01,5,5\n"
+             I5,C1,A,2026-11-05,2026-12-01,5,5\n\
+             I6,C1,A,2026-09-01,2026-10-01,5,-5\n\
+             I7,C1,A,2026-09-01,2026-10-01,5,6\n"
         ));
         assert_eq!(
             found,
@@ -195,6 +530,8 @@ mod tests {
                 ":4:5: error: due_date: due date 2026-08-01 is before the invoice date 2026-09-01",
                 ":5:1: error: invoice_id: duplicate id \"I1\" in this snapshot; expected each open item once",
                 ":6:4: error: invoice_date: date 2026-11-05 is after the snapshot date 2026-10-31",
+                ":7:7: error: open_amount: open amount -5.00 has the opposite sign of the amount 5.00; expected the same sign",
+                ":8:7: error: open_amount: open amount 6.00 is larger than the amount 5.00; expected at most the document's amount",
             ]
         );
     }
@@ -203,7 +540,7 @@ mod tests {
     fn file_level_problems_explain_what_was_expected() {
         assert_eq!(
             problems(""),
-            vec![":1: error: file is empty: expected a CSV header row"]
+            vec![":1: error: file is empty: expected a CSV export with a header row"]
         );
         let found = problems("id;customer;amount\n1;2;3\n");
         assert!(
@@ -215,7 +552,13 @@ mod tests {
         latin1.extend_from_slice(b"I1,C1,M\xfcller GmbH,2026-09-01,2026-10-01,5,5\n");
         let p = read_bytes(&latin1).unwrap_err().0;
         assert_eq!(p.len(), 1);
-        assert!(p[0].to_string().ends_with(":2:3: error: customer_name: expected UTF-8 text (is the file in another encoding?)"), "{}", p[0]);
+        assert!(
+            p[0].to_string().contains(
+                ":2:3: error: customer_name: expected UTF-8 text (is the file in another encoding?"
+            ),
+            "{}",
+            p[0]
+        );
     }
 
     #[test]
@@ -233,5 +576,97 @@ mod tests {
             found[1].contains(":9: error: status: expected one of open"),
             "{found:?}"
         );
+    }
+
+    fn mapped(toml_text: &str, bytes: &[u8], rates: &Rates) -> SnapshotImport {
+        let raw: super::super::spec::RawInput = toml::from_str(toml_text).unwrap();
+        let spec = InputSpec::from_raw(&raw, &SCHEMA).unwrap();
+        read_with(
+            Path::new("x.csv"),
+            Input::Bytes(bytes),
+            Day::parse_iso("2026-10-31").unwrap(),
+            &spec,
+            &Currency::from_code("EUR"),
+            rates,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn id_set_finds_duplicates_including_hash_collisions() {
+        let mut ids = IdSet::default();
+        assert!(ids.insert("INV-1"));
+        assert!(ids.insert("INV-2"));
+        assert!(!ids.insert("INV-1"));
+        assert!(ids.insert(""));
+        assert!(!ids.insert(""));
+        // Force a collision: two ids chained under one hash.
+        assert!(ids.insert("A"));
+        let h = fx_hash(b"A");
+        ids.heads.insert(fx_hash(b"B"), ids.heads[&h]);
+        assert!(ids.insert("B"));
+        assert!(!ids.insert("B"));
+        for i in 0..10_000 {
+            assert!(ids.insert(&format!("X{i}")));
+        }
+        assert!(!ids.insert("X9999"));
+    }
+
+    #[test]
+    fn foreign_currencies_convert_with_a_rate_and_keep_the_original() {
+        let mut rates = Rates::new();
+        rates.insert("USD".into(), Decimal::new(9, 1));
+        let text = "invoice_id,customer_id,invoice_date,due_date,amount,open_amount,currency\n\
+                    I1,C1,2026-09-01,2026-10-01,10.05,10.05,USD\n\
+                    I2,C1,2026-09-01,2026-10-01,1000,1000,JPY\n\
+                    I3,C1,2026-09-01,2026-10-01,EUR 5.00,5,\n";
+        let r = mapped("delimiter = \",\"", text.as_bytes(), &rates);
+        let s = &r.snapshot;
+        assert_eq!(s.invoices.len(), 2);
+        // 10.05 × 0.9 = 9.045 → 9.05 (half away from zero).
+        assert_eq!(s.invoices[0].open, Money(905));
+        assert_eq!(r.converted.len(), 1);
+        assert_eq!(r.converted[0].open, Decimal::new(1005, 2));
+        assert_eq!(r.quality.rejected.len(), 1);
+        assert_eq!(r.quality.rejected[0].line, 3);
+        assert_eq!(r.quality.rejected[0].problems[0].kind, Kind::Currency);
+        assert_eq!(r.quality.unvalued, 1);
+        assert_eq!(r.quality.used_total, s.total_open());
+    }
+
+    #[test]
+    fn sign_rules_and_skipped_report_lines() {
+        let text = "Open items\n\nDoc;Cust;Date;Due;Amt;Type\n\
+                    A1;C1;01.09.2026;01.10.2026;1.000,00;RV\n\
+                    A2;C1;01.09.2026;01.10.2026;250,00;DG\n\
+                    A3;C1;01.09.2026;01.10.2026;5,00;XX\n\
+                    *;;;;750,00;\n";
+        let r = mapped(
+            "decimal = \",\"\ndate_format = \"DD.MM.YYYY\"\nskip_rows = [\"*\"]\n\
+             [columns]\ninvoice_id = \"Doc\"\ncustomer_id = \"Cust\"\ninvoice_date = \"Date\"\ndue_date = \"Due\"\nopen_amount = \"Amt\"\n\
+             [sign]\ncolumn = \"Type\"\nnegative = [\"DG\"]\npositive = [\"RV\"]\n",
+            text.as_bytes(),
+            &Rates::new(),
+        );
+        let opens: Vec<i64> = r.snapshot.invoices.iter().map(|i| i.open.0).collect();
+        assert_eq!(opens, vec![100_000, -25_000]);
+        assert_eq!(r.quality.skipped, 1);
+        assert_eq!(r.quality.rejected.len(), 1);
+        let p = &r.quality.rejected[0].problems[0];
+        assert_eq!((p.line, p.column, p.kind), (6, Some(6), Kind::Value));
+        assert!(
+            p.message.contains("expected one of RV, DG, found \"XX\""),
+            "{}",
+            p.message
+        );
+        // Subtotal-looking rows with an invoice id are data.
+        let text =
+            "Customer,Doc,Due,Open\nTotal Fina,T1,2026-10-01,5.00\nTotal for Total Fina,,,5.00\n";
+        let r = mapped(
+            "skip_rows = [\"Total\"]\n[columns]\ninvoice_id = \"Doc\"\ncustomer_id = \"Customer\"\ninvoice_date = \"Due\"\ndue_date = \"Due\"\nopen_amount = \"Open\"\n",
+            text.as_bytes(),
+            &Rates::new(),
+        );
+        assert_eq!((r.snapshot.invoices.len(), r.quality.skipped), (1, 1));
     }
 }

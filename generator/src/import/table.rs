@@ -1,258 +1,851 @@
-//! Reading one canonical CSV table: header matching, field access and
-//! positioned problems. Each input file (snapshots, sales, activity,
+//! Reading one table, whatever its source: finding the header row, mapping
+//! canonical columns to the file's headers (or constants), skipping report
+//! lines, typed field access with positioned problems, and the bookkeeping
+//! of used and rejected rows. Each input (snapshots, sales, activity,
 //! customers) describes its columns and turns rows into model values; the
-//! mechanics of reading and reporting live here once.
+//! mechanics live here once.
 
-use super::problem::{Problem, Problems};
-use arsite_core::{Day, Money};
+use super::date::excel_serial;
+use super::number::{parse_amount, AmountError, NumberFormat};
+use super::problem::{Kind, Problem};
+use super::quality::{FileQuality, RejectedRow};
+use super::source::{Cell, Record, Records, SourceInfo};
+use super::spec::InputSpec;
+use arsite_core::{Currency, Day, Money};
 use std::path::Path;
+use std::sync::Arc;
 
-/// The columns a file must and may have, by canonical name.
-pub struct Schema {
-    pub required: &'static [&'static str],
-    pub optional: &'static [&'static str],
+/// One canonical column of an input.
+pub struct ColumnDef {
+    pub name: &'static str,
+    /// Required in canonical files.
+    pub required: bool,
+    /// Required when the file is read through a mapping.
+    pub mapped_required: bool,
+    /// Looked for in canonical files (some columns exist only in mappings).
+    pub canonical: bool,
 }
 
-/// Field positions of a schema's columns in one file's header.
+impl ColumnDef {
+    pub const fn required(name: &'static str) -> ColumnDef {
+        ColumnDef {
+            name,
+            required: true,
+            mapped_required: true,
+            canonical: true,
+        }
+    }
+
+    pub const fn optional(name: &'static str) -> ColumnDef {
+        ColumnDef {
+            name,
+            required: false,
+            mapped_required: false,
+            canonical: true,
+        }
+    }
+
+    /// Required in canonical files, optional in mappings.
+    pub const fn canonical_only(name: &'static str) -> ColumnDef {
+        ColumnDef {
+            name,
+            required: true,
+            mapped_required: false,
+            canonical: true,
+        }
+    }
+
+    /// Only in mappings.
+    pub const fn mapped(name: &'static str) -> ColumnDef {
+        ColumnDef {
+            name,
+            required: false,
+            mapped_required: false,
+            canonical: false,
+        }
+    }
+}
+
+/// The columns of one input.
+pub struct Schema {
+    /// The input's name in `[import.<input>]`.
+    pub input: &'static str,
+    pub columns: &'static [ColumnDef],
+}
+
+impl Schema {
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
+    }
+}
+
+/// Where a canonical column's values come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Field(usize),
+    Constant(Box<str>),
+    Absent,
+}
+
+/// The sources of a schema's columns in one file.
 pub struct Columns {
-    required: Vec<usize>,
-    optional: Vec<Option<usize>>,
+    slots: Vec<Slot>,
+    /// The file's header for each mapped column (for messages).
+    labels: Vec<Option<String>>,
 }
 
 impl Columns {
-    pub fn required(&self, i: usize) -> usize {
-        self.required[i]
+    pub fn slot(&self, col: usize) -> &Slot {
+        &self.slots[col]
     }
 
-    pub fn optional(&self, i: usize) -> Option<usize> {
-        self.optional[i]
+    pub fn is_present(&self, col: usize) -> bool {
+        self.slots[col] != Slot::Absent
     }
 }
 
-/// A CSV file opened against a schema, read row by row into a reused buffer.
-pub struct Table<'p> {
-    path: &'p Path,
-    reader: csv::Reader<std::fs::File>,
+/// Normalises a header cell for matching: trimmed, case-folded, inner
+/// whitespace collapsed.
+fn normalize(h: &str) -> String {
+    h.trim_start_matches('\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Settings the rows of a table are checked against.
+pub struct Context<'a> {
+    pub currency: &'a Currency,
+}
+
+/// The largest amount accepted, in minor units (10^13 of a currency with
+/// two decimals): anything larger is a misread column, and the bound keeps
+/// sums of millions of rows far from overflowing.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// Header rows are looked for this far down when not configured.
+const HEADER_SEARCH: usize = 50;
+
+/// A table opened against a schema, read row by row into a reused record.
+pub struct Table<'s> {
+    records: &'s mut dyn Records,
+    path: Arc<Path>,
+    sheet: Option<Arc<str>>,
+    schema: &'static Schema,
+    spec: &'s InputSpec,
     pub columns: Columns,
-    record: csv::ByteRecord,
-    pub problems: Vec<Problem>,
+    sign_field: Option<usize>,
+    record: Record,
+    row_problems: Vec<Problem>,
+    row_amount: Option<Money>,
+    in_row: bool,
+    quality: FileQuality,
 }
 
-/// Rows with problems beyond this are not read further: the file is
-/// clearly not what was expected and the report would only repeat itself.
-const MAX_PROBLEMS: usize = 10_000;
-
-impl<'p> Table<'p> {
-    pub fn open(path: &'p Path, schema: &Schema) -> Result<Table<'p>, Problems> {
-        let file_problem = |line: u64, message: String| {
-            Problems(vec![Problem {
-                path: path.to_path_buf(),
-                line,
-                column: None,
-                message,
-            }])
+impl<'s> Table<'s> {
+    pub fn open(
+        records: &'s mut dyn Records,
+        info: &SourceInfo,
+        path: &Path,
+        schema: &'static Schema,
+        spec: &'s InputSpec,
+        amount_column: &'static str,
+        currency: &Currency,
+    ) -> Result<Table<'s>, Problem> {
+        let path: Arc<Path> = Arc::from(path);
+        let sheet: Option<Arc<str>> = info.sheet.as_deref().map(Arc::from);
+        let at = |line: u64, kind: Kind, message: String| Problem {
+            path: path.clone(),
+            sheet: sheet.clone(),
+            line,
+            column: None,
+            kind,
+            message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_path(path)
-            .map_err(|e| file_problem(0, format!("cannot open: {e}")))?;
-        let header = reader
-            .byte_headers()
-            .map_err(|e| file_problem(1, format!("expected a CSV header row: {e}")))?
-            .clone();
-        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-            return Err(file_problem(
-                1,
-                "file is empty: expected a CSV header row".into(),
-            ));
-        }
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
-            .collect();
-        let find = |name: &str| names.iter().position(|n| n == name);
-        let missing: Vec<&str> = schema
-            .required
-            .iter()
-            .copied()
-            .filter(|n| find(n).is_none())
-            .collect();
-        if !missing.is_empty() {
-            return Err(file_problem(
-                1,
+        let mut record = Record::default();
+        let mut seen: Vec<(u64, Vec<String>)> = Vec::new();
+        let header = loop {
+            match records.read(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break None,
+                Err(p) => return Err(p),
+            }
+            let cells: Vec<String> = record
+                .fields
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            match spec.header_row {
+                Some(n) if record.line < n => continue,
+                Some(_) => break Some((record.line, cells)),
+                None if !spec.mapped => break Some((record.line, cells)),
+                None => {
+                    if record.is_blank() {
+                        continue;
+                    }
+                    if resolve(schema, spec, &cells).is_ok() {
+                        break Some((record.line, cells));
+                    }
+                    seen.push((record.line, cells));
+                    if seen.len() >= HEADER_SEARCH {
+                        break None;
+                    }
+                }
+            }
+        };
+        let described = describe_source(info);
+        let Some((line, cells)) = header else {
+            if seen.is_empty() && spec.header_row.is_none() {
+                return Err(at(
+                    1,
+                    Kind::Empty,
+                    "file is empty: expected a header row".into(),
+                ));
+            }
+            // Explain against the row that came closest.
+            let best = seen
+                .iter()
+                .map(|(line, cells)| {
+                    let missing = resolve(schema, spec, cells).err().unwrap_or_default();
+                    (missing.len(), *line, missing)
+                })
+                .min_by_key(|(n, line, _)| (*n, *line));
+            let message = match (spec.header_row, best) {
+                (Some(n), _) => {
+                    format!("expected the header row at line {n}, but the file ends before it")
+                }
+                (None, Some((_, line, missing))) => {
+                    return Err(at(
+                        line,
+                        Kind::Header,
+                        format!(
+                            "no header row with {} in the first {} rows{described}; the closest (line {line}) lacks {}",
+                            expected_headers(schema, spec),
+                            seen.len(),
+                            missing.join(", ")
+                        ),
+                    ));
+                }
+                (None, None) => "file is empty: expected a header row".to_string(),
+            };
+            return Err(at(1, Kind::Header, message));
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Err(at(
+                line,
+                Kind::Empty,
                 format!(
-                    "header is missing the column(s) {}; expected a header row with {} (optional: {})",
-                    missing.join(", "),
-                    schema.required.join(", "),
-                    if schema.optional.is_empty() { "none".to_string() } else { schema.optional.join(", ") }
+                    "header row is empty: expected a header row with {}",
+                    expected_headers(schema, spec)
                 ),
             ));
         }
-        let columns = Columns {
-            required: schema
-                .required
-                .iter()
-                .map(|n| find(n).expect("checked above"))
-                .collect(),
-            optional: schema.optional.iter().map(|n| find(n)).collect(),
+        let (columns, sign_field) = match resolve(schema, spec, &cells) {
+            Ok(c) => c,
+            Err(missing) => {
+                let message = if spec.mapped {
+                    format!(
+                        "header lacks {}: expected a header row with {}{described}; found {}",
+                        missing.join(", "),
+                        expected_headers(schema, spec),
+                        found_headers(&cells)
+                    )
+                } else {
+                    let required: Vec<&str> = schema
+                        .columns
+                        .iter()
+                        .filter(|c| c.required)
+                        .map(|c| c.name)
+                        .collect();
+                    let optional: Vec<&str> = schema
+                        .columns
+                        .iter()
+                        .filter(|c| !c.required && c.canonical)
+                        .map(|c| c.name)
+                        .collect();
+                    format!(
+                        "header is missing the column(s) {}; expected a header row with {} (optional: {}){described}",
+                        missing.join(", "),
+                        required.join(", "),
+                        if optional.is_empty() { "none".to_string() } else { optional.join(", ") }
+                    )
+                };
+                return Err(at(line, Kind::Header, message));
+            }
         };
+        let mut quality = FileQuality::new(path.to_path_buf(), currency.clone(), amount_column);
+        quality.sheet = info.sheet.clone();
+        quality.header = cells;
         Ok(Table {
+            records,
             path,
-            reader,
+            sheet,
+            schema,
+            spec,
             columns,
-            record: csv::ByteRecord::new(),
-            problems: Vec::new(),
+            sign_field,
+            record,
+            row_problems: Vec::new(),
+            row_amount: None,
+            in_row: false,
+            quality,
         })
     }
 
-    /// The next row, or `None` at the end. Unreadable rows are recorded as
-    /// problems and skipped.
-    pub fn next_row(&mut self) -> Option<Row<'_, 'p>> {
+    /// The next data row, or `None` at the end. Blank lines, report lines
+    /// (`skip_rows`) and, in mappings, rows with nothing in any mapped
+    /// column (group headings, footers) are skipped. Rows the source cannot
+    /// split are rejected here.
+    pub fn next_row(&mut self) -> Option<Row<'_, 's>> {
+        self.finish_row();
         loop {
-            if self.problems.len() > MAX_PROBLEMS {
-                return None;
-            }
-            match self.reader.read_byte_record(&mut self.record) {
+            match self.records.read(&mut self.record) {
                 Ok(false) => return None,
-                Ok(true) => break,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    self.problems.push(Problem {
-                        path: self.path.to_path_buf(),
-                        line,
-                        column: None,
-                        message: format!("unreadable CSV row: {e}"),
-                    });
+                Ok(true) => {}
+                Err(p) => {
+                    if p.kind == Kind::Row {
+                        let line = p.line;
+                        self.quality.reject(RejectedRow {
+                            line,
+                            fields: Vec::new(),
+                            amount: None,
+                            problems: vec![p],
+                        });
+                    } else {
+                        self.quality.file_problems.push(p);
+                    }
+                    continue;
                 }
             }
+            if self.record.is_blank() {
+                continue;
+            }
+            if self.is_report_line() {
+                self.quality.skipped += 1;
+                continue;
+            }
+            break;
         }
-        let line = self.record.position().map_or(0, |p| p.line());
-        let before = self.problems.len();
+        self.in_row = true;
         Some(Row {
             record: &self.record,
             columns: &self.columns,
-            path: self.path,
-            line,
-            problems: &mut self.problems,
-            before,
+            schema: self.schema,
+            spec: self.spec,
+            path: &self.path,
+            sheet: &self.sheet,
+            problems: &mut self.row_problems,
+            amount: &mut self.row_amount,
+            sign_field: self.sign_field,
+            sign: None,
         })
     }
 
-    /// All problems found, in file order, or `Ok` when there were none.
-    pub fn finish(mut self) -> Result<(), Problems> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            self.problems.sort_by_key(|p| (p.line, p.column));
-            Err(Problems(self.problems))
+    fn is_report_line(&self) -> bool {
+        if !self.spec.skip_rows.is_empty() {
+            let first = self
+                .record
+                .fields
+                .iter()
+                .position(|f| f.iter().any(|b| !b.is_ascii_whitespace()));
+            if let Some(at) = first {
+                let text = String::from_utf8_lossy(&self.record.fields[at]);
+                let text = text.trim().to_lowercase();
+                // A row with a value in the first column (invoice id,
+                // period…) besides the marker is data even when it starts
+                // like a subtotal: a customer called "Total Fina" must not
+                // vanish. The marker may sit in that column itself.
+                let key = match self.columns.slot(0) {
+                    Slot::Field(f) => Some(*f),
+                    _ => None,
+                };
+                let key_empty = key.is_none_or(|f| {
+                    f == at
+                        || self
+                            .record
+                            .fields
+                            .get(f)
+                            .is_none_or(|v| v.iter().all(|b| b.is_ascii_whitespace()))
+                });
+                if key_empty && self.spec.skip_rows.iter().any(|p| text.starts_with(p)) {
+                    return true;
+                }
+            }
         }
+        self.spec.mapped
+            && self.columns.slots.iter().all(|s| match s {
+                Slot::Field(f) => self
+                    .record
+                    .fields
+                    .get(*f)
+                    .is_none_or(|v| v.iter().all(|b| b.is_ascii_whitespace())),
+                _ => true,
+            })
+    }
+
+    /// Books the row just read as used or rejected.
+    fn finish_row(&mut self) {
+        if !self.in_row {
+            return;
+        }
+        self.in_row = false;
+        let amount = self.row_amount.take();
+        if self.row_problems.is_empty() {
+            self.quality.accept(amount.unwrap_or(Money::ZERO));
+        } else {
+            let fields = self
+                .record
+                .fields
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let mut problems = std::mem::take(&mut self.row_problems);
+            problems.sort_by_key(|p| p.column.unwrap_or(usize::MAX));
+            self.quality.reject(RejectedRow {
+                line: self.record.line,
+                fields,
+                amount,
+                problems,
+            });
+        }
+    }
+
+    /// The result: every row booked, problems in file order.
+    pub fn finish(mut self) -> FileQuality {
+        self.finish_row();
+        self.quality
     }
 }
 
-/// One row: typed access to its fields, each failure recorded with line and column.
-pub struct Row<'t, 'p> {
-    record: &'t csv::ByteRecord,
-    pub columns: &'t Columns,
-    path: &'p Path,
-    pub line: u64,
+fn describe_source(info: &SourceInfo) -> String {
+    match (info.delimiter, &info.sheet) {
+        (_, Some(sheet)) => format!(" (sheet {sheet:?})"),
+        (Some(d), None) if info.sniffed => format!(
+            " (fields split at {}, which looked like the delimiter; set delimiter in arsite.toml if it is not)",
+            delimiter_name(d)
+        ),
+        _ => String::new(),
+    }
+}
+
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "TAB".to_string(),
+        b',' => "\",\"".to_string(),
+        _ => format!("{:?}", d as char),
+    }
+}
+
+fn expected_headers(schema: &Schema, spec: &InputSpec) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for c in schema.columns {
+        if spec.constants.contains_key(c.name) {
+            continue;
+        }
+        let required = if spec.mapped {
+            c.mapped_required
+        } else {
+            c.required
+        };
+        if !required {
+            continue;
+        }
+        names.push(header_alternatives(spec, c.name));
+    }
+    if let Some(sign) = &spec.sign {
+        names.push(
+            sign.column
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        );
+    }
+    names.join(", ")
+}
+
+fn header_alternatives(spec: &InputSpec, name: &str) -> String {
+    match spec.columns.get(name) {
+        Some(m) => m
+            .headers
+            .iter()
+            .map(|h| format!("{h:?}"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        None => format!("{name:?}"),
+    }
+}
+
+fn found_headers(cells: &[String]) -> String {
+    let shown: Vec<String> = cells
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .take(12)
+        .map(|c| format!("{:?}", c.trim()))
+        .collect();
+    if shown.is_empty() {
+        "an empty row".into()
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Maps the schema onto a header row; `Err` lists what is missing.
+fn resolve(
+    schema: &Schema,
+    spec: &InputSpec,
+    cells: &[String],
+) -> Result<(Columns, Option<usize>), Vec<String>> {
+    let names: Vec<String> = cells.iter().map(|c| normalize(c)).collect();
+    let find = |alternatives: &[String]| {
+        alternatives.iter().find_map(|a| {
+            let a = normalize(a);
+            names.iter().position(|n| *n == a)
+        })
+    };
+    let mut slots = Vec::with_capacity(schema.columns.len());
+    let mut labels = Vec::with_capacity(schema.columns.len());
+    let mut missing = Vec::new();
+    for c in schema.columns {
+        if let Some(value) = spec.constants.get(c.name) {
+            slots.push(Slot::Constant(value.as_str().into()));
+            labels.push(None);
+            continue;
+        }
+        let (alternatives, required) = if spec.mapped {
+            match spec.columns.get(c.name) {
+                Some(m) => (m.headers.clone(), c.mapped_required || m.explicit),
+                None => (vec![c.name.to_string()], c.mapped_required),
+            }
+        } else if c.canonical {
+            (vec![c.name.to_string()], c.required)
+        } else {
+            (Vec::new(), false)
+        };
+        match find(&alternatives) {
+            Some(f) => {
+                slots.push(Slot::Field(f));
+                let label = cells[f].trim();
+                labels.push((spec.mapped && normalize(label) != c.name).then(|| label.to_string()));
+            }
+            None => {
+                if required {
+                    missing.push(if spec.mapped {
+                        format!("{} ({})", header_alternatives(spec, c.name), c.name)
+                    } else {
+                        c.name.to_string()
+                    });
+                }
+                slots.push(Slot::Absent);
+                labels.push(None);
+            }
+        }
+    }
+    let sign_field = match &spec.sign {
+        Some(rule) => match find(&rule.column) {
+            Some(f) => Some(f),
+            None => {
+                missing.push(format!(
+                    "{} (the sign rule's column)",
+                    rule.column
+                        .iter()
+                        .map(|h| format!("{h:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if missing.is_empty() {
+        Ok((Columns { slots, labels }, sign_field))
+    } else {
+        Err(missing)
+    }
+}
+
+/// One row: typed access to its fields, each failure recorded with line and
+/// column.
+pub struct Row<'t, 's> {
+    record: &'t Record,
+    columns: &'t Columns,
+    schema: &'static Schema,
+    spec: &'s InputSpec,
+    path: &'t Arc<Path>,
+    sheet: &'t Option<Arc<str>>,
     problems: &'t mut Vec<Problem>,
-    before: usize,
+    amount: &'t mut Option<Money>,
+    sign_field: Option<usize>,
+    /// The sign rule's verdict, once asked: negative or not.
+    sign: Option<Option<bool>>,
 }
 
 impl<'t> Row<'t, '_> {
-    pub fn problem(&mut self, field: usize, name: &str, message: String) {
+    pub fn line(&self) -> u64 {
+        self.record.line
+    }
+
+    pub fn is_present(&self, col: usize) -> bool {
+        self.columns.is_present(col)
+    }
+
+    /// The row's amount for the input/used/rejected totals.
+    pub fn set_amount(&mut self, amount: Money) {
+        *self.amount = Some(amount);
+    }
+
+    fn label(&self, col: usize) -> String {
+        let name = self.schema.columns[col].name;
+        match (&self.columns.labels[col], self.columns.slot(col)) {
+            (_, Slot::Constant(_)) => format!("{name} (constant in arsite.toml)"),
+            (Some(label), _) => format!("{name} ({label:?})"),
+            (None, _) => name.to_string(),
+        }
+    }
+
+    fn field_number(&self, col: usize) -> Option<usize> {
+        match self.columns.slot(col) {
+            Slot::Field(f) => Some(f + 1),
+            _ => None,
+        }
+    }
+
+    pub fn problem(&mut self, col: usize, kind: Kind, message: String) {
+        let label = self.label(col);
+        let column = self.field_number(col);
+        self.push(column, kind, format!("{label}: {message}"));
+    }
+
+    fn push(&mut self, column: Option<usize>, kind: Kind, message: String) {
         self.problems.push(Problem {
-            path: self.path.to_path_buf(),
-            line: self.line,
-            column: Some(field + 1),
-            message: format!("{name}: {message}"),
+            path: self.path.clone(),
+            sheet: self.sheet.clone(),
+            line: self.record.line,
+            column,
+            kind,
+            message,
         });
     }
 
     /// Whether any field of this row had a problem.
     pub fn has_problems(&self) -> bool {
-        self.problems.len() > self.before
+        !self.problems.is_empty()
     }
 
-    /// The field as trimmed text; invalid UTF-8 is a problem, not a replacement character.
-    pub fn text(&mut self, field: usize, name: &str) -> Option<&'t str> {
-        let bytes = self.record.get(field).unwrap_or_default();
+    /// The value as trimmed text (empty when the column is absent); invalid
+    /// UTF-8 is a problem, not a replacement character.
+    pub fn text(&mut self, col: usize) -> Option<&'t str> {
+        let field = match self.columns.slot(col) {
+            Slot::Field(f) => *f,
+            Slot::Constant(c) => return Some(c),
+            Slot::Absent => return Some(""),
+        };
+        let bytes = self.record.fields.get(field).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(s) => Some(s.trim()),
             Err(_) => {
                 self.problem(
-                    field,
-                    name,
-                    "expected UTF-8 text (is the file in another encoding?)".into(),
+                    col,
+                    Kind::Encoding,
+                    "expected UTF-8 text (is the file in another encoding? set encoding = \"windows-1252\" or \"utf-16le\" in [import])".into(),
                 );
                 None
             }
         }
     }
 
-    /// An optional column: empty text when the file does not have it.
-    pub fn optional_text(&mut self, field: Option<usize>, name: &str) -> Option<&'t str> {
-        match field {
-            Some(f) => self.text(f, name),
-            None => Some(""),
-        }
-    }
-
-    pub fn required_text(&mut self, field: usize, name: &str) -> Option<&'t str> {
-        let t = self.text(field, name)?;
+    pub fn required_text(&mut self, col: usize) -> Option<&'t str> {
+        let t = self.text(col)?;
         if t.is_empty() {
-            self.problem(field, name, "missing value; this column is required".into());
+            self.problem(
+                col,
+                Kind::MissingValue,
+                "missing value; this column is required".into(),
+            );
             return None;
         }
         Some(t)
     }
 
-    pub fn date(&mut self, field: usize, name: &str) -> Option<Day> {
-        let t = self.required_text(field, name)?;
-        let d = Day::parse_iso(t);
-        if d.is_none() {
-            self.problem(
-                field,
-                name,
-                format!("expected a date YYYY-MM-DD, found {t:?}"),
-            );
+    fn cell(&self, col: usize) -> Cell {
+        match self.columns.slot(col) {
+            Slot::Field(f) => self.record.cell(*f),
+            _ => Cell::Text,
         }
-        d
     }
 
-    pub fn amount(&mut self, field: usize, name: &str, exponent: u32) -> Option<Money> {
-        let t = self.required_text(field, name)?;
-        self.parse_amount(field, name, t, exponent)
+    pub fn date(&mut self, col: usize) -> Option<Day> {
+        let cell = self.cell(col);
+        let t = self.required_text(col)?;
+        self.parse_date(col, cell, t)
+    }
+
+    /// An optional date: `Some(None)` when absent or empty.
+    pub fn optional_date(&mut self, col: usize) -> Option<Option<Day>> {
+        let cell = self.cell(col);
+        let t = self.text(col)?;
+        if t.is_empty() {
+            return Some(None);
+        }
+        self.parse_date(col, cell, t).map(Some)
+    }
+
+    fn parse_date(&mut self, col: usize, cell: Cell, t: &str) -> Option<Day> {
+        let day = match cell {
+            Cell::Date(d) => Some(d),
+            Cell::Number => t
+                .split('.')
+                .next()
+                .and_then(|w| w.parse::<i64>().ok())
+                .and_then(excel_serial),
+            Cell::Error => {
+                self.problem(
+                    col,
+                    Kind::Date,
+                    format!("expected a date, found the error value {t}"),
+                );
+                return None;
+            }
+            Cell::Text => self.spec.dates.parse(t),
+        };
+        if day.is_none() {
+            let fmt = self.spec.dates.as_str();
+            let message = if self.spec.mapped && !self.spec.date_format_set {
+                format!("expected a date {fmt} (set date_format in [import.{}] for other forms), found {t:?}", self.schema.input)
+            } else {
+                format!("expected a date {fmt}, found {t:?}")
+            };
+            self.problem(col, Kind::Date, message);
+        }
+        day
+    }
+
+    /// A required amount in minor units of a currency with `exponent`
+    /// digits, with the sign rule applied.
+    pub fn amount(&mut self, col: usize, exponent: u32) -> Option<(Money, Option<[u8; 3]>)> {
+        let cell = self.cell(col);
+        let t = self.required_text(col)?;
+        self.parse_amount(col, cell, t, exponent)
     }
 
     /// An optional amount: `Some(None)` when absent or empty.
     pub fn optional_amount(
         &mut self,
-        field: Option<usize>,
-        name: &str,
+        col: usize,
         exponent: u32,
-    ) -> Option<Option<Money>> {
-        let t = self.optional_text(field, name)?;
+    ) -> Option<Option<(Money, Option<[u8; 3]>)>> {
+        let cell = self.cell(col);
+        let t = self.text(col)?;
         if t.is_empty() {
             return Some(None);
         }
-        self.parse_amount(
-            field.expect("non-empty text comes from a column"),
-            name,
-            t,
-            exponent,
-        )
-        .map(Some)
+        self.parse_amount(col, cell, t, exponent).map(Some)
     }
 
-    fn parse_amount(&mut self, field: usize, name: &str, t: &str, exponent: u32) -> Option<Money> {
-        match Money::parse_plain(t, exponent) {
-            Ok(m) => Some(m),
+    fn parse_amount(
+        &mut self,
+        col: usize,
+        cell: Cell,
+        t: &str,
+        exponent: u32,
+    ) -> Option<(Money, Option<[u8; 3]>)> {
+        let format = &self.spec.number;
+        let parsed = match cell {
+            // A number cell's text is a plain decimal whatever the locale.
+            Cell::Number => parse_amount(t, &NumberFormat::PLAIN, exponent),
+            Cell::Date(_) => {
+                self.problem(
+                    col,
+                    Kind::Amount,
+                    format!("expected an amount, found a date cell ({t})"),
+                );
+                return None;
+            }
+            Cell::Error => {
+                self.problem(
+                    col,
+                    Kind::Amount,
+                    format!("expected an amount, found the error value {t}"),
+                );
+                return None;
+            }
+            Cell::Text => parse_amount(t, format, exponent),
+        };
+        match parsed {
+            Ok(a) if a.value.0.unsigned_abs() > MAX_AMOUNT as u64 => {
+                self.problem(
+                    col,
+                    Kind::Amount,
+                    format!("amount is too large (expected at most {MAX_AMOUNT} minor units), found {t:?}"),
+                );
+                None
+            }
+            Ok(a) => {
+                let negative = self.negative()?;
+                let value = if negative {
+                    Money(-a.value.0.abs())
+                } else {
+                    a.value
+                };
+                Some((value, a.code))
+            }
             Err(e) => {
-                self.problem(field, name, format!("{e}, found {t:?}"));
+                let message = match (&e, cell) {
+                    (AmountError::TooManyDecimals { .. }, Cell::Number) => {
+                        format!(
+                            "{} (a number cell holding {t}; round it in the workbook)",
+                            e.message(format)
+                        )
+                    }
+                    _ => format!("{}, found {t:?}", e.message(format)),
+                };
+                self.problem(col, Kind::Amount, message);
                 None
             }
         }
+    }
+
+    /// The sign rule's verdict for this row; `None` after a problem.
+    fn negative(&mut self) -> Option<bool> {
+        if let Some(s) = self.sign {
+            return s;
+        }
+        let verdict = self.sign_verdict();
+        self.sign = Some(verdict);
+        verdict
+    }
+
+    fn sign_verdict(&mut self) -> Option<bool> {
+        let (Some(rule), Some(field)) = (&self.spec.sign, self.sign_field) else {
+            return Some(false);
+        };
+        let bytes = self.record.fields.get(field).unwrap_or_default();
+        let value = String::from_utf8_lossy(bytes).trim().to_lowercase();
+        let listed = |values: &[String]| values.iter().any(|v| v.to_lowercase() == value);
+        if listed(&rule.negative) {
+            return Some(true);
+        }
+        if rule.positive.is_empty() || listed(&rule.positive) {
+            return Some(false);
+        }
+        let mut listed: Vec<String> = rule.positive.clone();
+        listed.extend(rule.negative.iter().cloned());
+        let header = rule.column.first().cloned().unwrap_or_default();
+        self.push(
+            Some(field + 1),
+            Kind::Value,
+            format!(
+                "{header:?} (sign rule): expected one of {}, found {:?}",
+                listed.join(", "),
+                String::from_utf8_lossy(bytes).trim()
+            ),
+        );
+        None
     }
 }

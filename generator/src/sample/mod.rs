@@ -20,6 +20,7 @@
 
 mod calendar;
 mod company;
+pub mod exports;
 mod ledger;
 mod names;
 mod output;
@@ -28,6 +29,8 @@ mod sim;
 
 #[cfg(test)]
 mod tests;
+
+pub use exports::{write_sample_as, ExportFormat};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;

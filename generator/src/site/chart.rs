@@ -39,11 +39,23 @@ pub fn esc(text: &str) -> String {
 
 /// A "nice" axis: ticks at 1, 2 or 5 × 10ⁿ covering [min, max].
 fn axis(min: f64, max: f64) -> (f64, f64, f64) {
-    let (min, max) = if (max - min).abs() < f64::EPSILON { (min - 1.0, max + 1.0) } else { (min, max) };
+    let (min, max) = if (max - min).abs() < f64::EPSILON {
+        (min - 1.0, max + 1.0)
+    } else {
+        (min, max)
+    };
     let raw = (max - min) / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
-    ((min / step).floor() * step, (max / step).ceil() * step, step)
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    (
+        (min / step).floor() * step,
+        (max / step).ceil() * step,
+        step,
+    )
 }
 
 fn tick_label(v: f64, step: f64) -> String {
@@ -76,8 +88,17 @@ impl Frame {
             id = slug(title),
             t = esc(title)
         );
-        let _ = write!(svg, "<text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{}</text>", esc(title));
-        let frame = Frame { svg, lo, hi, n: x_labels.len() };
+        let _ = write!(
+            svg,
+            "<text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{}</text>",
+            esc(title)
+        );
+        let frame = Frame {
+            svg,
+            lo,
+            hi,
+            n: x_labels.len(),
+        };
         let mut f = frame;
         let mut v = lo;
         while v <= hi + step / 2.0 {
@@ -147,8 +168,17 @@ fn f(d: Decimal) -> f64 {
 }
 
 /// Lines over time, with an optional dashed target line.
-pub fn line_chart(title: &str, y_label: &str, x_labels: &[String], series: &[Series], target: Option<Decimal>) -> String {
-    let values = series.iter().flat_map(|s| s.values.iter().flatten().copied()).chain(target);
+pub fn line_chart(
+    title: &str,
+    y_label: &str,
+    x_labels: &[String],
+    series: &[Series],
+    target: Option<Decimal>,
+) -> String {
+    let values = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .chain(target);
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for v in values {
         lo = lo.min(f(v));
@@ -161,23 +191,42 @@ pub fn line_chart(title: &str, y_label: &str, x_labels: &[String], series: &[Ser
         for (i, v) in s.values.iter().enumerate() {
             match v {
                 Some(v) => {
-                    let _ = write!(path, "{}{:.1} {:.1} ", if pen_up { "M" } else { "L" }, fr.x(i), fr.y(f(*v)));
+                    let _ = write!(
+                        path,
+                        "{}{:.1} {:.1} ",
+                        if pen_up { "M" } else { "L" },
+                        fr.x(i),
+                        fr.y(f(*v))
+                    );
                     pen_up = false;
                 }
                 None => pen_up = true,
             }
         }
-        let _ = write!(fr.svg, "<path class=\"line s{k}\" d=\"{}\"/>", path.trim_end());
+        let _ = write!(
+            fr.svg,
+            "<path class=\"line s{k}\" d=\"{}\"/>",
+            path.trim_end()
+        );
         for (i, v) in s.values.iter().enumerate() {
             if let Some(v) = v {
-                let _ = write!(fr.svg, "<circle class=\"dot s{k}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/>", fr.x(i), fr.y(f(*v)));
+                let _ = write!(
+                    fr.svg,
+                    "<circle class=\"dot s{k}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/>",
+                    fr.x(i),
+                    fr.y(f(*v))
+                );
             }
         }
     }
     let mut names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     if let Some(t) = target {
         let y = fr.y(f(t));
-        let _ = write!(fr.svg, "<line class=\"target\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>", W - RIGHT);
+        let _ = write!(
+            fr.svg,
+            "<line class=\"target\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>",
+            W - RIGHT
+        );
         names.push("target");
     }
     fr.legend(&names);
@@ -205,7 +254,7 @@ pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[S
     let mut fr = Frame::new(title, y_label, x_labels, lo, hi);
     let band = (W - LEFT - RIGHT) / n.max(1) as f64;
     let bar = (band * 0.7).min(48.0);
-    for i in 0..n {
+    for (i, label) in x_labels.iter().enumerate() {
         let (mut pos, mut neg) = (0.0, 0.0);
         for (k, s) in series.iter().enumerate() {
             let v = s.values.get(i).copied().flatten().map(f).unwrap_or(0.0);
@@ -226,13 +275,17 @@ pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[S
                 fr.x(i) - bar / 2.0,
                 y1.min(y2),
                 (y1 - y2).abs().max(0.5),
-                esc(&x_labels[i]),
+                esc(label),
                 esc(&s.name)
             );
         }
     }
     let zero = fr.y(0.0);
-    let _ = write!(fr.svg, "<line class=\"zero\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{zero:.1}\" y2=\"{zero:.1}\"/>", W - RIGHT);
+    let _ = write!(
+        fr.svg,
+        "<line class=\"zero\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{zero:.1}\" y2=\"{zero:.1}\"/>",
+        W - RIGHT
+    );
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     fr.legend(&names);
     fr.finish()
@@ -241,7 +294,13 @@ pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[S
 fn slug(title: &str) -> String {
     let s: String = title
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("chart-{}", s.trim_matches('-'))
 }
@@ -258,12 +317,22 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_charts_are_deterministic() {
-        let s = vec![Series { name: "<script>".into(), values: vec![Some(Decimal::from(5)), None] }];
+        let s = vec![Series {
+            name: "<script>".into(),
+            values: vec![Some(Decimal::from(5)), None],
+        }];
         let x = vec!["a\"b".to_string(), "c".to_string()];
         let a = line_chart("T & <x>", "days", &x, &s, Some(Decimal::from(3)));
         assert!(!a.contains("<script>"));
-        assert!(a.contains("&lt;script&gt;") && a.contains("T &amp; &lt;x&gt;") && a.contains("a&quot;b"));
-        assert_eq!(a, line_chart("T & <x>", "days", &x, &s, Some(Decimal::from(3))));
+        assert!(
+            a.contains("&lt;script&gt;")
+                && a.contains("T &amp; &lt;x&gt;")
+                && a.contains("a&quot;b")
+        );
+        assert_eq!(
+            a,
+            line_chart("T & <x>", "days", &x, &s, Some(Decimal::from(3)))
+        );
         let b = stacked_bars("B", "EUR", &x, &s);
         assert!(b.starts_with("<svg") && b.ends_with("</svg>"));
     }

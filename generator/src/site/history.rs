@@ -47,7 +47,13 @@ pub struct History {
 }
 
 impl History {
-    pub fn push(&mut self, s: &Snapshot, report: &AgingReport, k: &SnapshotMetrics, bucket_count: usize) {
+    pub fn push(
+        &mut self,
+        s: &Snapshot,
+        report: &AgingReport,
+        k: &SnapshotMetrics,
+        bucket_count: usize,
+    ) {
         let index = self.points.len();
         let mut max_dpd = vec![i32::MIN; s.customers.len()];
         for inv in &s.invoices {
@@ -58,12 +64,15 @@ impl History {
             if totals.count() == 0 {
                 continue;
             }
-            self.customers.entry(c.id.clone()).or_default().push(CustomerPoint {
-                snapshot: index,
-                balance: totals.total(),
-                past_due: totals.past_due(),
-                max_dpd: max_dpd[i],
-            });
+            self.customers
+                .entry(c.id.clone())
+                .or_default()
+                .push(CustomerPoint {
+                    snapshot: index,
+                    balance: totals.total(),
+                    past_due: totals.past_due(),
+                    max_dpd: max_dpd[i],
+                });
         }
         self.points.push(Point {
             as_of: s.as_of.to_string(),
@@ -76,7 +85,12 @@ impl History {
             cei: k.cei.period.as_ref().and_then(|c| c.cei),
             write_offs: k.bad_debt.write_offs.money,
             bad_debt_ratio: k.bad_debt.bad_debt_ratio,
-            division_dso: k.dso.by_division.iter().map(|d| (d.division.clone(), d.dso.days())).collect(),
+            division_dso: k
+                .dso
+                .by_division
+                .iter()
+                .map(|d| (d.division.clone(), d.dso.days()))
+                .collect(),
             collectors: k
                 .scorecard
                 .iter()

@@ -77,13 +77,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             &data.config.metrics,
         );
         let kpis = metrics::compute_with(&ctx);
-        history.push(&snapshot, &ctx.aging, &kpis, data.config.aging.bucket_count());
+        history.push(
+            &snapshot,
+            &ctx.aging,
+            &kpis,
+            data.config.aging.bucket_count(),
+        );
         let as_of = snapshot.as_of;
         // Each customer's activity up to the snapshot date: later rows must
         // never reach this snapshot's pages.
         let activity_now: HashMap<&str, Vec<&Activity>> = activity_by_customer
             .iter()
-            .map(|(id, rows)| (*id, rows[..rows.partition_point(|a| a.date <= as_of)].to_vec()))
+            .map(|(id, rows)| {
+                (
+                    *id,
+                    rows[..rows.partition_point(|a| a.date <= as_of)].to_vec(),
+                )
+            })
             .filter(|(_, rows)| !rows.is_empty())
             .collect();
         let inputs = pages::Inputs {

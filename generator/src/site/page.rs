@@ -27,13 +27,25 @@ pub struct Section {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Tiles { tiles: Vec<Tile> },
-    Table { table: DataTable },
+    Tiles {
+        tiles: Vec<Tile>,
+    },
+    Table {
+        table: DataTable,
+    },
     /// Trusted SVG produced by `chart` (all text in it is escaped there).
-    Chart { svg: String },
-    Text { text: String },
-    Links { links: Vec<Link> },
-    Reasons { items: Vec<ReasonItem> },
+    Chart {
+        svg: String,
+    },
+    Text {
+        text: String,
+    },
+    Links {
+        links: Vec<Link>,
+    },
+    Reasons {
+        items: Vec<ReasonItem>,
+    },
 }
 
 #[derive(Serialize, Clone)]

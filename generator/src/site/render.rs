@@ -8,12 +8,30 @@ use minijinja::Environment;
 use serde::Serialize;
 
 const TEMPLATES: [(&str, &str); 6] = [
-    ("base.html", include_str!("../../../site/templates/base.html")),
-    ("index.html", include_str!("../../../site/templates/index.html")),
-    ("page.html", include_str!("../../../site/templates/page.html")),
-    ("email.html", include_str!("../../../site/templates/email.html")),
-    ("dashboard.html", include_str!("../../../site/templates/dashboard.html")),
-    ("redirect.html", include_str!("../../../site/templates/redirect.html")),
+    (
+        "base.html",
+        include_str!("../../../site/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../../site/templates/index.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../../site/templates/page.html"),
+    ),
+    (
+        "email.html",
+        include_str!("../../../site/templates/email.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../../site/templates/dashboard.html"),
+    ),
+    (
+        "redirect.html",
+        include_str!("../../../site/templates/redirect.html"),
+    ),
 ];
 
 pub struct Renderer {

@@ -22,16 +22,56 @@ struct NavItem {
 }
 
 const NAV: [NavItem; 10] = [
-    NavItem { key: "overview", text: "Overview", href: "index.html" },
-    NavItem { key: "aging", text: "Aging", href: "aging.html" },
-    NavItem { key: "dso", text: "DSO", href: "dso.html" },
-    NavItem { key: "collectors", text: "Collectors", href: "collectors/index.html" },
-    NavItem { key: "worklist", text: "Worklist", href: "worklist.html" },
-    NavItem { key: "bad-debt", text: "Bad debt", href: "bad-debt.html" },
-    NavItem { key: "disputes", text: "Disputes", href: "disputes.html" },
-    NavItem { key: "customers", text: "Customers", href: "customers/index.html" },
-    NavItem { key: "dashboard", text: "Dashboard", href: "dashboard.html" },
-    NavItem { key: "email", text: "Email summary", href: "email.html" },
+    NavItem {
+        key: "overview",
+        text: "Overview",
+        href: "index.html",
+    },
+    NavItem {
+        key: "aging",
+        text: "Aging",
+        href: "aging.html",
+    },
+    NavItem {
+        key: "dso",
+        text: "DSO",
+        href: "dso.html",
+    },
+    NavItem {
+        key: "collectors",
+        text: "Collectors",
+        href: "collectors/index.html",
+    },
+    NavItem {
+        key: "worklist",
+        text: "Worklist",
+        href: "worklist.html",
+    },
+    NavItem {
+        key: "bad-debt",
+        text: "Bad debt",
+        href: "bad-debt.html",
+    },
+    NavItem {
+        key: "disputes",
+        text: "Disputes",
+        href: "disputes.html",
+    },
+    NavItem {
+        key: "customers",
+        text: "Customers",
+        href: "customers/index.html",
+    },
+    NavItem {
+        key: "dashboard",
+        text: "Dashboard",
+        href: "dashboard.html",
+    },
+    NavItem {
+        key: "email",
+        text: "Email summary",
+        href: "email.html",
+    },
 ];
 
 #[derive(Clone, Copy)]
@@ -53,7 +93,15 @@ pub struct SnapshotWriter<'a> {
 
 impl<'a> SnapshotWriter<'a> {
     pub fn new(staging: &'a mut Staging, renderer: &'a Renderer, inputs: &'a Inputs<'a>) -> Self {
-        SnapshotWriter { staging, renderer, inputs, has_dashboard: false, rejected_rows: 0, base_url: None, workbook: Vec::new() }
+        SnapshotWriter {
+            staging,
+            renderer,
+            inputs,
+            has_dashboard: false,
+            rejected_rows: 0,
+            base_url: None,
+            workbook: Vec::new(),
+        }
     }
 
     fn as_of(&self) -> String {
@@ -69,7 +117,15 @@ impl<'a> SnapshotWriter<'a> {
             parts.push(format!("activity through {a}"));
         }
         if let Some(m) = self.inputs.kpis.dso.months.first() {
-            parts.push(format!("{} sales through {}", if self.inputs.kpis.sales_derived { "derived" } else { "credit" }, m.month));
+            parts.push(format!(
+                "{} sales through {}",
+                if self.inputs.kpis.sales_derived {
+                    "derived"
+                } else {
+                    "credit"
+                },
+                m.month
+            ));
         }
         parts.join(" · ")
     }
@@ -90,7 +146,8 @@ impl<'a> SnapshotWriter<'a> {
             match csv {
                 Csv::PerTable { workbook } => {
                     let csv_path = format!("csv/{stem}--{}.csv", t.id);
-                    self.staging.write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
+                    self.staging
+                        .write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
                     t.csv_href = Some(format!("{snap}{csv_path}"));
                     if workbook {
                         self.workbook.push(t.clone());
@@ -108,7 +165,8 @@ impl<'a> SnapshotWriter<'a> {
             }
         }
         if !combined.is_empty() {
-            self.staging.write(&format!("{as_of}/csv/{stem}.csv"), combined.as_bytes())?;
+            self.staging
+                .write(&format!("{as_of}/csv/{stem}.csv"), combined.as_bytes())?;
         }
         let page_path = match self.base_url {
             Some(base) => format!("{base}{as_of}/{path}"),
@@ -128,7 +186,8 @@ impl<'a> SnapshotWriter<'a> {
                 page_path,
             },
         )?;
-        self.staging.write(&format!("{as_of}/{path}"), html.as_bytes())
+        self.staging
+            .write(&format!("{as_of}/{path}"), html.as_bytes())
     }
 
     pub fn write_all(mut self) -> Result<()> {
@@ -136,34 +195,77 @@ impl<'a> SnapshotWriter<'a> {
         let s = inp.snapshot;
         let as_of = self.as_of();
 
-        let overview = pages::overview::page(inp, &pages::overview::Quality { rejected_rows: self.rejected_rows });
+        let overview = pages::overview::page(
+            inp,
+            &pages::overview::Quality {
+                rejected_rows: self.rejected_rows,
+            },
+        );
         let email_tiles = overview.sections[0].blocks.first().map(|b| match b {
             super::page::Block::Tiles { tiles } => tiles.clone(),
             _ => Vec::new(),
         });
         let email_notes = overview.notes.clone();
         self.page("index.html", overview, Csv::PerTable { workbook: true })?;
-        self.page("aging.html", pages::aging::page(inp), Csv::PerTable { workbook: true })?;
-        self.page("dso.html", pages::dso::page(inp), Csv::PerTable { workbook: true })?;
-        self.page("collectors/index.html", pages::collectors::scorecard_page(inp), Csv::PerTable { workbook: true })?;
-        for (i, _) in s.collectors.iter().enumerate().filter(|(i, _)| inp.ctx.aging.by_collector[*i].count() > 0) {
+        self.page(
+            "aging.html",
+            pages::aging::page(inp),
+            Csv::PerTable { workbook: true },
+        )?;
+        self.page(
+            "dso.html",
+            pages::dso::page(inp),
+            Csv::PerTable { workbook: true },
+        )?;
+        self.page(
+            "collectors/index.html",
+            pages::collectors::scorecard_page(inp),
+            Csv::PerTable { workbook: true },
+        )?;
+        for (i, _) in s
+            .collectors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| inp.ctx.aging.by_collector[*i].count() > 0)
+        {
             let name = pages::slug(&s.collectors[i]);
-            self.page(&format!("collectors/{name}.html"), pages::collectors::collector_page(inp, i), Csv::PerTable { workbook: false })?;
+            self.page(
+                &format!("collectors/{name}.html"),
+                pages::collectors::collector_page(inp, i),
+                Csv::PerTable { workbook: false },
+            )?;
         }
-        self.page("worklist.html", pages::worklist::page(inp), Csv::PerTable { workbook: true })?;
-        self.page("disputes.html", pages::disputes::page(inp), Csv::PerTable { workbook: true })?;
+        self.page(
+            "worklist.html",
+            pages::worklist::page(inp),
+            Csv::PerTable { workbook: true },
+        )?;
+        self.page(
+            "disputes.html",
+            pages::disputes::page(inp),
+            Csv::PerTable { workbook: true },
+        )?;
 
         let (outcomes, _) = promises::evaluate(inp.ctx);
         let prepared = pages::customers::Prepared::new(inp, &outcomes);
         let (bad_debt, extras) = pages::bad_debt::page(inp, &prepared);
         self.page("bad-debt.html", bad_debt, Csv::PerTable { workbook: true })?;
         for e in extras {
-            self.staging.write(&format!("{as_of}/{}", e.path), e.content.as_bytes())?;
+            self.staging
+                .write(&format!("{as_of}/{}", e.path), e.content.as_bytes())?;
         }
-        self.page("customers/index.html", pages::customers::list_page(inp), Csv::PerTable { workbook: false })?;
+        self.page(
+            "customers/index.html",
+            pages::customers::list_page(inp),
+            Csv::PerTable { workbook: false },
+        )?;
         for (i, c) in s.customers.iter().enumerate() {
             if inp.ctx.aging.by_customer[i].count() > 0 {
-                self.page(&format!("customers/{}.html", pages::slug(&c.id)), pages::customers::customer_page(inp, &prepared, i), Csv::OnePerPage)?;
+                self.page(
+                    &format!("customers/{}.html", pages::slug(&c.id)),
+                    pages::customers::customer_page(inp, &prepared, i),
+                    Csv::OnePerPage,
+                )?;
             }
         }
 
@@ -181,7 +283,8 @@ impl<'a> SnapshotWriter<'a> {
                 tiles => email_tiles.unwrap_or_default(), tables => email_tables, notes => email_notes, link_base,
             },
         )?;
-        self.staging.write(&format!("{as_of}/email.html"), html.as_bytes())?;
+        self.staging
+            .write(&format!("{as_of}/email.html"), html.as_bytes())?;
 
         let html = self.renderer.render(
             "dashboard.html",
@@ -192,24 +295,46 @@ impl<'a> SnapshotWriter<'a> {
                 page_path => format!("{as_of}/dashboard.html"),
             },
         )?;
-        self.staging.write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
-        self.staging.write(&format!("{as_of}/metrics.json"), metrics_json::render(s, &inp.config.aging, &inp.ctx.aging, inp.kpis).as_bytes())?;
+        self.staging
+            .write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
+        self.staging.write(
+            &format!("{as_of}/metrics.json"),
+            metrics_json::render(s, &inp.config.aging, &inp.ctx.aging, inp.kpis).as_bytes(),
+        )?;
         let settings = wire::Settings {
             scheme: inp.config.aging.clone(),
             thresholds: Default::default(),
-            snapshots: inp.history.points.iter().filter_map(|p| arsite_core::Day::parse_iso(&p.as_of)).collect(),
+            snapshots: inp
+                .history
+                .points
+                .iter()
+                .filter_map(|p| arsite_core::Day::parse_iso(&p.as_of))
+                .collect(),
         };
-        self.staging.write(&format!("{as_of}/data.js"), data_script(&as_of, &wire::encode(s, &settings)).as_bytes())?;
+        self.staging.write(
+            &format!("{as_of}/data.js"),
+            data_script(&as_of, &wire::encode(s, &settings)).as_bytes(),
+        )?;
         let tables: Vec<&DataTable> = self.workbook.iter().collect();
-        let book = xlsx::workbook(s.as_of.date(), &format!("{} — {as_of}", inp.config.title), &tables)?;
+        let book = xlsx::workbook(
+            s.as_of.date(),
+            &format!("{} — {as_of}", inp.config.title),
+            &tables,
+        )?;
         self.staging.write(&format!("{as_of}/{as_of}.xlsx"), &book)
     }
 }
 
-/// A classic script carrying the snapshot's bytes. Scripts load from
-/// `file://` where `fetch` does not, so the same site works from a folder.
-/// The date key is digits and dashes only, and base64 needs no escaping.
+/// A classic script carrying the snapshot's bytes (base64). Scripts load
+/// from `file://` where `fetch` does not, so the same site works from a
+/// folder. The text sits in a comment inside a function, read back with
+/// `Function.prototype.toString` (see `site/static/boot.js`): browsers scan
+/// a comment about three times faster than a string literal of the same
+/// length (a 26 MB data file: 0.34 s instead of 0.9 s in Chromium). The
+/// date key is digits and dashes only; base64 has no `*/` and no escapes.
 pub fn data_script(as_of: &str, bytes: &[u8]) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-    format!("(window.ARSITE_DATA=window.ARSITE_DATA||{{}})[\"{as_of}\"]=\"{encoded}\";\n")
+    format!(
+        "(window.ARSITE_DATA=window.ARSITE_DATA||{{}})[\"{as_of}\"]=function(){{/*{encoded}*/}};\n"
+    )
 }

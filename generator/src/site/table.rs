@@ -32,11 +32,19 @@ const DASH: &str = "—";
 impl Cell {
     pub fn text(t: impl Into<String>) -> Cell {
         let t = t.into();
-        Cell { raw: Raw::Text(t.clone()), text: t, href: None, class: "" }
+        Cell {
+            raw: Raw::Text(t.clone()),
+            text: t,
+            href: None,
+            class: "",
+        }
     }
 
     pub fn link(t: impl Into<String>, href: impl Into<String>) -> Cell {
-        Cell { href: Some(href.into()), ..Cell::text(t) }
+        Cell {
+            href: Some(href.into()),
+            ..Cell::text(t)
+        }
     }
 
     pub fn money(m: Money, exponent: u32) -> Cell {
@@ -58,19 +66,34 @@ impl Cell {
 
     pub fn int(n: impl Into<i64>) -> Cell {
         let n = n.into();
-        Cell { text: n.to_string(), href: None, class: "num", raw: Raw::Number(n.to_string()) }
+        Cell {
+            text: n.to_string(),
+            href: None,
+            class: "num",
+            raw: Raw::Number(n.to_string()),
+        }
     }
 
     /// A ratio or day figure already rounded by core; "—" when there is none.
     pub fn dec(d: Option<Decimal>) -> Cell {
         match d {
-            Some(d) => Cell { text: format!("{d:.2}"), href: None, class: "num", raw: Raw::Number(d.to_string()) },
+            Some(d) => Cell {
+                text: format!("{d:.2}"),
+                href: None,
+                class: "num",
+                raw: Raw::Number(d.to_string()),
+            },
             None => Cell::empty_num(),
         }
     }
 
     pub fn empty_num() -> Cell {
-        Cell { text: DASH.to_string(), href: None, class: "num", raw: Raw::Empty }
+        Cell {
+            text: DASH.to_string(),
+            href: None,
+            class: "num",
+            raw: Raw::Empty,
+        }
     }
 
     pub fn with_class(mut self, class: &'static str) -> Cell {
@@ -106,8 +129,14 @@ impl DataTable {
             headers: headers
                 .iter()
                 .map(|h| match h.strip_prefix('#') {
-                    Some(label) => Header { label: label.to_string(), numeric: true },
-                    None => Header { label: h.to_string(), numeric: false },
+                    Some(label) => Header {
+                        label: label.to_string(),
+                        numeric: true,
+                    },
+                    None => Header {
+                        label: h.to_string(),
+                        numeric: false,
+                    },
                 })
                 .collect(),
             rows: Vec::new(),
@@ -124,7 +153,9 @@ impl DataTable {
     /// CSV with a header row; footer included as a last row. Text that a
     /// spreadsheet would run as a formula is neutralized.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
         w.write_record(self.headers.iter().map(|h| neutralize(&h.label)))
             .expect("writing to memory");
         for row in self.rows.iter().chain(self.footer.iter()) {
@@ -156,9 +187,15 @@ mod tests {
     #[test]
     fn csv_keeps_numbers_exact_and_neutralizes_formulas() {
         let mut t = DataTable::new("t", "caption", &["Customer", "#Open"]);
-        t.push(vec![Cell::text("=HYPERLINK(\"http://x\")"), Cell::money(Money(-123450), 2)]);
+        t.push(vec![
+            Cell::text("=HYPERLINK(\"http://x\")"),
+            Cell::money(Money(-123450), 2),
+        ]);
         t.push(vec![Cell::text("@SUM(A1)"), Cell::money(Money(100), 2)]);
-        t.push(vec![Cell::text("Smith, \"Best\" & Sons"), Cell::empty_num()]);
+        t.push(vec![
+            Cell::text("Smith, \"Best\" & Sons"),
+            Cell::empty_num(),
+        ]);
         t.push(vec![Cell::text("-2+3"), Cell::int(7)]);
         t.footer = Some(vec![Cell::text("Total"), Cell::money(Money(-123350), 2)]);
         assert_eq!(

@@ -10,8 +10,13 @@ use std::collections::HashSet;
 
 pub fn workbook(as_of: chrono::NaiveDate, title: &str, tables: &[&DataTable]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    let date = ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
-    wb.set_properties(&DocProperties::new().set_title(title).set_creation_datetime(&date));
+    let date =
+        ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_creation_datetime(&date),
+    );
     let bold = Format::new().set_bold();
     let number = Format::new().set_num_format("#,##0.00");
     let mut used = HashSet::new();
@@ -29,7 +34,12 @@ pub fn workbook(as_of: chrono::NaiveDate, title: &str, tables: &[&DataTable]) ->
                     // Spreadsheets hold numbers as doubles; the exact
                     // decimal stays in the CSV and metrics.json.
                     Raw::Number(n) => {
-                        sheet.write_number_with_format(r, c, n.parse::<f64>().unwrap_or(0.0), &number)?;
+                        sheet.write_number_with_format(
+                            r,
+                            c,
+                            n.parse::<f64>().unwrap_or(0.0),
+                            &number,
+                        )?;
                     }
                     // Strings are written as text cells: never evaluated as formulas.
                     Raw::Text(s) => {
@@ -46,7 +56,11 @@ pub fn workbook(as_of: chrono::NaiveDate, title: &str, tables: &[&DataTable]) ->
 
 /// Sheet names: at most 31 characters, unique, none of `[]:*?/\`.
 fn sheet_name(id: &str, used: &mut HashSet<String>) -> String {
-    let base: String = id.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
+    let base: String = id
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(28)
+        .collect();
     let mut name = base.clone();
     let mut n = 2;
     while !used.insert(name.to_lowercase()) {

@@ -23,7 +23,11 @@ pub fn breakdown(
     let labels = inp.config.aging.labels();
     let mut headers: Vec<String> = vec![first.to_string()];
     headers.extend(labels.iter().map(|l| format!("#{l}")));
-    headers.extend(["#Total".to_string(), "#Past due".to_string(), "#Items".to_string()]);
+    headers.extend([
+        "#Total".to_string(),
+        "#Past due".to_string(),
+        "#Items".to_string(),
+    ]);
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = DataTable::new(id, caption, &header_refs);
     let exp = inp.exp();
@@ -37,7 +41,11 @@ pub fn breakdown(
         row
     };
     let mut rows = rows;
-    rows.sort_by(|a, b| b.1.past_due().cmp(&a.1.past_due()).then_with(|| a.0.text.cmp(&b.0.text)));
+    rows.sort_by(|a, b| {
+        b.1.past_due()
+            .cmp(&a.1.past_due())
+            .then_with(|| a.0.text.cmp(&b.0.text))
+    });
     let mut sum = BucketTotals::default();
     for (name, b) in rows {
         sum.merge(b);
@@ -109,21 +117,32 @@ pub fn page(inp: &Inputs) -> Page {
             .collect::<Vec<_>>(),
     );
     for p in history.points.iter().rev() {
-        let mut row = vec![Cell::link(p.as_of.clone(), format!("../{}/aging.html", p.as_of))];
+        let mut row = vec![Cell::link(
+            p.as_of.clone(),
+            format!("../{}/aging.html", p.as_of),
+        )];
         row.extend(p.buckets.iter().map(|&m| Cell::money(m, exp)));
         row.push(Cell::money(p.total, exp));
         row.push(Cell::text(percent(p.past_due, p.total)).with_class("num"));
         trend.push(row);
     }
 
-    fn named<'t>(names: &[String], totals: &'t [BucketTotals], link: bool) -> Vec<(Cell, &'t BucketTotals)> {
+    fn named<'t>(
+        names: &[String],
+        totals: &'t [BucketTotals],
+        link: bool,
+    ) -> Vec<(Cell, &'t BucketTotals)> {
         names
             .iter()
             .zip(totals)
             .filter(|(_, t)| t.count() > 0)
             .map(|(n, t)| {
                 let label = Snapshot::label(n).to_string();
-                let cell = if link { Cell::link(label, format!("collectors/{}.html", slug(n))) } else { Cell::text(label) };
+                let cell = if link {
+                    Cell::link(label, format!("collectors/{}.html", slug(n)))
+                } else {
+                    Cell::text(label)
+                };
                 (cell, t)
             })
             .collect()
@@ -147,7 +166,15 @@ pub fn page(inp: &Inputs) -> Page {
         .iter()
         .zip(&report.by_customer)
         .filter(|(_, t)| t.count() > 0)
-        .map(|(c, t)| (Cell::link(format!("{} ({})", c.name, c.id), format!("customers/{}.html", slug(&c.id))), t))
+        .map(|(c, t)| {
+            (
+                Cell::link(
+                    format!("{} ({})", c.name, c.id),
+                    format!("customers/{}.html", slug(&c.id)),
+                ),
+                t,
+            )
+        })
         .collect();
     let by_customer = breakdown(
         inp,

@@ -21,7 +21,10 @@ pub struct Extra {
 fn named(id: &str, caption: String, first: &str, lines: &[NamedAmount]) -> DataTable {
     let mut t = DataTable::new(id, caption, &[first, "#Amount"]);
     for l in lines {
-        t.push(vec![Cell::text(arsite_core::Snapshot::label(&l.name).to_string()), Cell::amount(&l.amount)]);
+        t.push(vec![
+            Cell::text(arsite_core::Snapshot::label(&l.name).to_string()),
+            Cell::amount(&l.amount),
+        ]);
     }
     t
 }
@@ -51,13 +54,23 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
         "Write-offs per period",
         inp.code(),
         &labels,
-        &[Series { name: "Write-offs".into(), values: h.points.iter().map(|p| Some(p.write_offs.to_decimal(exp))).collect() }],
+        &[Series {
+            name: "Write-offs".into(),
+            values: h
+                .points
+                .iter()
+                .map(|p| Some(p.write_offs.to_decimal(exp)))
+                .collect(),
+        }],
     );
     let ratio_chart = line_chart(
         "Bad-debt ratio per period (write-offs / credit sales)",
         "%",
         &labels,
-        &[Series { name: "Bad-debt ratio".into(), values: h.points.iter().map(|p| p.bad_debt_ratio).collect() }],
+        &[Series {
+            name: "Bad-debt ratio".into(),
+            values: h.points.iter().map(|p| p.bad_debt_ratio).collect(),
+        }],
         None,
     );
 
@@ -67,21 +80,60 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
         &["Bucket", "#Open", "#Reserve %", "#Reserve"],
     );
     for l in &k.allowance.buckets {
-        allowance.push(vec![Cell::text(l.bucket.clone()), Cell::amount(&l.open), Cell::dec(Some(l.percent)), Cell::amount(&l.reserve)]);
+        allowance.push(vec![
+            Cell::text(l.bucket.clone()),
+            Cell::amount(&l.open),
+            Cell::dec(Some(l.percent)),
+            Cell::amount(&l.reserve),
+        ]);
     }
-    allowance.footer = Some(vec![Cell::text("Total"), Cell::amount(&k.allowance.open), Cell::dec(k.allowance.coverage_percent), Cell::amount(&k.allowance.total)]);
+    allowance.footer = Some(vec![
+        Cell::text("Total"),
+        Cell::amount(&k.allowance.open),
+        Cell::dec(k.allowance.coverage_percent),
+        Cell::amount(&k.allowance.total),
+    ]);
 
-    let mut agency = DataTable::new("agency", format!("Agency placements and recoveries up to {as_of}"), &["Figure", "Value"]);
-    let mut fig = |name: &str, value: String| agency.push(vec![Cell::text(name), Cell::text(value).with_class("num")]);
-    fig("Placed in period", format!("{} ({} items)", inp.money(b.placements.money), b.placements_count));
+    let mut agency = DataTable::new(
+        "agency",
+        format!("Agency placements and recoveries up to {as_of}"),
+        &["Figure", "Value"],
+    );
+    let mut fig = |name: &str, value: String| {
+        agency.push(vec![Cell::text(name), Cell::text(value).with_class("num")])
+    };
+    fig(
+        "Placed in period",
+        format!(
+            "{} ({} items)",
+            inp.money(b.placements.money),
+            b.placements_count
+        ),
+    );
     fig("Placed to date", inp.money(b.placed_to_date.money));
-    fig("Collected after placement", inp.money(b.collected_after_placement.money));
-    fig("Liquidation rate (collected / placed)", b.liquidation_rate.map_or("—".into(), |r| format!("{r:.2} %")));
+    fig(
+        "Collected after placement",
+        inp.money(b.collected_after_placement.money),
+    );
+    fig(
+        "Liquidation rate (collected / placed)",
+        b.liquidation_rate
+            .map_or("—".into(), |r| format!("{r:.2} %")),
+    );
     fig("Recoveries in period", inp.money(b.recoveries.money));
-    fig("Written off to date", inp.money(b.written_off_to_date.money));
+    fig(
+        "Written off to date",
+        inp.money(b.written_off_to_date.money),
+    );
     fig("Recovered to date", inp.money(b.recovered_to_date.money));
-    fig("Recovery rate", b.recovery_rate.map_or("—".into(), |r| format!("{r:.2} %")));
-    fig("Bad-debt ratio of the period", b.bad_debt_ratio.map_or("—".into(), |r| format!("{r:.2} %")));
+    fig(
+        "Recovery rate",
+        b.recovery_rate.map_or("—".into(), |r| format!("{r:.2} %")),
+    );
+    fig(
+        "Bad-debt ratio of the period",
+        b.bad_debt_ratio.map_or("—".into(), |r| format!("{r:.2} %")),
+    );
 
     // Write-off candidates: items over 120 days past due, broken promises, or placed with an agency.
     let report = &inp.ctx.aging;
@@ -102,12 +154,19 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
             .filter(|inv| inv.days_past_due(as_of) > 120)
             .map(|inv| inv.open)
             .sum();
-        let broken = prepared
-            .promises
+        let broken = prepared.promises.get(c.id.as_str()).map_or(0, |v| {
+            v.iter()
+                .filter(|o| o.status == PromiseStatus::Broken)
+                .count()
+        });
+        let activity = inp
+            .activity_by_customer
             .get(c.id.as_str())
-            .map_or(0, |v| v.iter().filter(|o| o.status == PromiseStatus::Broken).count());
-        let activity = inp.activity_by_customer.get(c.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let placed = items.iter().any(|&i| s.invoices[i].status == Status::Agency)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let placed = items
+            .iter()
+            .any(|&i| s.invoices[i].status == Status::Agency)
             || activity.iter().any(|a| a.kind == ActivityKind::Placement);
         if over_120.0 <= 0 && broken == 0 && !placed {
             continue;
@@ -123,9 +182,15 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
             why.push("placed with a collection agency".to_string());
         }
         let file = format!("bad-debt/{}.csv", slug(&c.id));
-        extras.push(Extra { path: file.clone(), content: documentation_csv(inp, prepared, ci) });
+        extras.push(Extra {
+            path: file.clone(),
+            content: documentation_csv(inp, prepared, ci),
+        });
         candidates.push(vec![
-            Cell::link(format!("{} ({})", c.name, c.id), format!("customers/{}.html", slug(&c.id))),
+            Cell::link(
+                format!("{} ({})", c.name, c.id),
+                format!("customers/{}.html", slug(&c.id)),
+            ),
             Cell::money(report.by_customer[ci].total(), exp),
             Cell::money(over_120, exp),
             Cell::int(broken as i64),
@@ -143,8 +208,8 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
             Section::new("write-offs", "Write-offs")
                 .chart(wo_chart)
                 .table(periods)
-                .table(named("write-offs-by-division", format!("Write-offs of the period by division"), "Division", &b.write_offs_by_division))
-                .table(named("write-offs-by-collector", format!("Write-offs of the period by collector"), "Collector", &b.write_offs_by_collector)),
+                .table(named("write-offs-by-division", "Write-offs of the period by division".to_string(), "Division", &b.write_offs_by_division))
+                .table(named("write-offs-by-collector", "Write-offs of the period by collector".to_string(), "Collector", &b.write_offs_by_collector)),
             Section::new("ratio", "Bad-debt ratio trend").chart(ratio_chart),
             Section::new("allowance", "Allowance").table(allowance),
             Section::new("agency", "Agency placements and recoveries").table(agency),
@@ -160,13 +225,31 @@ fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
     let s = inp.snapshot;
     let exp = inp.exp();
     let c = &s.customers[ci];
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     // Field 5 is the amount: a number, never neutralized (a leading minus is its sign).
     let mut row = |fields: [String; 8]| {
-        w.write_record(fields.iter().enumerate().map(|(i, f)| if i == 5 { f.clone() } else { neutralize(f) }))
-            .expect("writing to memory")
+        w.write_record(fields.iter().enumerate().map(|(i, f)| {
+            if i == 5 {
+                f.clone()
+            } else {
+                neutralize(f)
+            }
+        }))
+        .expect("writing to memory")
     };
-    row(["record", "date", "customer_id", "customer_name", "document", "amount", "detail", "note"].map(String::from));
+    row([
+        "record",
+        "date",
+        "customer_id",
+        "customer_name",
+        "document",
+        "amount",
+        "detail",
+        "note",
+    ]
+    .map(String::from));
     for &i in &prepared.invoices[ci] {
         let inv = &s.invoices[i];
         row([
@@ -176,11 +259,20 @@ fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
             c.name.clone(),
             inv.invoice_id.clone(),
             inv.open.to_decimal(exp).to_string(),
-            format!("due {}, {} days past due, status {}", inv.due_date, inv.days_past_due(s.as_of), inv.status.as_str()),
+            format!(
+                "due {}, {} days past due, status {}",
+                inv.due_date,
+                inv.days_past_due(s.as_of),
+                inv.status.as_str()
+            ),
             String::new(),
         ]);
     }
-    let activity = inp.activity_by_customer.get(c.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    let activity = inp
+        .activity_by_customer
+        .get(c.id.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     for a in activity {
         let record = match a.kind {
             ActivityKind::Contact => "contact",

@@ -30,12 +30,19 @@ pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
     for c in rows {
         let rank_change = match (c.rank, previous_rank(&c.collector)) {
             // Up the table is positive: rank 5 → 3 is +2.
-            (Some(now), Some(before)) => Cell::text(signed((i64::from(before) - i64::from(now)).into()).replace(".00", "")).with_class("num"),
+            (Some(now), Some(before)) => {
+                Cell::text(signed((i64::from(before) - i64::from(now)).into()).replace(".00", ""))
+                    .with_class("num")
+            }
             _ => Cell::empty_num(),
         };
         t.push(vec![
-            c.rank.map_or_else(Cell::empty_num, |r| Cell::int(i64::from(r))),
-            Cell::link(Snapshot::label(&c.collector).to_string(), format!("{link_prefix}{}.html", slug(&c.collector))),
+            c.rank
+                .map_or_else(Cell::empty_num, |r| Cell::int(i64::from(r))),
+            Cell::link(
+                Snapshot::label(&c.collector).to_string(),
+                format!("{link_prefix}{}.html", slug(&c.collector)),
+            ),
             Cell::dec(c.score),
             rank_change,
             Cell::amount(&c.open_ar),
@@ -91,8 +98,14 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         inp.code(),
         &h.labels(),
         &[
-            Series { name: "Open AR".into(), values: point(&|c| c.open.to_decimal(exp)) },
-            Series { name: "Past due".into(), values: point(&|c| c.past_due.to_decimal(exp)) },
+            Series {
+                name: "Open AR".into(),
+                values: point(&|c| c.open.to_decimal(exp)),
+            },
+            Series {
+                name: "Past due".into(),
+                values: point(&|c| c.past_due.to_decimal(exp)),
+            },
         ],
         None,
     );
@@ -104,7 +117,10 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     for p in h.points.iter().rev() {
         if let Some(c) = p.collectors.get(name) {
             trend.push(vec![
-                Cell::link(p.as_of.clone(), format!("../../{}/collectors/{}.html", p.as_of, slug(name))),
+                Cell::link(
+                    p.as_of.clone(),
+                    format!("../../{}/collectors/{}.html", p.as_of, slug(name)),
+                ),
                 Cell::money(c.open, exp),
                 Cell::money(c.past_due, exp),
                 Cell::money(c.collected, exp),
@@ -116,16 +132,33 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     // across collectors shows only this collector's share here.
     let mut own: Vec<arsite_core::BucketTotals> = vec![Default::default(); s.customers.len()];
     for inv in s.invoices.iter().filter(|i| i.collector as usize == index) {
-        own[inv.customer as usize].add(inp.config.aging.bucket_of(inv.days_past_due(s.as_of)), inv.open);
+        own[inv.customer as usize].add(
+            inp.config.aging.bucket_of(inv.days_past_due(s.as_of)),
+            inv.open,
+        );
     }
     let rows: Vec<(Cell, &arsite_core::BucketTotals)> = s
         .customers
         .iter()
         .zip(&own)
         .filter(|(_, t)| t.count() > 0)
-        .map(|(c, t)| (Cell::link(format!("{} ({})", c.name, c.id), format!("../customers/{}.html", slug(&c.id))), t))
+        .map(|(c, t)| {
+            (
+                Cell::link(
+                    format!("{} ({})", c.name, c.id),
+                    format!("../customers/{}.html", slug(&c.id)),
+                ),
+                t,
+            )
+        })
         .collect();
-    let portfolio = breakdown(inp, "collector-customers", format!("Aging of {label}'s customers on {as_of}"), "Customer", rows);
+    let portfolio = breakdown(
+        inp,
+        "collector-customers",
+        format!("Aging of {label}'s customers on {as_of}"),
+        "Customer",
+        rows,
+    );
     let mut worklist = DataTable::new(
         "collector-worklist",
         format!("{label}'s worklist on {as_of}, highest priority first"),
@@ -134,22 +167,59 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     for w in k.worklist.iter().filter(|w| &w.collector == name) {
         worklist.push(vec![
             Cell::dec(Some(w.score)),
-            Cell::link(format!("{} ({})", w.name, w.customer_id), format!("../customers/{}.html", slug(&w.customer_id))),
+            Cell::link(
+                format!("{} ({})", w.name, w.customer_id),
+                format!("../customers/{}.html", slug(&w.customer_id)),
+            ),
             Cell::amount(&w.past_due),
             Cell::int(i64::from(w.oldest_days_past_due)),
             Cell::text(w.reasons.join("; ")),
         ]);
     }
-    let mut promises = DataTable::new("collector-promises", format!("{label}'s promises to pay up to {as_of}"), &["Promises", "#Count", "#Amount"]);
-    if let Some(p) = k.promises.by_collector.iter().find(|p| &p.collector == name) {
+    let mut promises = DataTable::new(
+        "collector-promises",
+        format!("{label}'s promises to pay up to {as_of}"),
+        &["Promises", "#Count", "#Amount"],
+    );
+    if let Some(p) = k
+        .promises
+        .by_collector
+        .iter()
+        .find(|p| &p.collector == name)
+    {
         let c = &p.counts;
-        promises.push(vec![Cell::text("Kept"), Cell::int(i64::from(c.kept)), Cell::amount(&c.kept_amount)]);
-        promises.push(vec![Cell::text("Broken"), Cell::int(i64::from(c.broken)), Cell::amount(&c.broken_amount)]);
-        promises.push(vec![Cell::text("Pending"), Cell::int(i64::from(c.pending)), Cell::amount(&c.pending_amount)]);
+        promises.push(vec![
+            Cell::text("Kept"),
+            Cell::int(i64::from(c.kept)),
+            Cell::amount(&c.kept_amount),
+        ]);
+        promises.push(vec![
+            Cell::text("Broken"),
+            Cell::int(i64::from(c.broken)),
+            Cell::amount(&c.broken_amount),
+        ]);
+        promises.push(vec![
+            Cell::text("Pending"),
+            Cell::int(i64::from(c.pending)),
+            Cell::amount(&c.pending_amount),
+        ]);
     }
-    let mut disputes = DataTable::new("collector-disputes", format!("Open disputes of {label} on {as_of}"), &["Disputes", "#Count", "#Amount"]);
-    if let Some(d) = k.disputes.open_by_collector.iter().find(|d| &d.name == name || d.name == label) {
-        disputes.push(vec![Cell::text("Open"), Cell::int(i64::from(d.count)), Cell::amount(&d.amount)]);
+    let mut disputes = DataTable::new(
+        "collector-disputes",
+        format!("Open disputes of {label} on {as_of}"),
+        &["Disputes", "#Count", "#Amount"],
+    );
+    if let Some(d) = k
+        .disputes
+        .open_by_collector
+        .iter()
+        .find(|d| &d.name == name || d.name == label)
+    {
+        disputes.push(vec![
+            Cell::text("Open"),
+            Cell::int(i64::from(d.count)),
+            Cell::amount(&d.amount),
+        ]);
     }
     let mine = scorecard_table(inp, "collector-score", "");
     let mut mine_only = mine.clone();
@@ -162,7 +232,9 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         notes: Vec::new(),
         sections: vec![
             Section::new("score", "Scorecard line").table(mine_only),
-            Section::new("trend", "Trend").chart(trend_chart).table(trend),
+            Section::new("trend", "Trend")
+                .chart(trend_chart)
+                .table(trend),
             Section::new("portfolio", "Portfolio aging").table(portfolio),
             Section::new("worklist", "Worklist").table(worklist),
             Section::new("promises", "Promises to pay").table(promises),

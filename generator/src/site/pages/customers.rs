@@ -27,10 +27,23 @@ impl<'a> Prepared<'a> {
         }
         let mut promises: HashMap<&str, Vec<&PromiseOutcome>> = HashMap::new();
         for o in outcomes {
-            promises.entry(o.row.customer_id.as_str()).or_default().push(o);
+            promises
+                .entry(o.row.customer_id.as_str())
+                .or_default()
+                .push(o);
         }
-        let credit = inp.kpis.credit.lines.iter().map(|l| (l.customer_id.as_str(), l)).collect();
-        Prepared { invoices, promises, credit }
+        let credit = inp
+            .kpis
+            .credit
+            .lines
+            .iter()
+            .map(|l| (l.customer_id.as_str(), l))
+            .collect();
+        Prepared {
+            invoices,
+            promises,
+            credit,
+        }
     }
 }
 
@@ -43,8 +56,15 @@ pub fn list_page(inp: &Inputs) -> Page {
         format!("Customers with open items on {}, by name", s.as_of),
         &["Customer", "Id", "#Open", "#Past due", "#Items"],
     );
-    let mut order: Vec<usize> = (0..s.customers.len()).filter(|&i| report.by_customer[i].count() > 0).collect();
-    order.sort_by(|&a, &b| s.customers[a].name.cmp(&s.customers[b].name).then_with(|| s.customers[a].id.cmp(&s.customers[b].id)));
+    let mut order: Vec<usize> = (0..s.customers.len())
+        .filter(|&i| report.by_customer[i].count() > 0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        s.customers[a]
+            .name
+            .cmp(&s.customers[b].name)
+            .then_with(|| s.customers[a].id.cmp(&s.customers[b].id))
+    });
     for i in order {
         let c = &s.customers[i];
         let b = &report.by_customer[i];
@@ -74,27 +94,62 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
     let title = format!("{} ({})", c.name, c.id);
 
     let mut tiles = vec![
-        Tile { label: "Open balance".into(), value: inp.money(totals.total()), change: None, target: None, tone: "" },
-        Tile { label: "Past due".into(), value: inp.money(totals.past_due()), change: None, target: None, tone: "" },
+        Tile {
+            label: "Open balance".into(),
+            value: inp.money(totals.total()),
+            change: None,
+            target: None,
+            tone: "",
+        },
+        Tile {
+            label: "Past due".into(),
+            value: inp.money(totals.past_due()),
+            change: None,
+            target: None,
+            tone: "",
+        },
     ];
     if let Some(l) = prepared.credit.get(c.id.as_str()) {
         tiles.push(Tile {
             label: "Credit limit used".into(),
-            value: l.utilization_percent.map_or("—".into(), |u| format!("{u:.2} %")),
+            value: l
+                .utilization_percent
+                .map_or("—".into(), |u| format!("{u:.2} %")),
             change: None,
             target: Some(format!("limit {}", inp.money(l.credit_limit.money))),
-            tone: if l.over_limit_by.money.0 > 0 { "bad" } else { "" },
+            tone: if l.over_limit_by.money.0 > 0 {
+                "bad"
+            } else {
+                ""
+            },
         });
     }
 
     let mut open = DataTable::new(
         "open-items",
         format!("Open items of {title} on {as_of}"),
-        &["Invoice", "Invoice date", "Due date", "#Days past due", "Bucket", "#Amount", "#Open", "Status", "Collector"],
+        &[
+            "Invoice",
+            "Invoice date",
+            "Due date",
+            "#Days past due",
+            "Bucket",
+            "#Amount",
+            "#Open",
+            "Status",
+            "Collector",
+        ],
     );
     let labels = inp.config.aging.labels();
-    let mut rows: Vec<&arsite_core::Invoice> = prepared.invoices[index].iter().map(|&i| &s.invoices[i]).collect();
-    rows.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.invoice_id.cmp(&b.invoice_id)));
+    let mut rows: Vec<&arsite_core::Invoice> = prepared.invoices[index]
+        .iter()
+        .map(|&i| &s.invoices[i])
+        .collect();
+    rows.sort_by(|a, b| {
+        a.due_date
+            .cmp(&b.due_date)
+            .then_with(|| a.invoice_id.cmp(&b.invoice_id))
+    });
     for inv in rows {
         let dpd = inv.days_past_due(as_of);
         open.push(vec![
@@ -106,18 +161,29 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             Cell::money(inv.amount, exp),
             Cell::money(inv.open, exp),
             Cell::text(inv.status.as_str()),
-            Cell::text(arsite_core::Snapshot::label(&s.collectors[inv.collector as usize]).to_string()),
+            Cell::text(
+                arsite_core::Snapshot::label(&s.collectors[inv.collector as usize]).to_string(),
+            ),
         ]);
     }
     open.footer = Some({
         let mut f = vec![Cell::text("Total"); 9];
         for (i, cell) in f.iter_mut().enumerate().skip(1) {
-            *cell = if i == 6 { Cell::money(totals.total(), exp) } else { Cell::text("") };
+            *cell = if i == 6 {
+                Cell::money(totals.total(), exp)
+            } else {
+                Cell::text("")
+            };
         }
         f
     });
 
-    let history = inp.history.customers.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+    let history = inp
+        .history
+        .customers
+        .get(&c.id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let points = &inp.history.points;
     let mut hist = DataTable::new(
         "balance-history",
@@ -132,14 +198,29 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             Cell::int(i64::from(h.max_dpd.max(0))),
         ]);
     }
-    let labels_h: Vec<String> = history.iter().map(|h| points[h.snapshot].as_of.clone()).collect();
+    let labels_h: Vec<String> = history
+        .iter()
+        .map(|h| points[h.snapshot].as_of.clone())
+        .collect();
     let chart = line_chart(
         "Balance and past due by snapshot",
         inp.code(),
         &labels_h,
         &[
-            Series { name: "Balance".into(), values: history.iter().map(|h| Some(h.balance.to_decimal(exp))).collect() },
-            Series { name: "Past due".into(), values: history.iter().map(|h| Some(h.past_due.to_decimal(exp))).collect() },
+            Series {
+                name: "Balance".into(),
+                values: history
+                    .iter()
+                    .map(|h| Some(h.balance.to_decimal(exp)))
+                    .collect(),
+            },
+            Series {
+                name: "Past due".into(),
+                values: history
+                    .iter()
+                    .map(|h| Some(h.past_due.to_decimal(exp)))
+                    .collect(),
+            },
         ],
         None,
     );
@@ -147,7 +228,14 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
     let mut promises = DataTable::new(
         "promises",
         format!("Promises to pay of {title} up to {as_of}"),
-        &["Made", "Promised for", "#Amount", "#Paid by then", "Status", "Collector"],
+        &[
+            "Made",
+            "Promised for",
+            "#Amount",
+            "#Paid by then",
+            "Status",
+            "Collector",
+        ],
     );
     for o in prepared.promises.get(c.id.as_str()).into_iter().flatten() {
         promises.push(vec![
@@ -163,11 +251,22 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             Cell::text(o.collector.to_string()),
         ]);
     }
-    let activity = inp.activity_by_customer.get(c.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    let activity = inp
+        .activity_by_customer
+        .get(c.id.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut disputes = DataTable::new(
         "disputes",
         format!("Dispute events of {title} up to {as_of}"),
-        &["Date", "Event", "Invoice", "Reason or resolution", "#Amount", "Note"],
+        &[
+            "Date",
+            "Event",
+            "Invoice",
+            "Reason or resolution",
+            "#Amount",
+            "Note",
+        ],
     );
     let mut contacts = DataTable::new(
         "contacts",
@@ -178,7 +277,11 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
         match a.kind {
             ActivityKind::DisputeOpened | ActivityKind::DisputeResolved => disputes.push(vec![
                 Cell::text(a.date.to_string()),
-                Cell::text(if a.kind == ActivityKind::DisputeOpened { "opened" } else { "resolved" }),
+                Cell::text(if a.kind == ActivityKind::DisputeOpened {
+                    "opened"
+                } else {
+                    "resolved"
+                }),
                 Cell::text(a.invoice_id.clone()),
                 Cell::text(a.reference.clone()),
                 Cell::money(a.amount, exp),

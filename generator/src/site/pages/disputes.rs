@@ -2,14 +2,18 @@
 //! period with their resolution times.
 
 use super::{slug, Inputs};
-use crate::site::page::{Page, Section, Tile, Block};
+use crate::site::page::{Block, Page, Section, Tile};
 use crate::site::table::{Cell, DataTable};
 use arsite_core::metrics::disputes::{pair, DisputeLine};
 
 fn lines(id: &str, caption: String, first: &str, lines: &[DisputeLine]) -> DataTable {
     let mut t = DataTable::new(id, caption, &[first, "#Open disputes", "#Amount"]);
     for l in lines {
-        t.push(vec![Cell::text(l.name.clone()), Cell::int(i64::from(l.count)), Cell::amount(&l.amount)]);
+        t.push(vec![
+            Cell::text(l.name.clone()),
+            Cell::int(i64::from(l.count)),
+            Cell::amount(&l.amount),
+        ]);
     }
     t
 }
@@ -19,11 +23,25 @@ pub fn page(inp: &Inputs) -> Page {
     let as_of = inp.snapshot.as_of;
     let period = inp.ctx.period;
     let tiles = vec![
-        Tile { label: "Open disputes".into(), value: d.open_count.to_string(), change: None, target: None, tone: "" },
-        Tile { label: "Open amount".into(), value: inp.money(d.open_amount.money), change: None, target: None, tone: "" },
+        Tile {
+            label: "Open disputes".into(),
+            value: d.open_count.to_string(),
+            change: None,
+            target: None,
+            tone: "",
+        },
+        Tile {
+            label: "Open amount".into(),
+            value: inp.money(d.open_amount.money),
+            change: None,
+            target: None,
+            tone: "",
+        },
         Tile {
             label: "% of AR in dispute".into(),
-            value: d.ar_in_dispute_percent.map_or("—".into(), |p| format!("{p:.2} %")),
+            value: d
+                .ar_in_dispute_percent
+                .map_or("—".into(), |p| format!("{p:.2} %")),
             change: None,
             target: None,
             tone: "",
@@ -32,8 +50,10 @@ pub fn page(inp: &Inputs) -> Page {
             label: "Resolution time (all resolved to date)".into(),
             value: format!(
                 "median {} / mean {} days",
-                d.median_resolution_days.map_or("—".into(), |v| format!("{v:.2}")),
-                d.mean_resolution_days.map_or("—".into(), |v| format!("{v:.2}"))
+                d.median_resolution_days
+                    .map_or("—".into(), |v| format!("{v:.2}")),
+                d.mean_resolution_days
+                    .map_or("—".into(), |v| format!("{v:.2}"))
             ),
             change: None,
             target: None,
@@ -44,15 +64,35 @@ pub fn page(inp: &Inputs) -> Page {
     let mut open = DataTable::new(
         "open-disputes",
         format!("Disputes open on {as_of}, oldest first"),
-        &["Opened", "#Age (days)", "Customer", "Invoice", "Reason", "#Amount", "Note"],
+        &[
+            "Opened",
+            "#Age (days)",
+            "Customer",
+            "Invoice",
+            "Reason",
+            "#Amount",
+            "Note",
+        ],
     );
     let mut resolved = DataTable::new(
         "resolved-disputes",
         format!("Disputes resolved from {} to {}", period.start, period.end),
-        &["Opened", "Resolved", "#Days to resolve", "Customer", "Invoice", "Reason", "Resolution"],
+        &[
+            "Opened",
+            "Resolved",
+            "#Days to resolve",
+            "Customer",
+            "Invoice",
+            "Reason",
+            "Resolution",
+        ],
     );
     let name_of = |id: &str| {
-        inp.snapshot.customers.iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| format!("{} ({id})", c.name))
+        inp.snapshot
+            .customers
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_string(), |c| format!("{} ({id})", c.name))
     };
     for c in &cases {
         let o = c.opened;
@@ -60,7 +100,10 @@ pub fn page(inp: &Inputs) -> Page {
             None => open.push(vec![
                 Cell::text(o.date.to_string()),
                 Cell::int(i64::from(as_of.days_since(o.date))),
-                Cell::link(name_of(&o.customer_id), format!("customers/{}.html", slug(&o.customer_id))),
+                Cell::link(
+                    name_of(&o.customer_id),
+                    format!("customers/{}.html", slug(&o.customer_id)),
+                ),
                 Cell::text(o.invoice_id.clone()),
                 Cell::text(o.dispute_reason().unwrap_or("(none)").to_string()),
                 Cell::money(o.amount, inp.exp()),

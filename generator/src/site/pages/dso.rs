@@ -18,9 +18,18 @@ pub fn page(inp: &Inputs) -> Page {
         "days",
         &labels,
         &[
-            Series { name: "DSO".into(), values: h.points.iter().map(|p| p.dso).collect() },
-            Series { name: "BPDSO".into(), values: h.points.iter().map(|p| p.bpdso).collect() },
-            Series { name: "ADD".into(), values: h.points.iter().map(|p| p.add).collect() },
+            Series {
+                name: "DSO".into(),
+                values: h.points.iter().map(|p| p.dso).collect(),
+            },
+            Series {
+                name: "BPDSO".into(),
+                values: h.points.iter().map(|p| p.bpdso).collect(),
+            },
+            Series {
+                name: "ADD".into(),
+                values: h.points.iter().map(|p| p.add).collect(),
+            },
         ],
         k.dso.target,
     );
@@ -43,7 +52,11 @@ pub fn page(inp: &Inputs) -> Page {
         format!("Every DSO method on {as_of}"),
         &["Method", "Days"],
     );
-    for (name, v) in [("Countback", &k.dso.countback), ("Standard", &k.dso.standard), ("True", &k.dso.true_dso)] {
+    for (name, v) in [
+        ("Countback", &k.dso.countback),
+        ("Standard", &k.dso.standard),
+        ("True", &k.dso.true_dso),
+    ] {
         methods.push(vec![Cell::text(name), Cell::text(dso_text(v))]);
     }
     let mut months = DataTable::new(
@@ -52,26 +65,48 @@ pub fn page(inp: &Inputs) -> Page {
         &["Month", "#Days counted", "#Credit sales"],
     );
     for m in &k.dso.months {
-        months.push(vec![Cell::text(m.month.clone()), Cell::int(i64::from(m.days)), Cell::amount(&m.sales)]);
+        months.push(vec![
+            Cell::text(m.month.clone()),
+            Cell::int(i64::from(m.days)),
+            Cell::amount(&m.sales),
+        ]);
     }
-    let divisions: BTreeSet<&String> = h.points.iter().flat_map(|p| p.division_dso.keys()).collect();
+    let divisions: BTreeSet<&String> = h
+        .points
+        .iter()
+        .flat_map(|p| p.division_dso.keys())
+        .collect();
     let division_chart = line_chart(
         &format!("DSO ({method}) by division"),
         "days",
         &labels,
         &divisions
             .iter()
-            .map(|d| Series { name: (*d).clone(), values: h.points.iter().map(|p| p.division_dso.get(*d).copied().flatten()).collect() })
+            .map(|d| Series {
+                name: (*d).clone(),
+                values: h
+                    .points
+                    .iter()
+                    .map(|p| p.division_dso.get(*d).copied().flatten())
+                    .collect(),
+            })
             .collect::<Vec<_>>(),
         k.dso.target,
     );
     let mut by_division = DataTable::new(
         "dso-by-division",
-        format!("DSO ({method}) by division on {as_of}: each division's AR over its own credit sales"),
+        format!(
+            "DSO ({method}) by division on {as_of}: each division's AR over its own credit sales"
+        ),
         &["Division", "DSO", "BPDSO", "#ADD"],
     );
     for d in &k.dso.by_division {
-        by_division.push(vec![Cell::text(d.division.clone()), Cell::text(dso_text(&d.dso)), Cell::text(dso_text(&d.bpdso)), Cell::dec(d.add)]);
+        by_division.push(vec![
+            Cell::text(d.division.clone()),
+            Cell::text(dso_text(&d.dso)),
+            Cell::text(dso_text(&d.bpdso)),
+            Cell::dec(d.add),
+        ]);
     }
     Page {
         key: "dso",

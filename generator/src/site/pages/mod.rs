@@ -43,7 +43,11 @@ impl Inputs<'_> {
     }
 
     pub fn money(&self, m: arsite_core::Money) -> String {
-        format!("{} {}", arsite_core::format::money(m, self.exp()), self.code())
+        format!(
+            "{} {}",
+            arsite_core::format::money(m, self.exp()),
+            self.code()
+        )
     }
 
     /// Note shown on every page that uses credit sales, when they were derived.

@@ -23,11 +23,22 @@ fn pct(part: Money, whole: Money) -> Option<Decimal> {
 }
 
 fn tile(label: &str, value: String) -> Tile {
-    Tile { label: label.to_string(), value, change: None, target: None, tone: "" }
+    Tile {
+        label: label.to_string(),
+        value,
+        change: None,
+        target: None,
+        tone: "",
+    }
 }
 
 /// Change of a day or percent figure; `lower_is_better` sets the tone.
-fn change(now: Option<Decimal>, before: Option<Decimal>, unit: &str, lower_is_better: bool) -> (Option<String>, &'static str) {
+fn change(
+    now: Option<Decimal>,
+    before: Option<Decimal>,
+    unit: &str,
+    lower_is_better: bool,
+) -> (Option<String>, &'static str) {
     match (now, before) {
         (Some(n), Some(b)) => {
             let d = n - b;
@@ -38,7 +49,10 @@ fn change(now: Option<Decimal>, before: Option<Decimal>, unit: &str, lower_is_be
             } else {
                 "bad"
             };
-            (Some(format!("{} {unit} since the previous snapshot", signed(d))), tone)
+            (
+                Some(format!("{} {unit} since the previous snapshot", signed(d))),
+                tone,
+            )
         }
         _ => (None, ""),
     }
@@ -64,15 +78,37 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     tiles.push(t);
 
     let past_due_pct = pct(k.ar.past_due.money, k.ar.total.money);
-    let mut t = tile("% past due", past_due_pct.map_or("—".into(), |p| format!("{p:.2} %")));
-    (t.change, t.tone) = change(past_due_pct, prev.and_then(|p| pct(p.ar.past_due.money, p.ar.total.money)), "points", true);
+    let mut t = tile(
+        "% past due",
+        past_due_pct.map_or("—".into(), |p| format!("{p:.2} %")),
+    );
+    (t.change, t.tone) = change(
+        past_due_pct,
+        prev.and_then(|p| pct(p.ar.past_due.money, p.ar.total.money)),
+        "points",
+        true,
+    );
     tiles.push(t);
 
     let method = k.dso.method.as_str();
-    let mut t = tile(&format!("DSO ({method})"), format!("{} days", opt_days(k.dso.dso.days())));
-    (t.change, t.tone) = change(k.dso.dso.days(), prev.and_then(|p| p.dso.dso.days()), "days", true);
+    let mut t = tile(
+        &format!("DSO ({method})"),
+        format!("{} days", opt_days(k.dso.dso.days())),
+    );
+    (t.change, t.tone) = change(
+        k.dso.dso.days(),
+        prev.and_then(|p| p.dso.dso.days()),
+        "days",
+        true,
+    );
     if let (Some(target), Some(v)) = (k.dso.target, k.dso.versus_target) {
-        let side = if v > Decimal::ZERO { "above" } else if v < Decimal::ZERO { "below" } else { "on" };
+        let side = if v > Decimal::ZERO {
+            "above"
+        } else if v < Decimal::ZERO {
+            "below"
+        } else {
+            "on"
+        };
         t.target = Some(format!("target {target:.2} days: {:.2} {side}", v.abs()));
         t.tone = if v > Decimal::ZERO { "bad" } else { "good" };
     }
@@ -82,7 +118,12 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     tiles.push(t);
 
     let mut t = tile("BPDSO", format!("{} days", opt_days(k.dso.bpdso.days())));
-    (t.change, _) = change(k.dso.bpdso.days(), prev.and_then(|p| p.dso.bpdso.days()), "days", true);
+    (t.change, _) = change(
+        k.dso.bpdso.days(),
+        prev.and_then(|p| p.dso.bpdso.days()),
+        "days",
+        true,
+    );
     tiles.push(t);
 
     let mut t = tile("ADD (DSO − BPDSO)", format!("{} days", opt_days(k.dso.add)));
@@ -90,33 +131,73 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     tiles.push(t);
 
     let cei = k.cei.period.as_ref().and_then(|c| c.cei);
-    let mut t = tile("CEI (period)", cei.map_or("—".into(), |c| format!("{c:.2} %")));
-    (t.change, t.tone) = change(cei, prev.and_then(|p| p.cei.period.as_ref().and_then(|c| c.cei)), "points", false);
+    let mut t = tile(
+        "CEI (period)",
+        cei.map_or("—".into(), |c| format!("{c:.2} %")),
+    );
+    (t.change, t.tone) = change(
+        cei,
+        prev.and_then(|p| p.cei.period.as_ref().and_then(|c| c.cei)),
+        "points",
+        false,
+    );
     tiles.push(t);
 
-    let mut t = tile("Allowance (aging method)", inp.money(k.allowance.total.money));
-    t.change = money_change(inp, k.allowance.total.money, prev.map(|p| &p.allowance.total));
+    let mut t = tile(
+        "Allowance (aging method)",
+        inp.money(k.allowance.total.money),
+    );
+    t.change = money_change(
+        inp,
+        k.allowance.total.money,
+        prev.map(|p| &p.allowance.total),
+    );
     tiles.push(t);
 
-    let mut t = tile("Write-offs in period", inp.money(k.bad_debt.write_offs.money));
-    t.change = money_change(inp, k.bad_debt.write_offs.money, prev.map(|p| &p.bad_debt.write_offs));
+    let mut t = tile(
+        "Write-offs in period",
+        inp.money(k.bad_debt.write_offs.money),
+    );
+    t.change = money_change(
+        inp,
+        k.bad_debt.write_offs.money,
+        prev.map(|p| &p.bad_debt.write_offs),
+    );
     tiles.push(t);
 
-    let mut t = tile(&format!("Collections in period ({})", k.collections.label), inp.money(k.collections.collected.money));
-    t.change = money_change(inp, k.collections.collected.money, prev.map(|p| &p.collections.collected));
+    let mut t = tile(
+        &format!("Collections in period ({})", k.collections.label),
+        inp.money(k.collections.collected.money),
+    );
+    t.change = money_change(
+        inp,
+        k.collections.collected.money,
+        prev.map(|p| &p.collections.collected),
+    );
     tiles.push(t);
 
     // Top 10 past-due customers.
     let s = inp.snapshot;
     let report = &inp.ctx.aging;
-    let mut order: Vec<usize> = (0..s.customers.len()).filter(|&i| report.by_customer[i].past_due().0 > 0).collect();
+    let mut order: Vec<usize> = (0..s.customers.len())
+        .filter(|&i| report.by_customer[i].past_due().0 > 0)
+        .collect();
     order.sort_by(|&a, &b| {
-        report.by_customer[b].past_due().cmp(&report.by_customer[a].past_due()).then_with(|| s.customers[a].id.cmp(&s.customers[b].id))
+        report.by_customer[b]
+            .past_due()
+            .cmp(&report.by_customer[a].past_due())
+            .then_with(|| s.customers[a].id.cmp(&s.customers[b].id))
     });
     let mut top = DataTable::new(
         "top-past-due",
         format!("The 10 customers with the largest past-due amounts on {as_of}"),
-        &["Customer", "Id", "#Past due", "#Total open", "#Share of past due %"],
+        &[
+            "Customer",
+            "Id",
+            "#Past due",
+            "#Total open",
+            "#Share of past due %",
+        ],
     );
     for &i in order.iter().take(10) {
         let c = &s.customers[i];
@@ -132,12 +213,20 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
 
     let mut quality_tiles = Vec::new();
     let mut t = tile("Rows rejected", quality.rejected_rows.to_string());
-    t.tone = if quality.rejected_rows == 0 { "good" } else { "bad" };
+    t.tone = if quality.rejected_rows == 0 {
+        "good"
+    } else {
+        "bad"
+    };
     quality_tiles.push(t);
     let residual = match &k.roll_forward {
         Some(rf) => {
             let mut t = tile("Roll-forward residual", inp.money(rf.residual.money));
-            t.tone = if rf.residual.money.0 == 0 { "good" } else { "bad" };
+            t.tone = if rf.residual.money.0 == 0 {
+                "good"
+            } else {
+                "bad"
+            };
             t.target = Some(format!(
                 "beginning {} + sales {} − collections {} − credits {} − write-offs {} = {}; the snapshot shows {}",
                 money(rf.beginning.money, exp),
@@ -167,13 +256,19 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
             "Period {} to {}. Changes compare with the previous snapshot{}.",
             k.period_start,
             k.period_end,
-            k.previous_as_of.as_ref().map_or(" (none: this is the first)".to_string(), |p| format!(" of {p}"))
+            k.previous_as_of
+                .as_ref()
+                .map_or(" (none: this is the first)".to_string(), |p| format!(
+                    " of {p}"
+                ))
         )),
         notes,
         sections: vec![
             Section::new("headline", "Headline figures").with(Block::Tiles { tiles }),
             Section::new("top-past-due", "Top 10 past-due customers").table(top),
-            Section::new("data-quality", "Data quality").with(Block::Tiles { tiles: quality_tiles }),
+            Section::new("data-quality", "Data quality").with(Block::Tiles {
+                tiles: quality_tiles,
+            }),
         ],
     }
 }

@@ -10,9 +10,13 @@ use std::collections::BTreeMap;
 pub fn page(inp: &Inputs) -> Page {
     let k = inp.kpis;
     let as_of = inp.snapshot.as_of.to_string();
-    let mut by_collector: BTreeMap<&str, Vec<&arsite_core::metrics::worklist::WorklistEntry>> = BTreeMap::new();
+    let mut by_collector: BTreeMap<&str, Vec<&arsite_core::metrics::worklist::WorklistEntry>> =
+        BTreeMap::new();
     for w in &k.worklist {
-        by_collector.entry(w.collector.as_str()).or_default().push(w);
+        by_collector
+            .entry(w.collector.as_str())
+            .or_default()
+            .push(w);
     }
     let mut sections = Vec::new();
     for (collector, entries) in by_collector {
@@ -20,14 +24,28 @@ pub fn page(inp: &Inputs) -> Page {
         let mut t = DataTable::new(
             &format!("worklist-{}", slug(collector)),
             format!("{label}: delinquent customers on {as_of}, highest priority first"),
-            &["#Rank", "Customer", "#Priority score", "#Past due", "#Oldest dpd", "Why it ranks here"],
+            &[
+                "#Rank",
+                "Customer",
+                "#Priority score",
+                "#Past due",
+                "#Oldest dpd",
+                "Why it ranks here",
+            ],
         );
         let mut entries = entries;
-        entries.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.customer_id.cmp(&b.customer_id)));
+        entries.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| a.customer_id.cmp(&b.customer_id))
+        });
         for (i, w) in entries.iter().enumerate() {
             t.push(vec![
                 Cell::int(i as i64 + 1),
-                Cell::link(format!("{} ({})", w.name, w.customer_id), format!("customers/{}.html", slug(&w.customer_id))),
+                Cell::link(
+                    format!("{} ({})", w.name, w.customer_id),
+                    format!("customers/{}.html", slug(&w.customer_id)),
+                ),
                 Cell::dec(Some(w.score)),
                 Cell::amount(&w.past_due),
                 Cell::int(i64::from(w.oldest_days_past_due)),
@@ -37,7 +55,10 @@ pub fn page(inp: &Inputs) -> Page {
         sections.push(Section::new(&format!("c-{}", slug(collector)), label).table(t));
     }
     if sections.is_empty() {
-        sections.push(Section::new("none", "No delinquent customers").text("No customer has a past-due balance on this date."));
+        sections.push(
+            Section::new("none", "No delinquent customers")
+                .text("No customer has a past-due balance on this date."),
+        );
     }
     Page {
         key: "worklist",

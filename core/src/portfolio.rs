@@ -1,0 +1,414 @@
+//! A collector's portfolio over any selection of invoices: the scorecard
+//! figures that need nothing but the invoices of one snapshot, so the
+//! dashboard can recompute them for whatever the user filtered.
+//!
+//! The definitions are those of `metrics::scorecard` (docs/metrics.md,
+//! "Collector scorecard"): % current = AR with dpd ≤ 0 / AR, % over 90 = AR
+//! with dpd > 90 (fixed 90, whatever the buckets) / AR, weighted dpd =
+//! Σ(open × max(0, dpd)) / Σ open; ratios rounded once to 2 dp with the
+//! same helpers. `tests::matches_the_scorecard_on_a_whole_snapshot` keeps
+//! the two in step. Figures that need the activity log or the previous
+//! snapshot (CEI, collected, score, rank) stay on the static scorecard.
+//!
+//! Thresholds: the supervisor's limits per KPI (e.g. "% current at least
+//! 50"); a line outside a limit is flagged, with the limit, so the view can
+//! say so in words and not only in colour.
+
+use crate::aging::BucketTotals;
+use crate::metrics::amount::{div_round, percent_money};
+use crate::Money;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// Sums over one group of invoices from which every KPI below follows.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Portfolio {
+    pub aging: BucketTotals,
+    /// Open amount more than 90 days past due.
+    pub over_90: Money,
+    /// Σ open × max(0, dpd): numerator of the weighted days past due.
+    pub dpd_weighted: i128,
+    /// Distinct customers (counted by whoever adds the invoices up).
+    pub customers: u32,
+}
+
+impl Portfolio {
+    #[inline]
+    pub fn add(&mut self, bucket: usize, open: Money, dpd: i32) {
+        self.aging.add(bucket, open);
+        if dpd > 90 {
+            self.over_90 += open;
+        }
+        if dpd > 0 {
+            // 128-bit arithmetic is slow in wasm; a product that fits in
+            // 64 bits (every realistic one) is computed there.
+            self.dpd_weighted += match open.0.checked_mul(i64::from(dpd)) {
+                Some(p) => i128::from(p),
+                None => i128::from(open.0) * i128::from(dpd),
+            };
+        }
+    }
+
+    pub fn merge(&mut self, other: &Portfolio) {
+        self.aging.merge(&other.aging);
+        self.over_90 += other.over_90;
+        self.dpd_weighted += other.dpd_weighted;
+        self.customers += other.customers;
+    }
+
+    pub fn kpis(&self) -> Kpis {
+        let open = self.aging.total();
+        let weights = i128::from(open.0);
+        Kpis {
+            open_ar: open,
+            invoices: self.aging.count(),
+            customers: self.customers,
+            current_percent: percent_money(self.aging.current(), open),
+            over_90_percent: percent_money(self.over_90, open),
+            past_due: self.aging.past_due(),
+            // As `metrics::amount::weighted_days`: none unless Σ open > 0.
+            weighted_dpd: if weights <= 0 {
+                None
+            } else {
+                div_round(self.dpd_weighted, weights, 2)
+            },
+        }
+    }
+}
+
+/// The scorecard figures of one portfolio.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kpis {
+    pub open_ar: Money,
+    pub invoices: u32,
+    pub customers: u32,
+    pub current_percent: Option<Decimal>,
+    pub over_90_percent: Option<Decimal>,
+    pub past_due: Money,
+    pub weighted_dpd: Option<Decimal>,
+}
+
+/// A column of the scorecard: what it can be sorted by and limited on.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Kpi {
+    Collector,
+    OpenAr,
+    Invoices,
+    Customers,
+    CurrentPercent,
+    Over90Percent,
+    PastDue,
+    WeightedDpd,
+}
+
+impl Kpi {
+    pub const ALL: [Kpi; 8] = [
+        Kpi::Collector,
+        Kpi::OpenAr,
+        Kpi::Invoices,
+        Kpi::Customers,
+        Kpi::CurrentPercent,
+        Kpi::Over90Percent,
+        Kpi::PastDue,
+        Kpi::WeightedDpd,
+    ];
+
+    /// Stable key for URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kpi::Collector => "collector",
+            Kpi::OpenAr => "open_ar",
+            Kpi::Invoices => "invoices",
+            Kpi::Customers => "customers",
+            Kpi::CurrentPercent => "current_percent",
+            Kpi::Over90Percent => "over_90_percent",
+            Kpi::PastDue => "past_due",
+            Kpi::WeightedDpd => "weighted_dpd",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Kpi> {
+        Kpi::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kpi::Collector => "Collector",
+            Kpi::OpenAr => "Open AR",
+            Kpi::Invoices => "Items",
+            Kpi::Customers => "Customers",
+            Kpi::CurrentPercent => "% current",
+            Kpi::Over90Percent => "% over 90",
+            Kpi::PastDue => "Past due",
+            Kpi::WeightedDpd => "Weighted days past due",
+        }
+    }
+}
+
+/// One scorecard line: a collector (index into the snapshot's collectors)
+/// and the KPIs of their portfolio within the selection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub collector: u32,
+    pub name: String,
+    pub kpis: Kpis,
+}
+
+/// Lines for every collector with at least one selected invoice.
+pub fn lines(by_collector: &[Portfolio], names: &[String]) -> Vec<Line> {
+    by_collector
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.aging.count() > 0)
+        .map(|(i, p)| Line {
+            collector: i as u32,
+            name: names[i].clone(),
+            kpis: p.kpis(),
+        })
+        .collect()
+}
+
+/// Sorts by one KPI; lines without a value (ratio over zero AR) go last in
+/// either direction, ties by name so the order is stable across filters.
+pub fn sort(lines: &mut [Line], by: Kpi, descending: bool) {
+    fn opt(a: Option<Decimal>, b: Option<Decimal>, desc: bool) -> Ordering {
+        match (a, b) {
+            (Some(x), Some(y)) if desc => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    fn dir<T: Ord>(a: T, b: T, desc: bool) -> Ordering {
+        if desc {
+            b.cmp(&a)
+        } else {
+            a.cmp(&b)
+        }
+    }
+    let mut order: Vec<u32> = (0..lines.len() as u32).collect();
+    crate::select::sort_indices(&mut order, &|i, j| {
+        let (a, b) = (&lines[i as usize], &lines[j as usize]);
+        let (x, y) = (&a.kpis, &b.kpis);
+        let primary = match by {
+            Kpi::Collector => dir(a.name.to_lowercase(), b.name.to_lowercase(), descending),
+            Kpi::OpenAr => dir(x.open_ar, y.open_ar, descending),
+            Kpi::Invoices => dir(x.invoices, y.invoices, descending),
+            Kpi::Customers => dir(x.customers, y.customers, descending),
+            Kpi::CurrentPercent => opt(x.current_percent, y.current_percent, descending),
+            Kpi::Over90Percent => opt(x.over_90_percent, y.over_90_percent, descending),
+            Kpi::PastDue => dir(x.past_due, y.past_due, descending),
+            Kpi::WeightedDpd => opt(x.weighted_dpd, y.weighted_dpd, descending),
+        };
+        primary.then_with(|| a.name.cmp(&b.name))
+    });
+    let mut sorted: Vec<Line> = order.iter().map(|&i| lines[i as usize].clone()).collect();
+    lines.swap_with_slice(&mut sorted);
+}
+
+/// The supervisor's limits. `None` = no limit on that KPI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    pub min_current_percent: Option<Decimal>,
+    pub max_over_90_percent: Option<Decimal>,
+    pub max_weighted_dpd: Option<Decimal>,
+}
+
+impl Default for Thresholds {
+    /// Used until the site's settings carry the supervisor's own values:
+    /// at least half the portfolio current, at most 10 % over 90 days, an
+    /// amount-weighted age of at most 30 days past due.
+    fn default() -> Self {
+        Thresholds {
+            min_current_percent: Some(Decimal::from(50)),
+            max_over_90_percent: Some(Decimal::from(10)),
+            max_weighted_dpd: Some(Decimal::from(30)),
+        }
+    }
+}
+
+/// A limit a KPI is outside of.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Breach {
+    Below(Decimal),
+    Above(Decimal),
+}
+
+impl Thresholds {
+    pub const NONE: Thresholds = Thresholds {
+        min_current_percent: None,
+        max_over_90_percent: None,
+        max_weighted_dpd: None,
+    };
+
+    /// The limit of `kpi`, if any: (value, true when it is a minimum).
+    pub fn limit(&self, kpi: Kpi) -> Option<(Decimal, bool)> {
+        match kpi {
+            Kpi::CurrentPercent => self.min_current_percent.map(|v| (v, true)),
+            Kpi::Over90Percent => self.max_over_90_percent.map(|v| (v, false)),
+            Kpi::WeightedDpd => self.max_weighted_dpd.map(|v| (v, false)),
+            _ => None,
+        }
+    }
+
+    /// Whether `kpis` is outside the limit on `kpi`. A KPI without a value
+    /// (no AR) is never a breach.
+    pub fn breach(&self, kpi: Kpi, kpis: &Kpis) -> Option<Breach> {
+        let value = match kpi {
+            Kpi::CurrentPercent => kpis.current_percent,
+            Kpi::Over90Percent => kpis.over_90_percent,
+            Kpi::WeightedDpd => kpis.weighted_dpd,
+            _ => None,
+        }?;
+        match self.limit(kpi)? {
+            (min, true) if value < min => Some(Breach::Below(min)),
+            (max, false) if value > max => Some(Breach::Above(max)),
+            _ => None,
+        }
+    }
+
+    /// Number of limits `kpis` is outside of.
+    pub fn breaches(&self, kpis: &Kpis) -> usize {
+        Kpi::ALL
+            .iter()
+            .filter(|&&k| self.breach(k, kpis).is_some())
+            .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+    use crate::metrics;
+    use crate::AgingScheme;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn kpis_by_hand() {
+        // 5,000 current, 3,000 at 28 dpd, 1,000 at 151 dpd, −500 credit at 200 dpd.
+        let mut p = Portfolio::default();
+        let s = AgingScheme::default();
+        for (dpd, open) in [(-3, 5_000), (28, 3_000), (151, 1_000), (200, -500)] {
+            p.add(s.bucket_of(dpd), Money(open), dpd);
+        }
+        p.customers = 2;
+        let k = p.kpis();
+        assert_eq!(k.open_ar, Money(8_500));
+        assert_eq!(k.past_due, Money(3_500));
+        // 5,000 / 8,500 = 58.8235… → 58.82; over 90: 500 / 8,500 = 5.88
+        assert_eq!(k.current_percent, Some(d("58.82")));
+        assert_eq!(k.over_90_percent, Some(d("5.88")));
+        // (3,000 × 28 + 1,000 × 151 − 500 × 200) / 8,500 = 135,000 / 8,500 = 15.882… → 15.88
+        assert_eq!(k.weighted_dpd, Some(d("15.88")));
+        assert_eq!((k.invoices, k.customers), (4, 2));
+    }
+
+    #[test]
+    fn no_ar_means_no_ratios_and_no_breach() {
+        let k = Portfolio::default().kpis();
+        assert_eq!(
+            (k.current_percent, k.over_90_percent, k.weighted_dpd),
+            (None, None, None)
+        );
+        assert_eq!(Thresholds::default().breaches(&k), 0);
+    }
+
+    #[test]
+    fn thresholds_flag_outside_values_only() {
+        let t = Thresholds::default();
+        let k = Kpis {
+            current_percent: Some(d("49.99")),
+            over_90_percent: Some(d("10.00")),
+            weighted_dpd: Some(d("30.01")),
+            ..Kpis::default()
+        };
+        assert_eq!(
+            t.breach(Kpi::CurrentPercent, &k),
+            Some(Breach::Below(d("50")))
+        );
+        assert_eq!(t.breach(Kpi::Over90Percent, &k), None);
+        assert_eq!(t.breach(Kpi::WeightedDpd, &k), Some(Breach::Above(d("30"))));
+        assert_eq!(t.breaches(&k), 2);
+        assert_eq!(Thresholds::NONE.breaches(&k), 0);
+    }
+
+    proptest::proptest! {
+        /// The dashboard prints shares with `percent_money` (integers only);
+        /// the static pages with `format::percent` (decimals). Same text.
+        #[test]
+        fn both_percent_forms_print_the_same(part in -10_000_000i64..10_000_000, whole in -10_000_000i64..10_000_000) {
+            let exact = percent_money(Money(part), Money(whole)).map_or_else(|| "—".to_string(), |d| d.to_string());
+            proptest::prop_assert_eq!(exact, crate::format::percent(Money(part), Money(whole)));
+        }
+    }
+
+    #[test]
+    fn sort_puts_missing_values_last_both_ways() {
+        let line = |name: &str, cur: Option<&str>| Line {
+            collector: 0,
+            name: name.into(),
+            kpis: Kpis {
+                current_percent: cur.map(d),
+                ..Kpis::default()
+            },
+        };
+        let mut v = vec![
+            line("a", Some("10")),
+            line("b", None),
+            line("c", Some("90")),
+        ];
+        sort(&mut v, Kpi::CurrentPercent, true);
+        let names: Vec<_> = v.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        sort(&mut v, Kpi::CurrentPercent, false);
+        let names: Vec<_> = v.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["a", "c", "b"]);
+    }
+
+    #[test]
+    fn matches_the_scorecard_on_a_whole_snapshot() {
+        use crate::select::fixture::{snapshot, R};
+        let s = snapshot(&[
+            R::new("A", "C1", "", "ann", 85, 700),
+            R::new("B", "C1", "", "ann", -20, 500),
+            R::new("C", "C2", "", "ann", 150, -40),
+            R::new("D", "C3", "", "bob", 101, 800),
+            R::new("E", "C3", "", "", 1, 100),
+        ]);
+        let cfg = MetricsConfig::default();
+        let m = metrics::compute(&s, None, &SalesLedger::default(), &[], &[], &cfg);
+        let scheme = AgingScheme::default();
+        let mut by: Vec<Portfolio> = vec![Portfolio::default(); s.collectors.len()];
+        let mut seen = std::collections::HashSet::new();
+        for inv in &s.invoices {
+            let dpd = inv.days_past_due(s.as_of);
+            let p = &mut by[inv.collector as usize];
+            p.add(scheme.bucket_of(dpd), inv.open, dpd);
+            if seen.insert((inv.collector, inv.customer)) {
+                p.customers += 1;
+            }
+        }
+        assert_eq!(m.scorecard.len(), 3);
+        for line in &m.scorecard {
+            let i = s
+                .collectors
+                .iter()
+                .position(|c| *c == line.collector)
+                .unwrap();
+            let k = by[i].kpis();
+            assert_eq!(k.open_ar, line.open_ar.money, "{}", line.collector);
+            assert_eq!(k.invoices, line.invoice_count);
+            assert_eq!(k.customers, line.customer_count);
+            assert_eq!(k.current_percent, line.current_percent);
+            assert_eq!(k.over_90_percent, line.over_90_percent);
+            assert_eq!(k.past_due, line.past_due.money);
+            assert_eq!(k.weighted_dpd, line.weighted_days_past_due);
+        }
+    }
+}

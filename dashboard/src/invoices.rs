@@ -1,0 +1,108 @@
+//! The invoices of the selection, sortable, virtualized, exportable (see
+//! `actions`). Sorting by anything but the grouping reads the selection off
+//! a permutation of all rows computed once per order (see `data`).
+
+use crate::html::{head_cell, Head, Row};
+use crate::state::Ctx;
+use crate::vlist::{virtual_table, Spec};
+use arsite_core::select::InvoiceOrder;
+use arsite_core::viewstate::iso_date;
+use arsite_core::Snapshot;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// (order, label, numeric); `None` = a column that does not sort.
+const COLUMNS: [(Option<InvoiceOrder>, &str, bool); 10] = [
+    (Some(InvoiceOrder::InvoiceId), "Invoice", false),
+    (Some(InvoiceOrder::Grouped), "Customer", false),
+    (None, "Collector", false),
+    (None, "Division", false),
+    (None, "Due date", false),
+    (Some(InvoiceOrder::DaysPastDue), "Days past due", true),
+    (Some(InvoiceOrder::Amount), "Amount", true),
+    (Some(InvoiceOrder::Open), "Open", true),
+    (None, "Status", false),
+    (None, "Bucket", false),
+];
+
+/// The selected rows in the chosen order (also what is exported).
+pub fn ordered(ctx: Ctx) -> Vec<u32> {
+    let sort = ctx.state.read().invoice_sort;
+    let sel = ctx.selection.read();
+    if sort.key == InvoiceOrder::Grouped && !sort.descending {
+        sel.rows.clone()
+    } else {
+        sel.ordered(ctx.data.permutation(sort.key), sort.descending)
+    }
+}
+
+pub fn view(ctx: Ctx) -> AnyView {
+    let d = ctx.data;
+    let s = d.snapshot;
+    // Always "changed": comparing two lists of a million rows costs as
+    // much as building one.
+    let list = Memo::new_with_compare(
+        move |_| {
+            let _s = crate::bench::span("invoice list");
+            ordered(ctx)
+        },
+        |_, _| true,
+    );
+    let head = Arc::new(move || {
+        let sort = ctx.state.read().invoice_sort;
+        let mut out = String::new();
+        for (order, label, numeric) in COLUMNS {
+            head_cell(
+                &mut out,
+                &Head {
+                    label,
+                    numeric,
+                    sort: order.map(|o| ("invoices", o.key())),
+                    active: order.filter(|&o| o == sort.key).map(|_| sort.descending),
+                },
+            );
+        }
+        out
+    });
+    let rows = Arc::new(move |first: usize, last: usize| {
+        let l = list.read();
+        let mut out = String::new();
+        for (i, &r) in l[first..last].iter().enumerate() {
+            let inv = d.index.invoice(r);
+            let cust = &s.customers[inv.customer as usize];
+            Row::open(
+                &mut out,
+                "invoice-row",
+                &format!(" aria-rowindex=\"{}\"", first + i + 2),
+            )
+            .th(&inv.invoice_id)
+            .td(&format!("{} ({})", cust.name, cust.id))
+            .td(Snapshot::label(&s.collectors[inv.collector as usize]))
+            .td(Snapshot::label(&s.divisions[inv.division as usize]))
+            .td(&iso_date(inv.due_date))
+            .num(&d.index.dpd_of_row(r).to_string(), "")
+            .num(&d.money(inv.amount), "")
+            .num(&d.money(inv.open), "")
+            .td(inv.status.as_str())
+            .td(&d.labels[d.index.bucket_of_row(r)])
+            .close();
+        }
+        out
+    });
+    view! {
+        <div class="list-tools">
+            <p id="invoice-count">{move || format!("{} invoices.", list.read().len())}</p>
+            <button type="button" id="export-invoices" data-export="invoices">"Export invoices as CSV"</button>
+        </div>
+        {virtual_table(Spec {
+            table_id: "invoice-table",
+            label: "Invoices (scrollable list)",
+            caption: "Open items in the selection.",
+            columns: COLUMNS.len(),
+            list,
+            head,
+            rows,
+        })}
+    }
+    .into_any()
+}

@@ -1,0 +1,203 @@
+//! A virtualized table: however long the list, only the rows in view (plus
+//! a margin) are in the DOM; spacer bodies above and below keep the scroll
+//! bar true to the whole list. Rows are single lines (no wrapping), so they
+//! share one height, measured from the rows drawn; the rows in view then
+//! follow from the scroll offset by arithmetic ([`window`]).
+//!
+//! Browsers cap an element's height (Chromium at about 33 million pixels),
+//! less than a million rows need: past [`MAX_PX`] the scroll bar stands for
+//! the list proportionally instead of pixel for pixel.
+//!
+//! The scroll box is focusable, so the keyboard scrolls it (arrows, Page
+//! Up/Down); the table announces its full size with `aria-rowcount` and
+//! each row its place with `aria-rowindex`. Clicks are handled by
+//! `actions` (delegation), like everywhere in the dashboard.
+
+use leptos::html;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// Rows drawn beyond the visible ones on each side.
+const MARGIN: usize = 15;
+const VIEW_HEIGHT: &str = "min(70vh, 1000px)";
+/// Tallest scrollable height used, in pixels.
+pub const MAX_PX: i64 = 8_000_000;
+
+/// What to draw for a scroll offset: rows `start..end`, and the spacer
+/// heights above and below them (pixels).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: usize,
+    pub end: usize,
+    pub above: i64,
+    pub below: i64,
+}
+
+/// The rows to draw for `len` rows of `row_px` pixels in a box `view_px`
+/// tall scrolled to `scroll_px`.
+pub fn window(len: usize, row_px: i64, view_px: i64, scroll_px: i64) -> Window {
+    let row_px = row_px.max(1);
+    let total = len as i64 * row_px;
+    let height = total.min(MAX_PX);
+    let scroll = scroll_px.clamp(0, (height - view_px).max(0));
+    let visible = ((view_px + row_px - 1) / row_px).max(1) as usize;
+    // The first row in view: pixel for pixel, or in proportion.
+    let top = if total <= MAX_PX {
+        (scroll / row_px) as usize
+    } else {
+        let range = (height - view_px).max(1);
+        let rows = len.saturating_sub(visible) as i64;
+        (i128::from(scroll) * i128::from(rows) / i128::from(range)) as usize
+    }
+    .min(len);
+    let start = top.saturating_sub(MARGIN);
+    let end = (top + visible + MARGIN).min(len).max(start);
+    // The drawn rows sit where the first one in view meets the box's top.
+    let drawn = (end - start) as i64 * row_px;
+    let above = if total <= MAX_PX {
+        start as i64 * row_px
+    } else {
+        (scroll - (top - start) as i64 * row_px).clamp(0, (height - drawn).max(0))
+    };
+    let below = (height - above - drawn).max(0);
+    Window {
+        start,
+        end,
+        above,
+        below,
+    }
+}
+
+type Html = Arc<dyn Fn() -> String + Send + Sync>;
+type Rows = Arc<dyn Fn(usize, usize) -> String + Send + Sync>;
+
+pub struct Spec {
+    pub table_id: &'static str,
+    pub label: &'static str,
+    pub caption: &'static str,
+    pub columns: usize,
+    /// The list (its length is all this module reads).
+    pub list: Memo<Vec<u32>>,
+    /// The header row's cells.
+    pub head: Html,
+    /// Rows `first..last` (each `<tr>` with `aria-rowindex`).
+    pub rows: Rows,
+}
+
+pub fn virtual_table(spec: Spec) -> AnyView {
+    let Spec {
+        table_id,
+        label,
+        caption,
+        columns,
+        list,
+        head,
+        rows,
+    } = spec;
+    let len = move || list.read().len();
+    // (scroll offset, box height, row height) in pixels, as last seen.
+    let geometry = RwSignal::new((0i64, 600i64, 34i64));
+    let scroller = NodeRef::<html::Div>::new();
+    let body = NodeRef::<html::Tbody>::new();
+    let at = move || {
+        let (scroll, view, row) = geometry.get();
+        window(len(), row, view, scroll)
+    };
+    // A new list starts at its top. (Checked where the rows are drawn: a
+    // separate effect would cost more wasm than this comparison.)
+    let shown: Arc<std::sync::Mutex<(usize, usize)>> = Default::default();
+    let rows_html = move || {
+        let identity = {
+            let l = list.read();
+            (l.as_ptr() as usize, l.len())
+        };
+        let changed = {
+            let mut last = shown.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut *last, identity) != identity
+        };
+        if changed && geometry.get_untracked().0 != 0 {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            geometry.update(|g| g.0 = 0);
+        }
+        let _s = crate::bench::span("rows");
+        let w = at();
+        rows(w.start, w.end)
+    };
+    let on_scroll = move |ev: web_sys::Event| {
+        let el: web_sys::HtmlElement = event_target(&ev);
+        // The real row height (fonts and zoom decide it; every row has the
+        // same, being one line).
+        let row = body
+            .get_untracked()
+            .and_then(|b| b.first_element_child())
+            .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
+            .map(|r| i64::from(r.offset_height()))
+            .filter(|&h| h > 0)
+            .unwrap_or(geometry.get_untracked().2);
+        crate::bench::change_started();
+        geometry.set((
+            i64::from(el.scroll_top()),
+            i64::from(el.client_height()),
+            row,
+        ));
+    };
+    let px = |v: i64| format!("{v}px");
+    view! {
+        <div class="vlist" tabindex="0" role="region" aria-label=label node_ref=scroller
+            style:height=VIEW_HEIGHT style:overflow-y="auto"
+            on:scroll=on_scroll>
+            <table class="list" id=table_id aria-rowcount=move || len() + 1 style:white-space="nowrap">
+                <caption>{caption}</caption>
+                <thead><tr aria-rowindex="1" inner_html=move || head()></tr></thead>
+                <tbody class="spacer" aria-hidden="true"><tr>
+                    <td colspan=columns style:height=move || px(at().above) style:padding="0" style:border="0"></td>
+                </tr></tbody>
+                <tbody class="rows" node_ref=body inner_html=rows_html></tbody>
+                <tbody class="spacer" aria-hidden="true"><tr>
+                    <td colspan=columns style:height=move || px(at().below) style:padding="0" style:border="0"></td>
+                </tr></tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lists_scroll_pixel_for_pixel() {
+        let w = window(1_000, 30, 600, 3_000);
+        assert_eq!((w.start, w.end), (85, 135));
+        assert_eq!(w.above, 85 * 30);
+        assert_eq!(w.above + (w.end - w.start) as i64 * 30 + w.below, 30_000);
+        assert_eq!(
+            window(10, 30, 600, 0),
+            Window {
+                start: 0,
+                end: 10,
+                above: 0,
+                below: 0
+            }
+        );
+    }
+
+    #[test]
+    fn long_lists_scroll_in_proportion_and_reach_the_end() {
+        let len = 1_000_000;
+        let top = window(len, 34, 600, 0);
+        assert_eq!((top.start, top.above), (0, 0));
+        let end = window(len, 34, 600, MAX_PX);
+        assert_eq!(end.end, len);
+        assert_eq!(
+            end.above + (end.end - end.start) as i64 * 34 + end.below,
+            MAX_PX
+        );
+        let mid = window(len, 34, 600, MAX_PX / 2);
+        assert!((480_000..520_000).contains(&mid.start), "{mid:?}");
+    }
+}

@@ -1,0 +1,742 @@
+//! Where rows come from: a CSV file (after decoding to UTF-8) or the cells
+//! of a worksheet. Both stream: a CSV file passes through a fixed-size
+//! buffer, a worksheet through calamine's cell reader, so memory does not
+//! grow with the file.
+//!
+//! Everything reaches the table reader as the same [`Record`]: UTF-8 fields
+//! in a reused `csv::ByteRecord`, a line number, and for worksheets what
+//! kind of cell each field came from (a number cell's text is a plain
+//! decimal whatever the file's regional settings).
+
+use super::number::float_text;
+use super::problem::{Kind, Problem};
+use arsite_core::Day;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+
+/// Text encodings of CSV exports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    /// Excel's "Unicode text".
+    Utf16Le,
+    Windows1252,
+}
+
+impl Encoding {
+    pub fn parse(text: &str) -> Option<Encoding> {
+        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "utf-16le" | "utf-16" | "utf16le" | "utf16" | "unicode" => Some(Encoding::Utf16Le),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" => {
+                Some(Encoding::Windows1252)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// How to read one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSpec {
+    pub format: Format,
+    pub encoding: Encoding,
+    /// `None`: sniffed among `,` `;` TAB `|`.
+    pub delimiter: Option<u8>,
+    /// `None`: the first sheet.
+    pub sheet: Option<String>,
+}
+
+impl SourceSpec {
+    /// arsite's canonical files: UTF-8 (a BOM is fine), comma-separated.
+    pub fn canonical() -> SourceSpec {
+        SourceSpec {
+            format: Format::Csv,
+            encoding: Encoding::Utf8,
+            delimiter: Some(b','),
+            sheet: None,
+        }
+    }
+}
+
+/// What a worksheet cell held, when it matters for parsing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    Text,
+    /// A number cell; the field is its shortest decimal text.
+    Number,
+    /// A date cell; the field is its ISO date.
+    Date(Day),
+    /// An error value such as `#N/A`.
+    Error,
+}
+
+/// One row of the source.
+#[derive(Default)]
+pub struct Record {
+    pub fields: csv::ByteRecord,
+    /// Empty for CSV files (every field is text).
+    pub cells: Vec<Cell>,
+    pub line: u64,
+}
+
+impl Record {
+    pub fn cell(&self, field: usize) -> Cell {
+        self.cells.get(field).copied().unwrap_or(Cell::Text)
+    }
+
+    /// Whether every field is empty or blank.
+    pub fn is_blank(&self) -> bool {
+        self.fields
+            .iter()
+            .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+    }
+}
+
+/// A stream of records.
+pub trait Records {
+    /// Reads the next record into `record`: `Ok(false)` at the end; `Err`
+    /// for a row that cannot be split (the stream goes on after it) or a
+    /// read error (the stream ends; the next call returns `Ok(false)`).
+    fn read(&mut self, record: &mut Record) -> Result<bool, Problem>;
+}
+
+/// Facts about an opened source, for messages.
+#[derive(Clone, Debug, Default)]
+pub struct SourceInfo {
+    pub delimiter: Option<u8>,
+    pub sniffed: bool,
+    pub sheet: Option<String>,
+    pub encoding: Option<&'static str>,
+}
+
+/// The first bytes are read whole to recognise the file; large enough for
+/// the header area of any export, small enough not to matter.
+const PREFIX: usize = 64 * 1024;
+
+/// The input of a source: a file, or bytes (tests, fuzzing).
+pub enum Input<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+/// Opens `input` as `spec` says and hands the records to `read`. The
+/// workbook (for xlsx) lives on this function's stack, because calamine's
+/// cell reader borrows it.
+pub fn with_records<R>(
+    path: &Path,
+    input: Input<'_>,
+    spec: &SourceSpec,
+    read: impl FnOnce(&mut dyn Records, &SourceInfo) -> R,
+) -> Result<R, Problem> {
+    match spec.format {
+        Format::Csv => {
+            let (mut records, info) = open_csv(path, input, spec)?;
+            Ok(read(&mut records, &info))
+        }
+        Format::Xlsx => with_xlsx(path, input, spec, read),
+    }
+}
+
+// ----- CSV ------------------------------------------------------------------
+
+struct CsvRecords<'a> {
+    reader: csv::Reader<Box<dyn Read + 'a>>,
+    path: &'a Path,
+    done: bool,
+}
+
+impl Records for CsvRecords<'_> {
+    fn read(&mut self, record: &mut Record) -> Result<bool, Problem> {
+        if self.done {
+            return Ok(false);
+        }
+        match self.reader.read_byte_record(&mut record.fields) {
+            Ok(more) => {
+                record.line = record.fields.position().map_or(0, |p| p.line());
+                Ok(more)
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                self.done |= io;
+                let message = if io {
+                    format!("cannot read the file further: {e}")
+                } else {
+                    format!("unreadable CSV row: {e}")
+                };
+                let kind = if io { Kind::Unreadable } else { Kind::Row };
+                Err(Problem::file(self.path, kind, message).at_line(line.max(1)))
+            }
+        }
+    }
+}
+
+fn read_prefix(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(PREFIX);
+    reader.take(PREFIX as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
+}
+
+fn open_csv<'a>(
+    path: &'a Path,
+    input: Input<'a>,
+    spec: &SourceSpec,
+) -> Result<(CsvRecords<'a>, SourceInfo), Problem> {
+    let unreadable =
+        |e: io::Error| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}"));
+    let mut raw: Box<dyn Read + 'a> = match input {
+        Input::Path(p) => Box::new(
+            File::open(p)
+                .map_err(|e| Problem::file(path, Kind::Unreadable, format!("cannot open: {e}")))?,
+        ),
+        Input::Bytes(b) => Box::new(b),
+    };
+    let prefix = read_prefix(&mut raw).map_err(unreadable)?;
+    if prefix.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::file(
+            path,
+            Kind::Empty,
+            "file is empty: expected a CSV export with a header row",
+        )
+        .at_line(1));
+    }
+    let encoding = match prefix.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => Encoding::Utf8,
+        [0xFF, 0xFE, ..] => Encoding::Utf16Le,
+        [0xFE, 0xFF, ..] => {
+            return Err(Problem::file(
+                path,
+                Kind::NotText,
+                "file is UTF-16 big-endian: expected UTF-8, UTF-16LE (Excel's \"Unicode text\") or Windows-1252",
+            ))
+        }
+        _ => spec.encoding,
+    };
+    not_text(&prefix, encoding).map_err(|m| Problem::file(path, Kind::NotText, m))?;
+    let (text, prefix): (Box<dyn Read + 'a>, Vec<u8>) = match encoding {
+        Encoding::Utf8 => {
+            // The fast path: bytes go to the CSV parser as they are; fields
+            // are checked for UTF-8 when read.
+            let mut prefix = prefix;
+            if prefix.starts_with(b"\xEF\xBB\xBF") {
+                prefix.drain(..3);
+            }
+            (raw, prefix)
+        }
+        Encoding::Utf16Le => decoded(raw, prefix, encoding_rs::UTF_16LE).map_err(unreadable)?,
+        Encoding::Windows1252 => {
+            decoded(raw, prefix, encoding_rs::WINDOWS_1252).map_err(unreadable)?
+        }
+    };
+    let (delimiter, sniffed) = match spec.delimiter {
+        Some(d) => (d, false),
+        None => (sniff_delimiter(&prefix), true),
+    };
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(PREFIX)
+        .from_reader(Box::new(Cursor::new(prefix).chain(text)) as Box<dyn Read + 'a>);
+    Ok((
+        CsvRecords {
+            reader,
+            path,
+            done: false,
+        },
+        SourceInfo {
+            delimiter: Some(delimiter),
+            sniffed,
+            sheet: None,
+            encoding: Some(encoding.name()),
+        },
+    ))
+}
+
+fn decoded<'a>(
+    raw: Box<dyn Read + 'a>,
+    prefix: Vec<u8>,
+    encoding: &'static encoding_rs::Encoding,
+) -> io::Result<(Box<dyn Read + 'a>, Vec<u8>)> {
+    let mut reader = DecodeReader::new(Cursor::new(prefix).chain(raw), encoding);
+    let prefix = read_prefix(&mut reader)?;
+    Ok((Box::new(reader), prefix))
+}
+
+/// Explains files that are not text in the expected encoding.
+fn not_text(prefix: &[u8], encoding: Encoding) -> Result<(), String> {
+    let known = [
+        (&b"PK\x03\x04"[..], "file is a zip archive such as an Excel workbook, not CSV text: expected a CSV export (for .xlsx workbooks set format = \"xlsx\" in the [import] section)"),
+        (&b"\xD0\xCF\x11\xE0"[..], "file is a legacy Excel workbook (.xls), not CSV text: expected a CSV export or an .xlsx workbook (save it as one of those)"),
+        (&b"%PDF"[..], "file is a PDF document, not CSV text: expected a CSV export"),
+        (&b"\x1F\x8B"[..], "file is a gzip archive, not CSV text: expected a CSV export (unpack it first)"),
+    ];
+    for (magic, message) in known {
+        if prefix.starts_with(magic) {
+            return Err(message.to_string());
+        }
+    }
+    if encoding == Encoding::Utf16Le {
+        return Ok(());
+    }
+    let nuls = prefix.iter().filter(|b| **b == 0).count();
+    if nuls > 0 {
+        let odd_nuls = prefix
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count();
+        let hint = if odd_nuls * 10 >= prefix.len() / 2 * 9 {
+            " (it looks like UTF-16 without a byte-order mark; set encoding = \"utf-16le\")"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "file holds binary data (NUL bytes){hint}: expected a CSV text export"
+        ));
+    }
+    Ok(())
+}
+
+/// Picks the delimiter that splits the most lines into the same number of
+/// fields (quotes respected). Title lines above the header have no
+/// delimiters and do not vote; decimal commas in a semicolon file vary
+/// per line or miss the header, so the semicolon wins.
+fn sniff_delimiter(prefix: &[u8]) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut best = (0usize, 0usize, b',');
+    for &d in &CANDIDATES {
+        let mut counts: Vec<usize> = Vec::new();
+        let mut in_quotes = false;
+        let mut count = 0;
+        for &b in prefix {
+            match b {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if !in_quotes => {
+                    counts.push(count);
+                    count = 0;
+                    if counts.len() == 100 {
+                        break;
+                    }
+                }
+                _ if b == d && !in_quotes => count += 1,
+                _ => {}
+            }
+        }
+        if counts.is_empty() {
+            counts.push(count);
+        }
+        let mut freq: std::collections::HashMap<usize, usize> = Default::default();
+        for c in counts.into_iter().filter(|c| *c > 0) {
+            *freq.entry(c).or_default() += 1;
+        }
+        if let Some((&fields, &lines)) = freq.iter().max_by_key(|(f, l)| (**l, **f)) {
+            if (lines, fields) > (best.0, best.1) {
+                best = (lines, fields, d);
+            }
+        }
+    }
+    best.2
+}
+
+/// Transcodes a byte stream to UTF-8 as it is read (BOM removed).
+/// Undecodable sequences become U+FFFD, which the row checks then show in
+/// context.
+struct DecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    output: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    eof: bool,
+    finished: bool,
+}
+
+impl<R: Read> DecodeReader<R> {
+    fn new(inner: R, encoding: &'static encoding_rs::Encoding) -> Self {
+        DecodeReader {
+            inner,
+            decoder: encoding.new_decoder(),
+            input: vec![0; 16 * 1024],
+            in_start: 0,
+            in_end: 0,
+            output: vec![0; 48 * 1024],
+            out_start: 0,
+            out_end: 0,
+            eof: false,
+            finished: false,
+        }
+    }
+}
+
+impl<R: Read> Read for DecodeReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.out_start == self.out_end {
+            if self.finished {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let (result, read, written, _) = self.decoder.decode_to_utf8(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                self.eof,
+            );
+            self.in_start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.finished = true;
+            }
+        }
+        let n = out.len().min(self.out_end - self.out_start);
+        out[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+        self.out_start += n;
+        Ok(n)
+    }
+}
+
+// ----- xlsx -------------------------------------------------------------------
+
+fn with_xlsx<R>(
+    path: &Path,
+    input: Input<'_>,
+    spec: &SourceSpec,
+    read: impl FnOnce(&mut dyn Records, &SourceInfo) -> R,
+) -> Result<R, Problem> {
+    use calamine::{Reader, Xlsx};
+    let not_xlsx = |why: String| {
+        Problem::file(
+            path,
+            Kind::NotText,
+            format!("expected an Excel workbook (.xlsx): {why}"),
+        )
+    };
+    let bytes: Box<dyn ReadSeek + '_> =
+        match input {
+            Input::Path(p) => Box::new(io::BufReader::new(File::open(p).map_err(|e| {
+                Problem::file(path, Kind::Unreadable, format!("cannot open: {e}"))
+            })?)),
+            Input::Bytes(b) => Box::new(Cursor::new(b)),
+        };
+    let mut bytes = bytes;
+    let mut magic = [0u8; 4];
+    let n = read_up_to(&mut bytes, &mut magic)
+        .map_err(|e| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}")))?;
+    if n == 0 {
+        return Err(Problem::file(
+            path,
+            Kind::Empty,
+            "file is empty: expected an Excel workbook (.xlsx)",
+        ));
+    }
+    if &magic[..n] != b"PK\x03\x04" {
+        let what = if magic[..n].iter().all(|b| b.is_ascii() && *b != 0) {
+            "the file is text (a CSV export? set format = \"csv\")"
+        } else {
+            "the file is not a zip archive"
+        };
+        return Err(not_xlsx(what.into()));
+    }
+    bytes
+        .seek(io::SeekFrom::Start(0))
+        .map_err(|e| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}")))?;
+    // A damaged workbook must not take the whole run down, whatever the
+    // reader does with it.
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Xlsx::new(bytes)));
+    let mut workbook: Xlsx<_> = match opened {
+        Ok(Ok(w)) => w,
+        Ok(Err(e)) => return Err(not_xlsx(one_line(&e.to_string()))),
+        Err(_) => return Err(not_xlsx("the workbook is damaged".into())),
+    };
+    let names = workbook.sheet_names();
+    let sheet = match &spec.sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| *n == wanted)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| {
+                Problem::file(
+                    path,
+                    Kind::Sheet,
+                    format!(
+                        "workbook has no sheet {wanted:?}: expected one of {}",
+                        names
+                            .iter()
+                            .map(|n| format!("{n:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        None => names.first().cloned().ok_or_else(|| {
+            Problem::file(
+                path,
+                Kind::Sheet,
+                "workbook has no sheets: expected at least one",
+            )
+        })?,
+    };
+    let cells = workbook.worksheet_cells_reader(&sheet).map_err(|e| {
+        Problem::file(
+            path,
+            Kind::NotText,
+            format!("cannot read sheet {sheet:?}: {}", one_line(&e.to_string())),
+        )
+    })?;
+    let mut records = XlsxRecords {
+        cells,
+        pending: None,
+        path,
+        sheet: std::sync::Arc::from(sheet.as_str()),
+        done: false,
+    };
+    let info = SourceInfo {
+        delimiter: None,
+        sniffed: false,
+        sheet: Some(sheet.clone()),
+        encoding: None,
+    };
+    let path_for_panic = path.to_path_buf();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        read(&mut records, &info)
+    }))
+    .map_err(|_| {
+        Problem::file(
+            &path_for_panic,
+            Kind::NotText,
+            format!("expected an Excel workbook (.xlsx): sheet {sheet:?} is damaged"),
+        )
+    })
+}
+
+trait ReadSeek: Read + io::Seek {}
+impl<T: Read + io::Seek> ReadSeek for T {}
+
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct XlsxRecords<'a, RS: Read + io::Seek> {
+    cells: calamine::XlsxCellReader<'a, RS>,
+    pending: Option<calamine::Cell<calamine::DataRef<'a>>>,
+    path: &'a Path,
+    sheet: std::sync::Arc<str>,
+    done: bool,
+}
+
+/// Worksheets are at most 16,384 columns wide; a cell further right is a
+/// damaged file, not data.
+const MAX_COLUMNS: u32 = 16_384;
+
+impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
+    fn read(&mut self, record: &mut Record) -> Result<bool, Problem> {
+        record.fields.clear();
+        record.cells.clear();
+        let mut row: Option<u32> = None;
+        loop {
+            let cell = match self.pending.take() {
+                Some(c) => Some(c),
+                None if self.done => None,
+                None => match self.cells.next_cell() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        self.done = true;
+                        let mut p = Problem::file(
+                            self.path,
+                            Kind::Unreadable,
+                            format!(
+                                "the sheet's data is damaged and cannot be read past this row: {}",
+                                one_line(&e.to_string())
+                            ),
+                        );
+                        p.sheet = Some(self.sheet.clone());
+                        p.line = row.map_or(0, |r| u64::from(r) + 1);
+                        return Err(p);
+                    }
+                },
+            };
+            let Some(cell) = cell else {
+                self.done = true;
+                return Ok(row.is_some());
+            };
+            let (r, c) = cell.get_position();
+            match row {
+                None => {
+                    row = Some(r);
+                    record.line = u64::from(r) + 1;
+                }
+                Some(current) if current != r => {
+                    self.pending = Some(cell);
+                    return Ok(true);
+                }
+                Some(_) => {}
+            }
+            if c >= MAX_COLUMNS {
+                continue;
+            }
+            while record.fields.len() < c as usize {
+                record.fields.push_field(b"");
+                record.cells.push(Cell::Text);
+            }
+            if record.fields.len() > c as usize {
+                // A repeated column: keep the first value.
+                continue;
+            }
+            let (text, kind) = cell_text(cell.get_value());
+            record.fields.push_field(text.as_bytes());
+            record.cells.push(kind);
+        }
+    }
+}
+
+fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
+    use calamine::DataRef;
+    match value {
+        DataRef::Empty => (String::new(), Cell::Text),
+        DataRef::String(s) => (s.clone(), Cell::Text),
+        DataRef::SharedString(s) => (s.to_string(), Cell::Text),
+        DataRef::Int(i) => (i.to_string(), Cell::Number),
+        DataRef::Float(f) => match float_text(*f) {
+            Some(t) => (t, Cell::Number),
+            None => (f.to_string(), Cell::Error),
+        },
+        DataRef::Bool(b) => ((if *b { "TRUE" } else { "FALSE" }).to_string(), Cell::Text),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            match Day::from_ymd(i32::from(y), u32::from(m), u32::from(d)) {
+                Some(day) => (day.to_string(), Cell::Date(day)),
+                None => (format!("{}", dt.as_f64()), Cell::Error),
+            }
+        }
+        DataRef::DateTime(dt) => (float_text(dt.as_f64()).unwrap_or_default(), Cell::Number),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s.clone(), Cell::Text),
+        DataRef::Error(e) => (format!("#{e:?}"), Cell::Error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_delimiter_past_title_lines() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(
+            sniff_delimiter(b"Report title\n\nA;B;C;D\n1,5;2,25;x;y\n3;4;5;6\n"),
+            b';'
+        );
+        assert_eq!(sniff_delimiter(b"a\tb\n\"x,y,z\"\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+        assert_eq!(sniff_delimiter(b"single\ncolumn\n"), b',');
+    }
+
+    #[test]
+    fn decodes_utf16_and_windows_1252() {
+        let text = "name;amount\nMüller GmbH;1,5\n";
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let (w1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        for (bytes, encoding) in [
+            (utf16, Encoding::Utf8),
+            (w1252.into_owned(), Encoding::Windows1252),
+        ] {
+            let spec = SourceSpec {
+                format: Format::Csv,
+                encoding,
+                delimiter: None,
+                sheet: None,
+            };
+            let rows = with_records(
+                Path::new("t.csv"),
+                Input::Bytes(&bytes),
+                &spec,
+                |r, info| {
+                    assert_eq!(info.delimiter, Some(b';'));
+                    let mut rec = Record::default();
+                    let mut out = Vec::new();
+                    while r.read(&mut rec).unwrap() {
+                        out.push(
+                            rec.fields
+                                .iter()
+                                .map(|f| String::from_utf8(f.to_vec()).unwrap())
+                                .collect::<Vec<_>>(),
+                        );
+                    }
+                    out
+                },
+            )
+            .unwrap();
+            assert_eq!(rows[1], vec!["Müller GmbH", "1,5"]);
+        }
+    }
+
+    #[test]
+    fn tiny_reads_through_the_decoder() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("äöü€x");
+        let mut r = DecodeReader::new(&bytes[..], encoding_rs::WINDOWS_1252);
+        r.input = vec![0; 1];
+        let mut out = Vec::new();
+        let mut buf = [0u8; 1];
+        while r.read(&mut buf).unwrap() == 1 {
+            out.push(buf[0]);
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "äöü€x");
+    }
+
+    #[test]
+    fn explains_files_that_are_not_csv() {
+        let spec = SourceSpec {
+            delimiter: None,
+            ..SourceSpec::canonical()
+        };
+        let err = |bytes: &[u8]| {
+            with_records(Path::new("t.csv"), Input::Bytes(bytes), &spec, |_, _| ())
+                .unwrap_err()
+                .message
+        };
+        assert!(err(b"PK\x03\x04rest").contains("set format = \"xlsx\""));
+        assert!(err(b"\x00\x01\x02garbage").contains("binary data"));
+        assert!(err(b"a\x00b\x00c\x00").contains("utf-16le"));
+        assert!(err(b"").contains("file is empty"));
+        assert!(err(b"%PDF-1.4").contains("PDF"));
+    }
+}

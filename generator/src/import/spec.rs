@@ -1,0 +1,653 @@
+//! The `[import.<input>]` settings of `arsite.toml` (snapshots, sales,
+//! activity, customers) and the built-in presets for ERP exports, resolved
+//! into one [`InputSpec`] per input. An input without a section is read as
+//! arsite's canonical format, exactly as before mappings existed.
+
+use super::date::DateFormat;
+use super::number::NumberFormat;
+use super::source::{Encoding, Format, SourceSpec};
+use super::table::Schema;
+use arsite_core::Day;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `[import]` as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImport {
+    pub snapshots: Option<RawInput>,
+    pub sales: Option<RawInput>,
+    pub activity: Option<RawInput>,
+    pub customers: Option<RawInput>,
+}
+
+/// One `[import.<input>]` section as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInput {
+    pub preset: Option<String>,
+    pub format: Option<String>,
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    pub delimiter: Option<String>,
+    pub encoding: Option<String>,
+    pub decimal: Option<String>,
+    pub thousands: Option<String>,
+    pub date_format: Option<String>,
+    pub header_row: Option<u64>,
+    pub skip_rows: Option<Vec<String>>,
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, Headers>,
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    pub sign: Option<RawSign>,
+}
+
+/// A column's header in the export, or several spellings of it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Headers {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Headers {
+    fn list(&self) -> Vec<String> {
+        match self {
+            Headers::One(h) => vec![h.clone()],
+            Headers::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `[import.<input>.sign]`: amounts of rows whose `column` holds one of
+/// `negative` are made negative (whatever sign the export gave them);
+/// with `positive` given, any value in neither list is a problem.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSign {
+    pub column: Headers,
+    pub negative: Vec<String>,
+    #[serde(default)]
+    pub positive: Vec<String>,
+}
+
+/// Headers for one canonical column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    /// Spellings of the header, any of which matches (case-insensitively).
+    pub headers: Vec<String>,
+    /// Written in `arsite.toml` (rather than coming from a preset): the
+    /// column must then be in the file.
+    pub explicit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignRule {
+    pub column: Vec<String>,
+    pub negative: Vec<String>,
+    pub positive: Vec<String>,
+}
+
+/// Where a snapshot's date comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AsOf {
+    /// From the file name (`YYYY-MM-DD`, or in mappings also `YYYYMMDD`,
+    /// anywhere in the name).
+    FileName,
+    /// The `as_of` column (all rows of a file must agree).
+    Column,
+    /// `as_of = "YYYY-MM-DD"` in the settings.
+    Value(Day),
+}
+
+/// How to read one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    /// `false` for arsite's canonical format.
+    pub mapped: bool,
+    pub preset: Option<&'static str>,
+    pub source: SourceSpec,
+    /// The file, relative to the data folder (ledgers only).
+    pub file: Option<String>,
+    pub number: NumberFormat,
+    pub dates: DateFormat,
+    /// Whether `date_format` was set (else only ISO dates and serials read).
+    pub date_format_set: bool,
+    /// 1-based line of the header; `None`: line 1 for canonical files, else
+    /// the first row holding the mapped headers.
+    pub header_row: Option<u64>,
+    /// Lower-cased prefixes of report lines to skip (by first non-empty cell).
+    pub skip_rows: Vec<String>,
+    pub as_of: AsOf,
+    pub columns: BTreeMap<String, Mapping>,
+    pub constants: BTreeMap<String, String>,
+    pub sign: Option<SignRule>,
+}
+
+impl InputSpec {
+    pub fn canonical() -> InputSpec {
+        InputSpec {
+            mapped: false,
+            preset: None,
+            source: SourceSpec::canonical(),
+            file: None,
+            number: NumberFormat::PLAIN,
+            dates: DateFormat::iso_only(),
+            date_format_set: false,
+            header_row: None,
+            skip_rows: Vec::new(),
+            as_of: AsOf::FileName,
+            columns: BTreeMap::new(),
+            constants: BTreeMap::new(),
+            sign: None,
+        }
+    }
+
+    /// File extensions this input's files may have.
+    pub fn extensions(&self) -> &'static [&'static str] {
+        match (self.mapped, self.source.format) {
+            (false, _) => &["csv"],
+            (true, Format::Csv) => &["csv", "txt", "tsv"],
+            (true, Format::Xlsx) => &["xlsx", "xlsm"],
+        }
+    }
+
+    /// Resolves a section (with its preset) against the input's columns.
+    pub fn from_raw(raw: &RawInput, schema: &Schema) -> Result<InputSpec, String> {
+        let key = |k: &str| format!("import.{}.{k}", schema.input);
+        let preset = match &raw.preset {
+            Some(name) => {
+                let p = Preset::find(name).ok_or_else(|| {
+                    format!(
+                        "{}: expected one of {}, found {name:?}",
+                        key("preset"),
+                        Preset::ALL
+                            .iter()
+                            .map(|p| p.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })?;
+                if schema.input != "snapshots" {
+                    return Err(format!(
+                        "{}: presets describe open-item exports and belong in [import.snapshots]",
+                        key("preset")
+                    ));
+                }
+                Some(p)
+            }
+            None => None,
+        };
+        let base = preset.map(|p| p.raw()).unwrap_or_default();
+        let pick = |own: &Option<String>, base: &Option<String>| own.clone().or(base.clone());
+
+        let format = match pick(&raw.format, &base.format).as_deref().map(str::trim) {
+            None | Some("csv") => Format::Csv,
+            Some("xlsx") => Format::Xlsx,
+            Some(other) => {
+                return Err(format!(
+                    "{}: expected \"csv\" or \"xlsx\", found {other:?}",
+                    key("format")
+                ))
+            }
+        };
+        let encoding = match pick(&raw.encoding, &base.encoding) {
+            None => Encoding::Utf8,
+            Some(e) => Encoding::parse(&e).ok_or_else(|| {
+                format!(
+                    "{}: expected \"utf-8\", \"utf-16le\" or \"windows-1252\", found {e:?}",
+                    key("encoding")
+                )
+            })?,
+        };
+        let delimiter = match pick(&raw.delimiter, &base.delimiter) {
+            None => None,
+            Some(d) => Some(parse_delimiter(&d).ok_or_else(|| {
+                format!(
+                    "{}: expected one character such as \",\", \";\", \"\\t\" (or \"tab\") or \"|\", found {d:?}",
+                    key("delimiter")
+                )
+            })?),
+        };
+        let decimal = match pick(&raw.decimal, &base.decimal) {
+            None => '.',
+            Some(d) => {
+                let mut chars = d.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c @ ('.' | ',')), None) => c,
+                    _ => {
+                        return Err(format!(
+                            "{}: expected \".\" or \",\", found {d:?}",
+                            key("decimal")
+                        ))
+                    }
+                }
+            }
+        };
+        let thousands = pick(&raw.thousands, &base.thousands);
+        let number = NumberFormat::regional(decimal, thousands.as_deref())
+            .map_err(|e| format!("import.{}.{e}", schema.input))?;
+        let date_format_set = raw.date_format.is_some() || base.date_format.is_some();
+        let dates = match pick(&raw.date_format, &base.date_format) {
+            None => DateFormat::new("YYYY-MM-DD").expect("valid format"),
+            Some(f) => DateFormat::new(&f).map_err(|e| format!("{}: {e}", key("date_format")))?,
+        };
+        let header_row = raw.header_row.or(base.header_row);
+        if header_row == Some(0) {
+            return Err(format!(
+                "{}: expected a line number from 1",
+                key("header_row")
+            ));
+        }
+        let skip_rows = raw
+            .skip_rows
+            .clone()
+            .or(base.skip_rows.clone())
+            .unwrap_or_default();
+        if skip_rows.iter().any(|s| s.trim().is_empty()) {
+            return Err(format!(
+                "{}: an empty prefix would skip every row",
+                key("skip_rows")
+            ));
+        }
+        let skip_rows = skip_rows.iter().map(|s| s.trim().to_lowercase()).collect();
+
+        let mut columns: BTreeMap<String, Mapping> = BTreeMap::new();
+        for (source, explicit) in [(&base.columns, false), (&raw.columns, true)] {
+            for (name, headers) in source {
+                let headers = headers.list();
+                if headers.is_empty() || headers.iter().any(|h| h.trim().is_empty()) {
+                    return Err(format!(
+                        "{}: expected a header name",
+                        key(&format!("columns.{name}"))
+                    ));
+                }
+                columns.insert(name.clone(), Mapping { headers, explicit });
+            }
+        }
+        let mut constants = base.constants.clone();
+        constants.extend(raw.constants.clone());
+        for name in columns.keys().chain(constants.keys()) {
+            if schema.index(name).is_none() {
+                return Err(format!(
+                    "import.{}: unknown column {name:?}; expected one of {}",
+                    schema.input,
+                    schema.names().join(", ")
+                ));
+            }
+        }
+        for name in raw.constants.keys() {
+            if raw.columns.contains_key(name) {
+                return Err(format!(
+                    "import.{}: {name:?} is both a column and a constant; keep one",
+                    schema.input
+                ));
+            }
+            // A constant replaces the preset's column.
+            columns.remove(name);
+        }
+        let sign = match raw.sign.as_ref().or(base.sign.as_ref()) {
+            None => None,
+            Some(s) => {
+                let column = s.column.list();
+                if column.is_empty() || s.negative.is_empty() {
+                    return Err(format!(
+                        "{}: expected a column and at least one negative value",
+                        key("sign")
+                    ));
+                }
+                Some(SignRule {
+                    column,
+                    negative: s.negative.iter().map(|v| v.trim().to_string()).collect(),
+                    positive: s.positive.iter().map(|v| v.trim().to_string()).collect(),
+                })
+            }
+        };
+        let as_of_setting = pick(&raw.as_of, &base.as_of);
+        let as_of = match (
+            as_of_setting,
+            columns.contains_key("as_of") || constants.contains_key("as_of"),
+        ) {
+            (Some(_), true) => {
+                return Err(format!(
+                "{}: the snapshot date comes either from as_of or from the as_of column, not both",
+                key("as_of")
+            ))
+            }
+            (Some(v), false) => AsOf::Value(Day::parse_iso(&v).ok_or_else(|| {
+                format!("{}: expected a date YYYY-MM-DD, found {v:?}", key("as_of"))
+            })?),
+            (None, true) => AsOf::Column,
+            (None, false) => AsOf::FileName,
+        };
+        if as_of != AsOf::FileName && schema.input != "snapshots" {
+            return Err(format!("{}: only snapshots have a date", key("as_of")));
+        }
+        let file = pick(&raw.file, &base.file);
+        if file.is_some() && schema.input == "snapshots" {
+            return Err(format!(
+                "{}: snapshots are the files in the snapshots folder",
+                key("file")
+            ));
+        }
+        Ok(InputSpec {
+            mapped: true,
+            preset: preset.map(|p| p.name),
+            source: SourceSpec {
+                format,
+                encoding,
+                delimiter,
+                sheet: pick(&raw.sheet, &base.sheet),
+            },
+            file,
+            number,
+            dates,
+            date_format_set,
+            header_row,
+            skip_rows,
+            as_of,
+            columns,
+            constants,
+            sign,
+        })
+    }
+}
+
+/// The resolved `[import]` settings: one spec per input, canonical where
+/// there is no section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSettings {
+    pub snapshots: InputSpec,
+    pub sales: InputSpec,
+    pub activity: InputSpec,
+    pub customers: InputSpec,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        ImportSettings {
+            snapshots: InputSpec::canonical(),
+            sales: InputSpec::canonical(),
+            activity: InputSpec::canonical(),
+            customers: InputSpec::canonical(),
+        }
+    }
+}
+
+impl ImportSettings {
+    pub fn from_raw(raw: &RawImport) -> Result<ImportSettings, String> {
+        use super::ledger_csv::{ACTIVITY, CUSTOMERS, SALES};
+        use super::snapshot_csv::SCHEMA;
+        let one = |r: &Option<RawInput>, schema: &Schema| match r {
+            Some(r) => InputSpec::from_raw(r, schema),
+            None => Ok(InputSpec::canonical()),
+        };
+        Ok(ImportSettings {
+            snapshots: one(&raw.snapshots, &SCHEMA)?,
+            sales: one(&raw.sales, &SALES)?,
+            activity: one(&raw.activity, &ACTIVITY)?,
+            customers: one(&raw.customers, &CUSTOMERS)?,
+        })
+    }
+}
+
+fn parse_delimiter(d: &str) -> Option<u8> {
+    match d {
+        "\t" | "tab" | "TAB" | "\\t" => return Some(b'\t'),
+        _ => {}
+    }
+    let b = d.as_bytes();
+    (b.len() == 1
+        && b[0].is_ascii()
+        && !b[0].is_ascii_alphanumeric()
+        && b[0] != b'"'
+        && b[0] != b'\n'
+        && b[0] != b'\r')
+        .then(|| b[0])
+}
+
+/// A built-in description of an ERP's open-item export.
+pub struct Preset {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub title: &'static str,
+    format: &'static str,
+    encoding: &'static str,
+    delimiter: Option<&'static str>,
+    decimal: &'static str,
+    thousands: &'static str,
+    date_format: &'static str,
+    skip_rows: &'static [&'static str],
+    /// Canonical column → header spellings.
+    pub columns: &'static [(&'static str, &'static [&'static str])],
+    sign: Option<(&'static str, &'static [&'static str])>,
+}
+
+impl Preset {
+    pub const ALL: [&'static Preset; 4] = [&SAP_FBL5N, &NETSUITE, &QUICKBOOKS, &DYNAMICS];
+
+    pub fn find(name: &str) -> Option<&'static Preset> {
+        let n = name.trim().to_ascii_lowercase();
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.name == n || p.aliases.contains(&n.as_str()))
+    }
+
+    fn raw(&self) -> RawInput {
+        RawInput {
+            format: Some(self.format.into()),
+            encoding: Some(self.encoding.into()),
+            delimiter: self.delimiter.map(Into::into),
+            decimal: Some(self.decimal.into()),
+            thousands: Some(self.thousands.into()),
+            date_format: Some(self.date_format.into()),
+            skip_rows: Some(self.skip_rows.iter().map(|s| s.to_string()).collect()),
+            columns: self
+                .columns
+                .iter()
+                .map(|(name, headers)| {
+                    (
+                        name.to_string(),
+                        Headers::Many(headers.iter().map(|h| h.to_string()).collect()),
+                    )
+                })
+                .collect(),
+            sign: self.sign.map(|(column, negative)| RawSign {
+                column: Headers::One(column.into()),
+                negative: negative.iter().map(|s| s.to_string()).collect(),
+                positive: Vec::new(),
+            }),
+            ..RawInput::default()
+        }
+    }
+}
+
+/// SAP FBL5N (customer line items, open items at a key date) saved as a
+/// spreadsheet text file with European settings: semicolons, decimal
+/// commas, trailing minus, `DD.MM.YYYY`, Windows-1252, `*` subtotal lines.
+/// FBL5N lists each open line item with its open amount (residual items
+/// carry what is left), so the document amount is the open amount.
+pub static SAP_FBL5N: Preset = Preset {
+    name: "sap-fbl5n",
+    aliases: &["sap", "fbl5n"],
+    title: "SAP FBL5N open items",
+    format: "csv",
+    encoding: "windows-1252",
+    delimiter: Some(";"),
+    decimal: ",",
+    thousands: ".",
+    date_format: "DD.MM.YYYY",
+    skip_rows: &["*"],
+    columns: &[
+        ("invoice_id", &["Document Number", "DocumentNo"]),
+        ("customer_id", &["Customer", "Account"]),
+        ("customer_name", &["Name 1", "Name"]),
+        ("invoice_date", &["Document Date", "Doc. Date"]),
+        ("due_date", &["Net Due Date", "Net due dt"]),
+        (
+            "open_amount",
+            &[
+                "Amount in local currency",
+                "Amount in LC",
+                "Amt in loc.cur.",
+            ],
+        ),
+        ("currency", &["Local Currency", "LCurr"]),
+        ("division", &["Business Area", "BusA"]),
+        ("collector", &["Accounting clerk", "Acctg clerk"]),
+    ],
+    sign: Some(("Document Type", &["DG", "DZ"])),
+};
+
+/// NetSuite's A/R Aging Detail report exported as CSV: report title lines,
+/// a heading row per customer, `Total - <customer>` subtotals and a grand
+/// `Total`, amounts such as `€1,234.56` and `(€1,234.56)`, dates `M/D/YYYY`.
+/// The Customer column is NetSuite's entity display ("C00001 Name"), used
+/// as the customer's id and name.
+pub static NETSUITE: Preset = Preset {
+    name: "netsuite-ar-aging-detail",
+    aliases: &["netsuite"],
+    title: "NetSuite A/R Aging Detail",
+    format: "csv",
+    encoding: "utf-8",
+    delimiter: Some(","),
+    decimal: ".",
+    thousands: ",",
+    date_format: "M/D/YYYY",
+    skip_rows: &["Total"],
+    columns: &[
+        ("invoice_id", &["Document Number"]),
+        ("customer_id", &["Customer", "Name"]),
+        ("customer_name", &["Customer", "Name"]),
+        ("invoice_date", &["Date"]),
+        ("due_date", &["Due Date", "Due Date/Receive By"]),
+        ("amount", &["Amount"]),
+        ("open_amount", &["Open Balance"]),
+        ("division", &["Class", "Department"]),
+        ("collector", &["Sales Rep", "Collections Manager"]),
+    ],
+    sign: None,
+};
+
+/// QuickBooks Online's A/R Aging Detail exported as CSV: title lines, an
+/// unnamed first column holding the aging group headings, `Total for …`
+/// subtotals and a `TOTAL` line, dates `MM/DD/YYYY`. QuickBooks has no
+/// customer numbers, so the customer's name is also its id.
+pub static QUICKBOOKS: Preset = Preset {
+    name: "quickbooks-ar-aging-detail",
+    aliases: &["quickbooks", "qbo"],
+    title: "QuickBooks A/R Aging Detail",
+    format: "csv",
+    encoding: "utf-8",
+    delimiter: Some(","),
+    decimal: ".",
+    thousands: ",",
+    date_format: "MM/DD/YYYY",
+    skip_rows: &["Total"],
+    columns: &[
+        ("invoice_id", &["Num", "No."]),
+        ("customer_id", &["Customer", "Customer full name", "Name"]),
+        ("customer_name", &["Customer", "Customer full name", "Name"]),
+        ("invoice_date", &["Date"]),
+        ("due_date", &["Due Date"]),
+        ("amount", &["Amount"]),
+        ("open_amount", &["Open Balance"]),
+        ("division", &["Class", "Location"]),
+        ("collector", &["Rep", "Sales Rep"]),
+    ],
+    sign: None,
+};
+
+/// Dynamics 365 Finance customer aging / open transactions exported to
+/// Excel: one sheet, header in the first row, date and number cells.
+pub static DYNAMICS: Preset = Preset {
+    name: "dynamics365-customer-aging",
+    aliases: &["dynamics", "dynamics365", "d365"],
+    title: "Dynamics 365 customer aging",
+    format: "xlsx",
+    encoding: "utf-8",
+    delimiter: None,
+    decimal: ".",
+    thousands: ",",
+    date_format: "M/D/YYYY",
+    skip_rows: &[],
+    columns: &[
+        ("invoice_id", &["Invoice"]),
+        ("customer_id", &["Customer account"]),
+        ("customer_name", &["Name"]),
+        ("invoice_date", &["Date"]),
+        ("due_date", &["Due date"]),
+        ("amount", &["Amount"]),
+        ("open_amount", &["Balance"]),
+        ("currency", &["Currency"]),
+        ("division", &["Business unit"]),
+        ("collector", &["Collections agent"]),
+        ("status", &["Collection status"]),
+    ],
+    sign: None,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::snapshot_csv::SCHEMA;
+
+    fn spec(toml_text: &str) -> Result<InputSpec, String> {
+        let raw: RawInput = toml::from_str(toml_text).map_err(|e| e.to_string())?;
+        InputSpec::from_raw(&raw, &SCHEMA)
+    }
+
+    #[test]
+    fn presets_resolve_and_user_keys_override_them() {
+        let s = spec("preset = \"sap\"\n").unwrap();
+        assert_eq!(s.preset, Some("sap-fbl5n"));
+        assert_eq!(s.source.encoding, Encoding::Windows1252);
+        assert_eq!(s.source.delimiter, Some(b';'));
+        assert_eq!(s.skip_rows, vec!["*".to_string()]);
+        let s = spec(
+            "preset = \"sap-fbl5n\"\nencoding = \"utf-8\"\n[columns]\ndivision = \"Profit Center\"\n[constants]\ncollector = \"Team A\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.source.encoding, Encoding::Utf8);
+        assert_eq!(s.columns["division"].headers, vec!["Profit Center"]);
+        assert!(s.columns["division"].explicit);
+        assert!(!s.columns["invoice_id"].explicit);
+        assert!(!s.columns.contains_key("collector"));
+        for p in Preset::ALL {
+            assert!(
+                spec(&format!("preset = {:?}", p.name)).is_ok(),
+                "{}",
+                p.name
+            );
+        }
+    }
+
+    #[test]
+    fn settings_errors_name_the_key() {
+        let err = |t: &str| spec(t).unwrap_err();
+        assert!(
+            err("preset = \"sage\"").contains("import.snapshots.preset: expected one of sap-fbl5n")
+        );
+        assert!(err("format = \"ods\"").contains("import.snapshots.format"));
+        assert!(err("encoding = \"ebcdic\"").contains("import.snapshots.encoding"));
+        assert!(err("delimiter = \"ab\"").contains("import.snapshots.delimiter"));
+        assert!(err("decimal = \";\"").contains("import.snapshots.decimal"));
+        assert!(err("decimal = \",\"\nthousands = \",\"").contains("import.snapshots.thousands"));
+        assert!(err("date_format = \"DD.MM\"").contains("import.snapshots.date_format"));
+        assert!(err("header_row = 0").contains("import.snapshots.header_row"));
+        assert!(err("skip_rows = [\"\"]").contains("import.snapshots.skip_rows"));
+        assert!(err("[columns]\ninvoice = \"Doc\"").contains("unknown column \"invoice\""));
+        assert!(err("as_of = \"31.10.2026\"").contains("import.snapshots.as_of"));
+        assert!(err("bogus = 1").contains("unknown field"));
+        assert_eq!(
+            spec("delimiter = \"tab\"").unwrap().source.delimiter,
+            Some(b'\t')
+        );
+        assert_eq!(
+            spec("[columns]\nas_of = \"Key date\"").unwrap().as_of,
+            AsOf::Column
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! Each ERP preset reads the export-shaped sample of a company to the same
+//! figures as the canonical files of that company: per snapshot, the total,
+//! every aging bucket, every division and collector, to the cent. The
+//! canonical side is also summed independently (`reference`, no arsite
+//! code), and every file keeps its books: input = used + rejected.
+
+use arsite::import::{DataSet, FileQuality, SnapshotImport};
+use arsite::sample::{write_sample_as, ExportFormat, SampleOptions};
+use arsite_core::{AgingScheme, Money, Snapshot};
+use arsite_e2e::reference::{SnapshotCsv, LABELS};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn options() -> SampleOptions {
+    SampleOptions {
+        seed: 11,
+        customers: 70,
+        months: 4,
+        divisions: 3,
+        collectors: 4,
+        ..SampleOptions::default()
+    }
+}
+
+fn import_all(dir: &Path) -> Vec<SnapshotImport> {
+    let data = DataSet::open(dir).expect("opening the data folder");
+    for q in &data.ledgers {
+        assert_books(q);
+        assert!(q.is_clean(), "{}", q.path.display());
+    }
+    data.snapshots
+        .iter()
+        .map(|f| data.read_snapshot(f).expect("reading a snapshot"))
+        .collect()
+}
+
+fn assert_books(q: &FileQuality) {
+    assert_eq!(
+        q.input_total,
+        q.used_total + q.rejected_total,
+        "{}: input = used + rejected",
+        q.path.display()
+    );
+    assert_eq!(q.rows, q.used + q.rejected.len() as u64);
+}
+
+/// Figures by group: total, buckets, divisions, collectors, statuses.
+#[derive(Debug, PartialEq, Eq)]
+struct Figures {
+    as_of: String,
+    invoices: usize,
+    total: Money,
+    buckets: Vec<Money>,
+    divisions: BTreeMap<String, Money>,
+    collectors: BTreeMap<String, Money>,
+    statuses: BTreeMap<&'static str, Money>,
+}
+
+fn figures(s: &Snapshot, with_status: bool) -> Figures {
+    let scheme = AgingScheme::default();
+    let mut buckets = vec![Money::ZERO; scheme.bucket_count()];
+    let mut divisions = BTreeMap::new();
+    let mut collectors = BTreeMap::new();
+    let mut statuses = BTreeMap::new();
+    for inv in &s.invoices {
+        buckets[scheme.bucket_of(inv.days_past_due(s.as_of))] += inv.open;
+        *divisions
+            .entry(s.divisions[inv.division as usize].clone())
+            .or_insert(Money::ZERO) += inv.open;
+        *collectors
+            .entry(s.collectors[inv.collector as usize].clone())
+            .or_insert(Money::ZERO) += inv.open;
+        if with_status {
+            *statuses.entry(inv.status.as_str()).or_insert(Money::ZERO) += inv.open;
+        }
+    }
+    Figures {
+        as_of: s.as_of.to_string(),
+        invoices: s.invoices.len(),
+        total: s.total_open(),
+        buckets,
+        divisions,
+        collectors,
+        statuses,
+    }
+}
+
+fn cents(d: Decimal) -> Money {
+    Money::from_decimal(d, 2).unwrap()
+}
+
+fn canonical_and(format: ExportFormat) -> (Vec<SnapshotImport>, Vec<SnapshotImport>) {
+    let opts = options();
+    let canonical = tempfile::tempdir().unwrap();
+    let export = tempfile::tempdir().unwrap();
+    write_sample_as(&opts, ExportFormat::Canonical, canonical.path()).unwrap();
+    write_sample_as(&opts, format, export.path()).unwrap();
+    let config = std::fs::read_to_string(export.path().join("arsite.toml")).unwrap();
+    assert!(
+        config.contains(&format!("preset = \"{}\"", format.preset().unwrap())),
+        "{config}"
+    );
+    let a = import_all(canonical.path());
+    // The canonical files summed without arsite: the import layer agrees.
+    let mut files: Vec<_> = std::fs::read_dir(canonical.path().join("snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), a.len());
+    for (file, import) in files.iter().zip(&a) {
+        let csv = SnapshotCsv::read(file);
+        let f = figures(&import.snapshot, false);
+        assert_eq!(f.total, cents(csv.total(|_| true)));
+        let expected = csv.buckets(|_| true);
+        for (i, label) in LABELS.iter().enumerate() {
+            assert_eq!(f.buckets[i], cents(expected[i]), "{} {label}", f.as_of);
+        }
+    }
+    let b = import_all(export.path());
+    (a, b)
+}
+
+fn assert_same_figures(format: ExportFormat, with_status: bool) {
+    let (canonical, export) = canonical_and(format);
+    assert_eq!(canonical.len(), export.len());
+    assert_eq!(canonical.len(), 4);
+    for (a, b) in canonical.iter().zip(&export) {
+        assert_books(&a.quality);
+        assert_books(&b.quality);
+        assert!(
+            b.quality.is_clean(),
+            "{:?}: {:?}",
+            format,
+            b.quality
+                .problems()
+                .take(5)
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(b.quality.used_total, b.snapshot.total_open());
+        assert_eq!(
+            figures(&a.snapshot, with_status),
+            figures(&b.snapshot, with_status),
+            "{format:?}"
+        );
+        // Same open items, by id.
+        let ids = |s: &Snapshot| {
+            let mut v: Vec<(String, Money)> = s
+                .invoices
+                .iter()
+                .map(|i| (i.invoice_id.clone(), i.open))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&a.snapshot), ids(&b.snapshot));
+    }
+}
+
+#[test]
+fn sap_fbl5n_export_gives_the_canonical_figures() {
+    assert_same_figures(ExportFormat::Sap, false);
+}
+
+#[test]
+fn netsuite_export_gives_the_canonical_figures() {
+    assert_same_figures(ExportFormat::NetSuite, false);
+}
+
+#[test]
+fn quickbooks_export_gives_the_canonical_figures() {
+    assert_same_figures(ExportFormat::QuickBooks, false);
+}
+
+#[test]
+fn dynamics_workbook_gives_the_canonical_figures() {
+    assert_same_figures(ExportFormat::Dynamics, true);
+}
+
+#[test]
+fn export_shapes_are_what_the_erps_write() {
+    let opts = options();
+    let dir = tempfile::tempdir().unwrap();
+    for format in [
+        ExportFormat::Sap,
+        ExportFormat::NetSuite,
+        ExportFormat::QuickBooks,
+        ExportFormat::Dynamics,
+    ] {
+        let out = dir.path().join(format.name());
+        write_sample_as(&opts, format, &out).unwrap();
+        let files: Vec<_> = std::fs::read_dir(out.join("snapshots"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 4);
+        let bytes = std::fs::read(&files[0]).unwrap();
+        match format {
+            ExportFormat::Sap => {
+                // Windows-1252: accented names are single bytes, not UTF-8.
+                assert!(std::str::from_utf8(&bytes).is_err());
+                assert!(bytes.iter().any(|b| *b >= 0x80));
+                let text: String = bytes.iter().map(|b| *b as char).collect();
+                assert!(text.contains("Customer;Name 1;"));
+                assert!(text.contains("\n*;"), "subtotal lines");
+                assert!(text.contains("-;EUR"), "trailing minus");
+            }
+            ExportFormat::NetSuite => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.starts_with('\u{feff}'));
+                assert!(text.contains("\nTotal - "));
+                assert!(text.contains("(€"), "parenthesised negatives");
+            }
+            ExportFormat::QuickBooks => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains("\nTotal for Current,"));
+                assert!(text.contains("\nTOTAL,"));
+            }
+            _ => assert!(bytes.starts_with(b"PK\x03\x04")),
+        }
+    }
+}
+
+#[test]
+fn the_same_options_give_the_same_export_bytes() {
+    let opts = SampleOptions {
+        customers: 20,
+        months: 2,
+        ..options()
+    };
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for format in [ExportFormat::Sap, ExportFormat::Dynamics] {
+        let (pa, pb) = (a.path().join(format.name()), b.path().join(format.name()));
+        let sa = write_sample_as(&opts, format, &pa).unwrap();
+        let sb = write_sample_as(&opts, format, &pb).unwrap();
+        assert_eq!(sa, sb);
+        for entry in std::fs::read_dir(pa.join("snapshots")).unwrap() {
+            let p = entry.unwrap().path();
+            let q = pb.join("snapshots").join(p.file_name().unwrap());
+            assert!(
+                std::fs::read(&p).unwrap() == std::fs::read(&q).unwrap(),
+                "{}",
+                p.display()
+            );
+        }
+    }
+}
