@@ -103,6 +103,8 @@ fn every_snapshot_has_the_report_pages() {
             "disputes.html",
             "customers/index.html",
             "email.html",
+            "quality.html",
+            "rejected.csv",
             "dashboard.html",
             "metrics.json",
             "data.js",

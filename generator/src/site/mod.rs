@@ -17,7 +17,7 @@ pub mod table;
 pub mod views;
 pub mod xlsx;
 
-use crate::import::{snapshot_csv, DataSet, Problems};
+use crate::import::{DataSet, Problems};
 use anyhow::Result;
 use arsite_core::ledger::Activity;
 use arsite_core::metrics::{self, Context, SnapshotMetrics};
@@ -60,8 +60,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let mut invoices = 0u64;
     let mut previous: Option<(Snapshot, SnapshotMetrics)> = None;
     for file in &data.snapshots {
-        let snapshot = match snapshot_csv::read(&file.path, file.as_of, &data.config.currency) {
-            Ok(s) => s,
+        let crate::import::SnapshotImport {
+            snapshot, quality, ..
+        } = match data.read_snapshot(file) {
+            Ok(i) => i,
             Err(Problems(p)) => {
                 problems.extend(p);
                 continue;
@@ -108,6 +110,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         let mut writer = snapshot::SnapshotWriter::new(&mut staging, &renderer, &inputs);
         writer.has_dashboard = assets::has_dashboard();
         writer.base_url = base_url;
+        writer.quality = Some((&quality, &data.ledgers));
         writer.write_all()?;
         headlines.push(Headline::new(&snapshot, &ctx.aging, &kpis));
         drop(ctx);

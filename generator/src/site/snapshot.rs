@@ -21,7 +21,7 @@ struct NavItem {
     href: &'static str,
 }
 
-const NAV: [NavItem; 10] = [
+const NAV: [NavItem; 11] = [
     NavItem {
         key: "overview",
         text: "Overview",
@@ -68,6 +68,11 @@ const NAV: [NavItem; 10] = [
         href: "dashboard.html",
     },
     NavItem {
+        key: "quality",
+        text: "Data quality",
+        href: "quality.html",
+    },
+    NavItem {
         key: "email",
         text: "Email summary",
         href: "email.html",
@@ -87,6 +92,11 @@ pub struct SnapshotWriter<'a> {
     pub has_dashboard: bool,
     pub rejected_rows: u64,
     pub base_url: Option<&'a str>,
+    /// What the import used and rejected: this snapshot's file and the ledgers.
+    pub quality: Option<(
+        &'a crate::import::quality::FileQuality,
+        &'a [crate::import::quality::FileQuality],
+    )>,
     /// Tables that go into the workbook, in sheet order.
     workbook: Vec<DataTable>,
 }
@@ -100,6 +110,7 @@ impl<'a> SnapshotWriter<'a> {
             has_dashboard: false,
             rejected_rows: 0,
             base_url: None,
+            quality: None,
             workbook: Vec::new(),
         }
     }
@@ -195,6 +206,18 @@ impl<'a> SnapshotWriter<'a> {
         let s = inp.snapshot;
         let as_of = self.as_of();
 
+        if let Some((snapshot_quality, ledgers)) = self.quality {
+            self.rejected_rows = snapshot_quality.rejected.len() as u64;
+            self.staging.write(
+                &format!("{as_of}/rejected.csv"),
+                snapshot_quality.rejected_csv().as_bytes(),
+            )?;
+            self.page(
+                "quality.html",
+                pages::quality::page(&as_of, snapshot_quality, ledgers),
+                Csv::PerTable { workbook: false },
+            )?;
+        }
         let overview = pages::overview::page(
             inp,
             &pages::overview::Quality {

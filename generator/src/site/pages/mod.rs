@@ -7,6 +7,7 @@ pub mod customers;
 pub mod disputes;
 pub mod dso;
 pub mod overview;
+pub mod quality;
 pub mod worklist;
 
 pub mod aging;

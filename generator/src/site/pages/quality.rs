@@ -1,0 +1,92 @@
+//! Data quality: what was read, used and rejected, per input file, with the
+//! rejected rows and their amounts, so that input = used + rejected can be
+//! checked on the page.
+
+use crate::import::quality::FileQuality;
+use crate::site::page::{Page, Section};
+use crate::site::table::{Cell, DataTable};
+
+fn file_table(id: &str, files: &[&FileQuality]) -> DataTable {
+    let mut t = DataTable::new(
+        id,
+        "Rows and amounts per input file: input total = used total + rejected total",
+        &[
+            "File",
+            "#Rows",
+            "#Used",
+            "#Skipped",
+            "#Rejected",
+            "#Input total",
+            "#Used total",
+            "#Rejected total",
+        ],
+    );
+    for q in files {
+        let exp = q.currency.exponent;
+        t.push(vec![
+            Cell::text(
+                q.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+            Cell::int(q.rows as i64),
+            Cell::int(q.used as i64),
+            Cell::int(q.skipped as i64),
+            Cell::int(q.rejected.len() as i64),
+            Cell::money(q.input_total, exp),
+            Cell::money(q.used_total, exp),
+            Cell::money(q.rejected_total, exp),
+        ]);
+    }
+    t
+}
+
+pub fn page(as_of: &str, snapshot: &FileQuality, ledgers: &[FileQuality]) -> Page {
+    let mut files = vec![snapshot];
+    files.extend(ledgers.iter());
+    let mut kinds = DataTable::new(
+        "problem-kinds",
+        format!("Problems by kind in the snapshot file of {as_of}"),
+        &["Kind", "#Count"],
+    );
+    for (kind, count) in &snapshot.summary().0 {
+        kinds.push(vec![Cell::text(kind.as_str()), Cell::int(*count as i64)]);
+    }
+    let exp = snapshot.currency.exponent;
+    let mut rejected = DataTable::new(
+        "rejected-rows",
+        format!("Rows of the {as_of} snapshot file that were not used (also in rejected.csv)"),
+        &["#Line", "#Amount", "Problems", "Row as exported"],
+    );
+    for r in &snapshot.rejected {
+        rejected.push(vec![
+            Cell::int(r.line as i64),
+            r.amount
+                .map_or_else(Cell::empty_num, |m| Cell::money(m, exp)),
+            Cell::text(
+                r.problems
+                    .iter()
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Cell::text(r.fields.join(" | ")),
+        ]);
+    }
+    Page {
+        key: "quality",
+        title: format!("Data quality of {as_of}"),
+        lede: Some(
+            "Rows that could not be used are never dropped silently: they are listed here with their amounts \
+             and written to rejected.csv. The used rows are what every other page shows."
+                .into(),
+        ),
+        notes: Vec::new(),
+        sections: vec![
+            Section::new("files", "Input files").table(file_table("input-files", &files)),
+            Section::new("kinds", "Problems by kind").table(kinds),
+            Section::new("rejected", "Rejected rows").table(rejected),
+        ],
+    }
+}
