@@ -9,8 +9,9 @@
 //! a negative amount must stay a number.
 
 use crate::select::{CustomerTotals, Index};
+use crate::table::Table;
 use crate::viewstate::iso_date;
-use crate::{Day, Money, Snapshot};
+use crate::{Day, Money};
 use std::fmt::Write;
 
 /// Appends one text cell, neutralised and quoted when needed (RFC 4180).
@@ -57,7 +58,7 @@ fn line(out: &mut String, cells: &[&dyn Fn(&mut String)]) {
 
 /// The invoices of `rows` (rows of `index`, in the order given).
 pub fn invoices(index: &Index<'_>, rows: &[u32]) -> String {
-    let s = index.snapshot;
+    let s = index.table;
     let exp = s.currency.exponent;
     let labels = index.scheme.labels();
     let mut out = String::with_capacity(64 + rows.len() * 120);
@@ -66,25 +67,25 @@ pub fn invoices(index: &Index<'_>, rows: &[u32]) -> String {
          days_past_due,bucket,amount,open_amount,currency\r\n",
     );
     for &r in rows {
-        let inv = index.invoice(r);
-        let cust = &s.customers[inv.customer as usize];
+        let i = index.invoice_index(r);
+        let cust = &s.customers[s.customer[i] as usize];
         line(
             &mut out,
             &[
-                &|o| text_cell(o, &inv.invoice_id),
+                &|o| text_cell(o, s.id(i)),
                 &|o| text_cell(o, &cust.id),
                 &|o| text_cell(o, &cust.name),
-                &|o| text_cell(o, &s.divisions[inv.division as usize]),
-                &|o| text_cell(o, &s.collectors[inv.collector as usize]),
-                &|o| o.push_str(inv.status.as_str()),
-                &|o| o.push_str(&iso_date(inv.invoice_date)),
-                &|o| o.push_str(&iso_date(inv.due_date)),
+                &|o| text_cell(o, &s.divisions[s.division[i] as usize]),
+                &|o| text_cell(o, &s.collectors[s.collector[i] as usize]),
+                &|o| o.push_str(s.status[i].as_str()),
+                &|o| o.push_str(&iso_date(s.invoice_date[i])),
+                &|o| o.push_str(&iso_date(s.due_date[i])),
                 &|o| {
                     let _ = write!(o, "{}", index.dpd_of_row(r));
                 },
                 &|o| text_cell(o, &labels[index.bucket_of_row(r)]),
-                &|o| money_cell(o, inv.amount, exp),
-                &|o| money_cell(o, inv.open, exp),
+                &|o| money_cell(o, s.amount[i], exp),
+                &|o| money_cell(o, s.open[i], exp),
                 &|o| o.push_str(&s.currency.code),
             ],
         );
@@ -92,9 +93,9 @@ pub fn invoices(index: &Index<'_>, rows: &[u32]) -> String {
     out
 }
 
-/// The customers of `list` (indices into the snapshot's customers) with
+/// The customers of `list` (indices into the table's customers) with
 /// their totals within the selection.
-pub fn customers(s: &Snapshot, totals: &[CustomerTotals], list: &[u32]) -> String {
+pub fn customers(s: &Table, totals: &[CustomerTotals], list: &[u32]) -> String {
     let exp = s.currency.exponent;
     let mut out = String::with_capacity(64 + list.len() * 80);
     out.push_str(
@@ -204,9 +205,10 @@ mod tests {
             R::new("B", "C2", "South", "bob", -3, 2_500),
         ]);
         let scheme = AgingScheme::default();
-        let index = Index::new(&s, &scheme);
-        let sel = index.evaluate(&index.prepare(&Query::default()));
-        let csv = invoices(&index, &sel.rows);
+        let table = Table::from_snapshot(&s);
+        let index = Index::new(&table, &scheme);
+        let rows = index.rows(&index.prepare(&Query::default()));
+        let csv = invoices(&index, &rows);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 4, "{csv}");
         assert!(lines[1].starts_with("\"'=1+1\",C1,C1 Name,North,ann,open,"));

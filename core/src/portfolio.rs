@@ -49,6 +49,22 @@ impl Portfolio {
         }
     }
 
+    /// Adds the sums of `count` items of one bucket at once.
+    #[inline]
+    pub fn add_sums(
+        &mut self,
+        bucket: usize,
+        open: Money,
+        count: u32,
+        over_90: Money,
+        dpd_weighted: i128,
+    ) {
+        self.aging.amounts[bucket] += open;
+        self.aging.counts[bucket] += count;
+        self.over_90 += over_90;
+        self.dpd_weighted += dpd_weighted;
+    }
+
     pub fn merge(&mut self, other: &Portfolio) {
         self.aging.merge(&other.aging);
         self.over_90 += other.over_90;

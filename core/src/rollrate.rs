@@ -18,7 +18,8 @@
 
 use crate::aging::{AgingScheme, MAX_BUCKETS};
 use crate::metrics::amount::percent_money;
-use crate::{Money, Snapshot};
+use crate::table::Table;
+use crate::Money;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -55,18 +56,15 @@ pub struct Pairing {
 }
 
 impl Pairing {
-    pub fn new(earlier: &Snapshot, later: &Snapshot) -> Pairing {
+    pub fn new(earlier: &Table, later: &Table) -> Pairing {
         let mut by_id: HashMap<&str, u32, BuildHasherDefault<Fx>> =
-            HashMap::with_capacity_and_hasher(later.invoices.len(), Default::default());
-        for (j, inv) in later.invoices.iter().enumerate() {
-            by_id.entry(inv.invoice_id.as_str()).or_insert(j as u32);
+            HashMap::with_capacity_and_hasher(later.len(), Default::default());
+        for j in 0..later.len() {
+            by_id.entry(later.id(j)).or_insert(j as u32);
         }
-        let mut earlier_of = vec![NONE; later.invoices.len()];
-        let later_of = earlier
-            .invoices
-            .iter()
-            .enumerate()
-            .map(|(i, inv)| match by_id.get(inv.invoice_id.as_str()) {
+        let mut earlier_of = vec![NONE; later.len()];
+        let later_of = (0..earlier.len())
+            .map(|i| match by_id.get(earlier.id(i)) {
                 Some(&j) => {
                     if earlier_of[j as usize] == NONE {
                         earlier_of[j as usize] = i as u32;
@@ -127,22 +125,20 @@ impl RollRates {
 /// invoices): `earlier_selected` make the rows, `later_selected` are
 /// searched for new past-due items.
 pub fn compute(
-    earlier: &Snapshot,
-    later: &Snapshot,
+    earlier: &Table,
+    later: &Table,
     scheme: &AgingScheme,
     pairing: &Pairing,
     earlier_selected: impl IntoIterator<Item = u32>,
     later_selected: impl IntoIterator<Item = u32>,
 ) -> RollRates {
-    let bucket = |s: &Snapshot, i: u32| -> usize {
-        scheme.bucket_of(s.invoices[i as usize].days_past_due(s.as_of))
-    };
+    let bucket = |t: &Table, i: u32| -> usize { scheme.bucket_of(t.days_past_due(i as usize)) };
     let mut out = RollRates {
         rows: vec![RollRow::default(); scheme.bucket_count()],
         ..RollRates::default()
     };
     for i in earlier_selected {
-        let e = earlier.invoices[i as usize].open;
+        let e = earlier.open[i as usize];
         let row = &mut out.rows[bucket(earlier, i)];
         row.start += e;
         row.count += 1;
@@ -153,7 +149,7 @@ pub fn compute(
                 Money::ZERO
             }
             j => {
-                let l = later.invoices[j as usize].open;
+                let l = later.open[j as usize];
                 row.to[bucket(later, j)] += l;
                 l
             }
@@ -174,7 +170,7 @@ pub fn compute(
             i => bucket(earlier, i) == 0,
         };
         if was_current {
-            out.new_past_due += later.invoices[j as usize].open;
+            out.new_past_due += later.open[j as usize];
             out.new_past_due_count += 1;
         }
     }
@@ -188,8 +184,8 @@ mod tests {
     use crate::select::fixture::{snapshot_at, AS_OF, R};
     use crate::Day;
 
-    fn all(s: &Snapshot) -> Vec<u32> {
-        (0..s.invoices.len() as u32).collect()
+    fn all(s: &Table) -> Vec<u32> {
+        (0..s.len() as u32).collect()
     }
 
     #[test]
@@ -214,6 +210,7 @@ mod tests {
             ],
         );
         let scheme = AgingScheme::default();
+        let (early, late) = (Table::from_snapshot(&early), Table::from_snapshot(&late));
         let p = Pairing::new(&early, &late);
         let r = compute(&early, &late, &scheme, &p, all(&early), all(&late));
         assert_eq!(r.rows[1].start, Money(1_500));
@@ -263,6 +260,7 @@ mod tests {
             &MetricsConfig::default(),
         );
         let scheme = AgingScheme::default();
+        let (early, late) = (Table::from_snapshot(&early), Table::from_snapshot(&late));
         let p = Pairing::new(&early, &late);
         let r = compute(&early, &late, &scheme, &p, all(&early), all(&late));
         assert_eq!(r.cleared, m.collections.collected.money);

@@ -3,21 +3,28 @@
 //!
 //! A [`Query`] names what to keep — divisions, collectors and customers by
 //! name or id, never by index — so one query (and the URL that carries it)
-//! applies to any snapshot. An [`Index`] holds one snapshot's invoices as
-//! columns grouped by collector, then customer; [`Index::evaluate`] runs a
-//! prepared query over them in one pass and returns the aging, the
-//! collectors' portfolios, the customers' totals and the selected rows. The
+//! applies to any snapshot. An [`Index`] holds one snapshot ([`Table`]) with
+//! its rows sorted into [`Group`]s of one collector, customer, division,
+//! status and bucket, each group's sums worked out once;
+//! [`Index::evaluate`] runs a prepared query over the groups and returns
+//! the aging, the collectors' portfolios and the customers' totals;
+//! [`Index::rows`] lists the selected rows when a view needs them. The
 //! definitions live elsewhere (`aging` for buckets, `portfolio` for the
 //! scorecard KPIs): this module only filters and adds up, so the figures of
 //! a filtered view and of the static pages cannot drift apart.
 //!
 //! Speed matters here: the dashboard re-evaluates a million invoices per
-//! keystroke. Columns of small integers keep that pass cache-friendly, and
-//! the grouping lets distinct customers per collector be counted without a
-//! set (a customer's rows under one collector are adjacent).
+//! keystroke. Every filter but the two ranges (open amount, days past due)
+//! is decided per group, and an ERP's open items fall into a few groups per
+//! customer, so most changes add up groups, not rows; with a range, only
+//! the rows of the groups that pass are visited. The order (collector,
+//! customer first) lets distinct customers per collector be counted
+//! without a set.
 
 use crate::aging::{AgingScheme, BucketTotals};
+use crate::model::Customer;
 use crate::portfolio::Portfolio;
+use crate::table::Table;
 use crate::{Invoice, Money, Snapshot, Status};
 use std::cmp::Ordering;
 
@@ -49,10 +56,9 @@ pub struct Query {
 pub struct SearchText(Vec<(String, String)>);
 
 impl SearchText {
-    pub fn new(snapshot: &Snapshot) -> SearchText {
+    pub fn new(customers: &[Customer]) -> SearchText {
         SearchText(
-            snapshot
-                .customers
+            customers
                 .iter()
                 .map(|c| (c.id.to_lowercase(), c.name.to_lowercase()))
                 .collect(),
@@ -60,8 +66,8 @@ impl SearchText {
     }
 }
 
-/// A query resolved against one snapshot: lookups by index and bit masks,
-/// so testing an invoice is a handful of integer comparisons.
+/// A query resolved against one snapshot's names: lookups by index and
+/// bit masks, so testing a group (or an invoice) is a few comparisons.
 #[derive(Clone, Debug)]
 pub struct Prepared {
     division_ok: Option<Vec<bool>>,
@@ -71,6 +77,8 @@ pub struct Prepared {
     status_mask: u32,
     open: (i64, i64),
     dpd: (i32, i32),
+    /// Whether a range restricts rows (otherwise whole groups pass or not).
+    ranges: bool,
 }
 
 fn names_ok(names: &[String], wanted: &[String]) -> Option<Vec<bool>> {
@@ -78,11 +86,16 @@ fn names_ok(names: &[String], wanted: &[String]) -> Option<Vec<bool>> {
 }
 
 impl Prepared {
-    pub fn new(query: &Query, snapshot: &Snapshot, text: &SearchText) -> Prepared {
+    pub fn new(
+        query: &Query,
+        divisions: &[String],
+        collectors: &[String],
+        customers: &[Customer],
+        text: &SearchText,
+    ) -> Prepared {
         let needle = query.search.trim().to_lowercase();
         let customer_ok = (!needle.is_empty() || query.customer.is_some()).then(|| {
-            snapshot
-                .customers
+            customers
                 .iter()
                 .zip(&text.0)
                 .map(|(c, (id, name))| {
@@ -99,41 +112,38 @@ impl Prepared {
                 m
             }
         };
+        let open = (
+            query.open_min.map_or(i64::MIN, |m| m.0),
+            query.open_max.map_or(i64::MAX, |m| m.0),
+        );
+        let dpd = (
+            query.dpd_min.unwrap_or(i32::MIN),
+            query.dpd_max.unwrap_or(i32::MAX),
+        );
         Prepared {
-            division_ok: names_ok(&snapshot.divisions, &query.divisions),
-            collector_ok: names_ok(&snapshot.collectors, &query.collectors),
+            division_ok: names_ok(divisions, &query.divisions),
+            collector_ok: names_ok(collectors, &query.collectors),
             customer_ok,
             bucket_mask: mask(&mut query.buckets.iter().map(|&b| u32::from(b))),
             status_mask: mask(&mut query.statuses.iter().map(|s| s.index() as u32)),
-            open: (
-                query.open_min.map_or(i64::MIN, |m| m.0),
-                query.open_max.map_or(i64::MAX, |m| m.0),
-            ),
-            dpd: (
-                query.dpd_min.unwrap_or(i32::MIN),
-                query.dpd_max.unwrap_or(i32::MAX),
-            ),
+            ranges: open != (i64::MIN, i64::MAX) || dpd != (i32::MIN, i32::MAX),
+            open,
+            dpd,
         }
     }
 
+    /// Everything but the ranges.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    fn keeps(
+    fn keeps_group(
         &self,
         customer: u32,
         division: u32,
         collector: u32,
         status: u8,
         bucket: u8,
-        dpd: i32,
-        open: i64,
     ) -> bool {
         (self.bucket_mask >> bucket) & 1 != 0
             && (self.status_mask >> status) & 1 != 0
-            && open >= self.open.0
-            && open <= self.open.1
-            && dpd >= self.dpd.0
-            && dpd <= self.dpd.1
             && self
                 .division_ok
                 .as_ref()
@@ -148,18 +158,21 @@ impl Prepared {
                 .is_none_or(|ok| ok[customer as usize])
     }
 
+    #[inline]
+    fn in_ranges(&self, open: i64, dpd: i32) -> bool {
+        open >= self.open.0 && open <= self.open.1 && dpd >= self.dpd.0 && dpd <= self.dpd.1
+    }
+
     /// Whether one invoice of the snapshot this was prepared for passes.
     pub fn matches(&self, inv: &Invoice, scheme: &AgingScheme, as_of: crate::Day) -> bool {
         let dpd = inv.days_past_due(as_of);
-        self.keeps(
+        self.keeps_group(
             inv.customer,
             inv.division,
             inv.collector,
             inv.status.index() as u8,
             scheme.bucket_of(dpd) as u8,
-            dpd,
-            inv.open.0,
-        )
+        ) && self.in_ranges(inv.open.0, dpd)
     }
 }
 
@@ -170,7 +183,13 @@ pub fn select<'a>(
     scheme: &'a AgingScheme,
     query: &Query,
 ) -> impl Iterator<Item = &'a Invoice> + 'a {
-    let prepared = Prepared::new(query, snapshot, &SearchText::new(snapshot));
+    let prepared = Prepared::new(
+        query,
+        &snapshot.divisions,
+        &snapshot.collectors,
+        &snapshot.customers,
+        &SearchText::new(&snapshot.customers),
+    );
     snapshot
         .invoices
         .iter()
@@ -187,7 +206,8 @@ pub struct CustomerTotals {
     pub max_dpd: i32,
 }
 
-/// Everything the views show about one selection.
+/// Everything the views show about one selection (its rows, when a view
+/// lists them, come from [`Index::rows`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
     /// The whole selection (its `customers` is the number of distinct customers).
@@ -196,8 +216,6 @@ pub struct Selection {
     pub by_collector: Vec<Portfolio>,
     /// Indexed like the snapshot's customers; `count == 0` = not selected.
     pub by_customer: Vec<CustomerTotals>,
-    /// Selected rows of the index, in index order (grouped).
-    pub rows: Vec<u32>,
 }
 
 /// Orders of the invoice list.
@@ -235,85 +253,194 @@ impl InvoiceOrder {
     }
 }
 
-/// A snapshot's invoices as columns, grouped by collector then customer.
+/// The rows of one collector, customer, division, status and bucket, with
+/// their sums (rows `start..end` of the index).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub collector: u32,
+    pub customer: u32,
+    pub division: u32,
+    pub status: u8,
+    pub bucket: u8,
+    pub start: u32,
+    pub end: u32,
+    pub sums: Sums,
+    /// Smallest and largest open amount and days past due of the rows: a
+    /// range that holds the whole group (or none of it) needs no row visit.
+    pub open_range: (i64, i64),
+    pub dpd_range: (i32, i32),
+}
+
+/// How a group stands to the ranges of a query.
+enum Fit {
+    All,
+    None,
+    Some,
+}
+
+/// Sums over some rows, what every aggregate of a selection is built from.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub count: u32,
+    pub open: Money,
+    pub over_90: Money,
+    pub dpd_weighted: i128,
+    pub max_dpd: i32,
+}
+
+impl Sums {
+    #[inline]
+    fn add(&mut self, open: i64, dpd: i32) {
+        if self.count == 0 || dpd > self.max_dpd {
+            self.max_dpd = dpd;
+        }
+        self.count += 1;
+        self.open.0 += open;
+        if dpd > 90 {
+            self.over_90.0 += open;
+        }
+        if dpd > 0 {
+            self.dpd_weighted += weighted(open, dpd);
+        }
+    }
+}
+
+/// `open × dpd`: 128-bit arithmetic is slow in wasm, and a product that
+/// fits in 64 bits (every realistic one) is computed there.
+#[inline]
+fn weighted(open: i64, dpd: i32) -> i128 {
+    match open.checked_mul(i64::from(dpd)) {
+        Some(p) => i128::from(p),
+        None => i128::from(open) * i128::from(dpd),
+    }
+}
+
+/// A snapshot's invoices sorted into groups (see the module's notes).
 pub struct Index<'a> {
-    pub snapshot: &'a Snapshot,
+    pub table: &'a Table,
     pub scheme: &'a AgingScheme,
     text: SearchText,
-    /// Row → index of the invoice in the snapshot.
+    groups: Vec<Group>,
+    /// Row → index of the invoice in the table.
     invoice: Vec<u32>,
-    customer: Vec<u32>,
-    division: Vec<u32>,
-    collector: Vec<u32>,
-    status: Vec<u8>,
-    bucket: Vec<u8>,
     dpd: Vec<i32>,
     open: Vec<i64>,
 }
 
-/// Stable counting sort of `items` by `key` (< `buckets`): O(n), which
-/// matters at a million rows where a comparison sort costs a visible pause.
-fn counting_sort(items: &[u32], buckets: usize, key: impl Fn(u32) -> usize) -> Vec<u32> {
-    let mut start = vec![0usize; buckets + 1];
+fn fit(g: &Group, p: &Prepared) -> Fit {
+    if !p.ranges {
+        return Fit::All;
+    }
+    let ((lo, hi), (dlo, dhi)) = (p.open, p.dpd);
+    let (o, d) = (g.open_range, g.dpd_range);
+    if o.0 >= lo && o.1 <= hi && d.0 >= dlo && d.1 <= dhi {
+        Fit::All
+    } else if o.1 < lo || o.0 > hi || d.1 < dlo || d.0 > dhi {
+        Fit::None
+    } else {
+        Fit::Some
+    }
+}
+
+/// Stable counting sort of `items` by `keys[item]` (each < `buckets`):
+/// O(n), which matters at a million rows where a comparison sort costs a
+/// visible pause. Keys come as a slice, not a closure: a plain indexed load
+/// stays fast in the size-optimised wasm.
+fn counting_sort(items: &[u32], buckets: usize, keys: &[u32]) -> Vec<u32> {
+    let mut start = vec![0u32; buckets + 1];
     for &i in items {
-        start[key(i) + 1] += 1;
+        start[keys[i as usize] as usize + 1] += 1;
     }
     for b in 0..buckets {
         start[b + 1] += start[b];
     }
     let mut out = vec![0u32; items.len()];
     for &i in items {
-        let k = key(i);
-        out[start[k]] = i;
+        let k = keys[i as usize] as usize;
+        out[start[k] as usize] = i;
         start[k] += 1;
     }
     out
 }
 
+/// Sorts indices by a comparator behind a pointer, ties by index, so the
+/// order is total and deterministic. One sort routine in the binary for
+/// every list: each distinct closure given to `sort_by` would instantiate
+/// its own copy, kilobytes each in the dashboard's wasm.
+pub fn sort_indices(v: &mut [u32], cmp: &dyn Fn(u32, u32) -> Ordering) {
+    v.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
+}
+
 impl<'a> Index<'a> {
-    pub fn new(snapshot: &'a Snapshot, scheme: &'a AgingScheme) -> Index<'a> {
-        let inv = &snapshot.invoices;
-        let all: Vec<u32> = (0..inv.len() as u32).collect();
-        // Two stable passes: by customer, then by collector → (collector, customer, input order).
-        let by_customer = counting_sort(&all, snapshot.customers.len(), |i| {
-            inv[i as usize].customer as usize
-        });
-        drop(all);
-        let order = counting_sort(&by_customer, snapshot.collectors.len(), |i| {
-            inv[i as usize].collector as usize
-        });
-        drop(by_customer);
-        // One pass fills every column (the invoices are 50-odd bytes each:
-        // one walk over them, not seven).
-        let n = order.len();
-        let mut customer = Vec::with_capacity(n);
-        let mut division = Vec::with_capacity(n);
-        let mut collector = Vec::with_capacity(n);
-        let mut status = Vec::with_capacity(n);
-        let mut bucket = Vec::with_capacity(n);
+    pub fn new(table: &'a Table, scheme: &'a AgingScheme) -> Index<'a> {
+        let t = table;
+        let n = t.len();
+        let buckets = scheme.bucket_count();
+        let statuses = Status::ALL.len();
+        // Per invoice, once: days past due and the (division, status,
+        // bucket) part of the group key as one number.
+        let mut dpd_all = Vec::with_capacity(n);
+        let mut small = Vec::with_capacity(n);
+        for i in 0..n {
+            let days = t.days_past_due(i);
+            dpd_all.push(days);
+            small.push(
+                ((t.division[i] as usize * statuses + t.status[i].index()) * buckets
+                    + scheme.bucket_of(days)) as u32,
+            );
+        }
+        // Data files come in this order already (`wire::file_order`): then
+        // one check replaces the sort. Otherwise stable passes from the
+        // least significant key: (division, status, bucket), then
+        // customer, then collector.
+        let key = |i: usize| (t.collector[i], t.customer[i], small[i]);
+        let order = if (1..n).all(|i| key(i - 1) <= key(i)) {
+            (0..n as u32).collect()
+        } else {
+            let all: Vec<u32> = (0..n as u32).collect();
+            let order = counting_sort(&all, t.divisions.len() * statuses * buckets, &small);
+            drop(all);
+            let order = counting_sort(&order, t.customers.len(), &t.customer);
+            counting_sort(&order, t.collectors.len(), &t.collector)
+        };
+        let mut groups: Vec<Group> = Vec::new();
         let mut dpd = Vec::with_capacity(n);
         let mut open = Vec::with_capacity(n);
-        for &i in &order {
-            let inv = &inv[i as usize];
-            let days = inv.days_past_due(snapshot.as_of);
-            customer.push(inv.customer);
-            division.push(inv.division);
-            collector.push(inv.collector);
-            status.push(inv.status.index() as u8);
-            bucket.push(scheme.bucket_of(days) as u8);
+        let mut key = (u32::MAX, u32::MAX, u32::MAX);
+        for (r, &i) in order.iter().enumerate() {
+            let i = i as usize;
+            let (days, amount) = (dpd_all[i], t.open[i].0);
             dpd.push(days);
-            open.push(inv.open.0);
+            open.push(amount);
+            let k = (t.collector[i], t.customer[i], small[i]);
+            if k != key {
+                key = k;
+                let rest = small[i] as usize;
+                groups.push(Group {
+                    collector: k.0,
+                    customer: k.1,
+                    division: (rest / buckets / statuses) as u32,
+                    status: (rest / buckets % statuses) as u8,
+                    bucket: (rest % buckets) as u8,
+                    start: r as u32,
+                    end: r as u32,
+                    sums: Sums::default(),
+                    open_range: (amount, amount),
+                    dpd_range: (days, days),
+                });
+            }
+            let g = groups.last_mut().expect("a group was just opened");
+            g.end = r as u32 + 1;
+            g.sums.add(amount, days);
+            g.open_range = (g.open_range.0.min(amount), g.open_range.1.max(amount));
+            g.dpd_range = (g.dpd_range.0.min(days), g.dpd_range.1.max(days));
         }
         Index {
-            snapshot,
+            table,
             scheme,
-            text: SearchText::new(snapshot),
+            text: SearchText::new(&t.customers),
+            groups,
             invoice: order,
-            customer,
-            division,
-            collector,
-            status,
-            bucket,
             dpd,
             open,
         }
@@ -327,99 +454,108 @@ impl<'a> Index<'a> {
         self.invoice.is_empty()
     }
 
+    pub fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
     pub fn prepare(&self, query: &Query) -> Prepared {
-        Prepared::new(query, self.snapshot, &self.text)
+        let t = self.table;
+        Prepared::new(query, &t.divisions, &t.collectors, &t.customers, &self.text)
     }
 
-    /// The invoice shown in row `row`.
-    pub fn invoice(&self, row: u32) -> &'a Invoice {
-        &self.snapshot.invoices[self.invoice[row as usize] as usize]
-    }
-
-    /// Index in the snapshot of the invoice in row `row`.
-    pub fn invoice_index(&self, row: u32) -> u32 {
-        self.invoice[row as usize]
-    }
-
-    pub fn bucket_of_row(&self, row: u32) -> usize {
-        usize::from(self.bucket[row as usize])
+    /// Index in the table of the invoice in row `row`.
+    pub fn invoice_index(&self, row: u32) -> usize {
+        self.invoice[row as usize] as usize
     }
 
     pub fn dpd_of_row(&self, row: u32) -> i32 {
         self.dpd[row as usize]
     }
 
-    /// One pass over every row: the selection and all its aggregates.
-    ///
-    /// Tuned for a million rows per keystroke: rows come grouped by
-    /// collector and customer, so a customer's figures are summed in
-    /// locals and written once per run of rows, and the whole selection's
-    /// portfolio is the sum of the collectors' (added up after the loop).
-    pub fn evaluate(&self, p: &Prepared) -> Selection {
-        let s = self.snapshot;
-        let n = self.len();
-        let mut sel = Selection {
-            total: Portfolio::default(),
-            by_division: vec![BucketTotals::default(); s.divisions.len()],
-            by_collector: vec![Portfolio::default(); s.collectors.len()],
-            by_customer: vec![CustomerTotals::default(); s.customers.len()],
-            rows: Vec::with_capacity(n),
-        };
-        let (customer, division, collector) = (
-            &self.customer[..n],
-            &self.division[..n],
-            &self.collector[..n],
-        );
-        let (status, bucket, dpd, open) = (
-            &self.status[..n],
-            &self.bucket[..n],
-            &self.dpd[..n],
-            &self.open[..n],
-        );
-        // The current run of one (collector, customer): its customer's sums.
-        let mut run: Option<(u32, u32)> = None;
-        let mut acc = CustomerTotals::default();
-        let flush = |sel: &mut Selection, c: u32, acc: &CustomerTotals| {
-            let t = &mut sel.by_customer[c as usize];
-            if t.count == 0 || acc.max_dpd > t.max_dpd {
-                t.max_dpd = acc.max_dpd;
-            }
-            t.count += acc.count;
-            t.open += acc.open;
-            t.past_due += acc.past_due;
-        };
-        for r in 0..n {
-            let (c, d, k) = (customer[r], division[r], collector[r]);
-            if !p.keeps(c, d, k, status[r], bucket[r], dpd[r], open[r]) {
+    pub fn bucket_of_row(&self, row: u32) -> usize {
+        self.scheme.bucket_of(self.dpd[row as usize])
+    }
+
+    /// The sums of the rows of `g` that pass `p` (all of them without ranges).
+    #[inline]
+    fn passing(&self, g: &Group, p: &Prepared) -> Sums {
+        match fit(g, p) {
+            Fit::All => return g.sums,
+            Fit::None => return Sums::default(),
+            Fit::Some => {}
+        }
+        // Plain locals in a tight loop over two slices: this is the path
+        // that visits rows one by one.
+        let range = g.start as usize..g.end as usize;
+        let (open, dpd) = (&self.open[range.clone()], &self.dpd[range]);
+        let ((lo, hi), (dlo, dhi)) = (p.open, p.dpd);
+        let (mut count, mut sum, mut over_90, mut max_dpd) = (0u32, 0i64, 0i64, i32::MIN);
+        let (mut w64, mut w128) = (0i64, 0i128);
+        for (&o, &d) in open.iter().zip(dpd) {
+            if o < lo || o > hi || d < dlo || d > dhi {
                 continue;
             }
-            let (b, amount, days) = (usize::from(bucket[r]), Money(open[r]), dpd[r]);
-            sel.by_division[d as usize].add(b, amount);
-            let portfolio = &mut sel.by_collector[k as usize];
-            portfolio.add(b, amount, days);
-            if run != Some((k, c)) {
-                // Rows are grouped by (collector, customer): a new pair is a
-                // new customer of this collector.
-                portfolio.customers += 1;
-                if let Some((_, previous)) = run {
-                    flush(&mut sel, previous, &acc);
+            count += 1;
+            sum += o;
+            max_dpd = max_dpd.max(d);
+            if d > 90 {
+                over_90 += o;
+            }
+            if d > 0 {
+                match o.checked_mul(i64::from(d)).and_then(|p| w64.checked_add(p)) {
+                    Some(v) => w64 = v,
+                    None => w128 += weighted(o, d),
                 }
-                run = Some((k, c));
-                acc = CustomerTotals {
-                    max_dpd: days,
-                    ..CustomerTotals::default()
-                };
             }
-            acc.max_dpd = acc.max_dpd.max(days);
-            acc.count += 1;
-            acc.open += amount;
-            if b > 0 {
-                acc.past_due += amount;
-            }
-            sel.rows.push(r as u32);
         }
-        if let Some((_, previous)) = run {
-            flush(&mut sel, previous, &acc);
+        Sums {
+            count,
+            open: Money(sum),
+            over_90: Money(over_90),
+            dpd_weighted: w128 + i128::from(w64),
+            max_dpd,
+        }
+    }
+
+    /// One pass over the groups: the selection and all its aggregates.
+    pub fn evaluate(&self, p: &Prepared) -> Selection {
+        let t = self.table;
+        let mut sel = Selection {
+            total: Portfolio::default(),
+            by_division: vec![BucketTotals::default(); t.divisions.len()],
+            by_collector: vec![Portfolio::default(); t.collectors.len()],
+            by_customer: vec![CustomerTotals::default(); t.customers.len()],
+        };
+        let mut run: Option<(u32, u32)> = None;
+        for g in &self.groups {
+            if !p.keeps_group(g.customer, g.division, g.collector, g.status, g.bucket) {
+                continue;
+            }
+            let sums = self.passing(g, p);
+            if sums.count == 0 {
+                continue;
+            }
+            let b = usize::from(g.bucket);
+            let d = &mut sel.by_division[g.division as usize];
+            d.amounts[b] += sums.open;
+            d.counts[b] += sums.count;
+            let portfolio = &mut sel.by_collector[g.collector as usize];
+            portfolio.add_sums(b, sums.open, sums.count, sums.over_90, sums.dpd_weighted);
+            // Groups come by (collector, customer): a new pair is a new
+            // customer of this collector.
+            if run != Some((g.collector, g.customer)) {
+                run = Some((g.collector, g.customer));
+                portfolio.customers += 1;
+            }
+            let c = &mut sel.by_customer[g.customer as usize];
+            if c.count == 0 || sums.max_dpd > c.max_dpd {
+                c.max_dpd = sums.max_dpd;
+            }
+            c.count += sums.count;
+            c.open += sums.open;
+            if b > 0 {
+                c.past_due += sums.open;
+            }
         }
         for p in &sel.by_collector {
             sel.total.merge(p);
@@ -428,17 +564,37 @@ impl<'a> Index<'a> {
         sel
     }
 
-    /// Every row, sorted ascending by `order` (ties keep the grouped order).
+    /// The rows that pass `p`, in index order (collector, customer, …).
+    pub fn rows(&self, p: &Prepared) -> Vec<u32> {
+        let mut rows = Vec::new();
+        for g in &self.groups {
+            if !p.keeps_group(g.customer, g.division, g.collector, g.status, g.bucket) {
+                continue;
+            }
+            match fit(g, p) {
+                Fit::All => rows.extend(g.start..g.end),
+                Fit::None => {}
+                Fit::Some => rows.extend(
+                    (g.start..g.end)
+                        .filter(|&r| p.in_ranges(self.open[r as usize], self.dpd[r as usize])),
+                ),
+            }
+        }
+        rows
+    }
+
+    /// Every row, sorted ascending by `order` (ties keep the index order).
     /// Computed once per order and kept by the caller: sorting a million
     /// rows is far too slow to repeat per keystroke.
     pub fn permutation(&self, order: InvoiceOrder) -> Vec<u32> {
         let mut rows: Vec<u32> = (0..self.len() as u32).collect();
-        let inv = |r: u32| self.invoice(r);
+        let t = self.table;
+        let inv = |r: u32| self.invoice[r as usize] as usize;
         let (dpd, open) = (&self.dpd, &self.open);
         match order {
             InvoiceOrder::Grouped => {}
             InvoiceOrder::InvoiceId => {
-                sort_indices(&mut rows, &|a, b| inv(a).invoice_id.cmp(&inv(b).invoice_id))
+                sort_indices(&mut rows, &|a, b| t.id(inv(a)).cmp(t.id(inv(b))))
             }
             InvoiceOrder::DaysPastDue => {
                 sort_indices(&mut rows, &|a, b| dpd[a as usize].cmp(&dpd[b as usize]))
@@ -447,35 +603,53 @@ impl<'a> Index<'a> {
                 sort_indices(&mut rows, &|a, b| open[a as usize].cmp(&open[b as usize]))
             }
             InvoiceOrder::Amount => {
-                sort_indices(&mut rows, &|a, b| inv(a).amount.cmp(&inv(b).amount))
+                sort_indices(&mut rows, &|a, b| t.amount[inv(a)].cmp(&t.amount[inv(b)]))
             }
         }
         rows
     }
+
+    /// The selected customers (indices into the table's customers),
+    /// sorted; ties by customer id, so the order is stable.
+    pub fn customers(&self, sel: &Selection, order: CustomerOrder, descending: bool) -> Vec<u32> {
+        let mut list: Vec<u32> = (0..sel.by_customer.len() as u32)
+            .filter(|&c| sel.by_customer[c as usize].count > 0)
+            .collect();
+        let tot = |c: u32| &sel.by_customer[c as usize];
+        let id = |c: u32| &self.table.customers[c as usize].id;
+        let lower_name = |c: u32| &self.text.0[c as usize].1;
+        sort_indices(&mut list, &|a, b| {
+            let primary = match order {
+                CustomerOrder::Name => lower_name(a).cmp(lower_name(b)),
+                CustomerOrder::Id => id(a).cmp(id(b)),
+                CustomerOrder::Open => tot(a).open.cmp(&tot(b).open),
+                CustomerOrder::PastDue => tot(a).past_due.cmp(&tot(b).past_due),
+                CustomerOrder::Items => tot(a).count.cmp(&tot(b).count),
+                CustomerOrder::MaxDpd => tot(a).max_dpd.cmp(&tot(b).max_dpd),
+            };
+            let primary = if descending {
+                primary.reverse()
+            } else {
+                primary
+            };
+            primary.then_with(|| id(a).cmp(id(b)))
+        });
+        list
+    }
 }
 
-/// Sorts indices by a comparator behind a pointer, ties by index, so the
-/// order is total and deterministic. One sort routine in the binary for
-/// every list: each distinct closure given to `sort_by` would instantiate
-/// its own copy, kilobytes each in the dashboard's wasm.
-pub fn sort_indices(v: &mut [u32], cmp: &dyn Fn(u32, u32) -> Ordering) {
-    v.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
-}
-
-impl Selection {
-    /// The selected rows in the order of `permutation` (from
-    /// [`Index::permutation`]), reversed when `descending`.
-    pub fn ordered(&self, permutation: &[u32], descending: bool) -> Vec<u32> {
-        let mut member = vec![0u64; permutation.len().div_ceil(64)];
-        for &r in &self.rows {
-            member[r as usize / 64] |= 1 << (r % 64);
-        }
-        let keep = |r: &&u32| member[**r as usize / 64] >> (**r % 64) & 1 != 0;
-        if descending {
-            permutation.iter().rev().filter(keep).copied().collect()
-        } else {
-            permutation.iter().filter(keep).copied().collect()
-        }
+/// The selected `rows` in the order of `permutation` (from
+/// [`Index::permutation`]), reversed when `descending`.
+pub fn ordered(rows: &[u32], permutation: &[u32], descending: bool) -> Vec<u32> {
+    let mut member = vec![0u64; permutation.len().div_ceil(64)];
+    for &r in rows {
+        member[r as usize / 64] |= 1 << (r % 64);
+    }
+    let keep = |r: &&u32| member[**r as usize / 64] >> (**r % 64) & 1 != 0;
+    if descending {
+        permutation.iter().rev().filter(keep).copied().collect()
+    } else {
+        permutation.iter().filter(keep).copied().collect()
     }
 }
 
@@ -514,44 +688,6 @@ impl CustomerOrder {
     pub fn from_key(key: &str) -> Option<CustomerOrder> {
         CustomerOrder::ALL.into_iter().find(|o| o.key() == key)
     }
-}
-
-/// The selected customers (index into the snapshot's customers), sorted.
-/// Ties fall back to the customer id so the order is stable.
-pub fn customers(
-    snapshot: &Snapshot,
-    sel: &Selection,
-    order: CustomerOrder,
-    descending: bool,
-) -> Vec<u32> {
-    let mut list: Vec<u32> = (0..sel.by_customer.len() as u32)
-        .filter(|&c| sel.by_customer[c as usize].count > 0)
-        .collect();
-    let t = |c: u32| &sel.by_customer[c as usize];
-    let cust = |c: u32| &snapshot.customers[c as usize];
-    sort_indices(&mut list, &|a, b| {
-        let primary = match order {
-            CustomerOrder::Name => cust(a)
-                .name
-                .to_lowercase()
-                .cmp(&cust(b).name.to_lowercase()),
-            CustomerOrder::Id => Ordering::Equal,
-            CustomerOrder::Open => t(a).open.cmp(&t(b).open),
-            CustomerOrder::PastDue => t(a).past_due.cmp(&t(b).past_due),
-            CustomerOrder::Items => t(a).count.cmp(&t(b).count),
-            CustomerOrder::MaxDpd => t(a).max_dpd.cmp(&t(b).max_dpd),
-        };
-        let primary = if descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        primary.then_with(|| cust(a).id.cmp(&cust(b).id))
-    });
-    if descending && order == CustomerOrder::Id {
-        list.reverse();
-    }
-    list
 }
 
 /// Small snapshots for tests of the modules built on the selection.
@@ -799,11 +935,14 @@ mod tests {
         fn index_agrees_with_plain_selection(rows in rows_strategy(), q in query_strategy()) {
             let s = snapshot(&rows);
             let scheme = AgingScheme::default();
-            let index = Index::new(&s, &scheme);
-            let sel = index.evaluate(&index.prepare(&q));
+            let table = Table::from_snapshot(&s);
+            let index = Index::new(&table, &scheme);
+            let prepared = index.prepare(&q);
+            let sel = index.evaluate(&prepared);
             let plain: Vec<&Invoice> = select(&s, &scheme, &q).collect();
             prop_assert_eq!(sel.total.aging, totals(&scheme, s.as_of, plain.iter().copied()));
-            let mut ids: Vec<&str> = sel.rows.iter().map(|&r| index.invoice(r).invoice_id.as_str()).collect();
+            let rows = index.rows(&prepared);
+            let mut ids: Vec<&str> = rows.iter().map(|&r| table.id(index.invoice_index(r))).collect();
             let mut expected: Vec<&str> = plain.iter().map(|i| i.invoice_id.as_str()).collect();
             ids.sort_unstable();
             expected.sort_unstable();
@@ -849,23 +988,26 @@ mod tests {
         fn orders_keep_exactly_the_selection(rows in rows_strategy(), q in query_strategy(), desc in any::<bool>()) {
             let s = snapshot(&rows);
             let scheme = AgingScheme::default();
-            let index = Index::new(&s, &scheme);
-            let sel = index.evaluate(&index.prepare(&q));
+            let table = Table::from_snapshot(&s);
+            let index = Index::new(&table, &scheme);
+            let prepared = index.prepare(&q);
+            let sel = index.evaluate(&prepared);
+            let rows = index.rows(&prepared);
             for order in InvoiceOrder::ALL {
                 let perm = index.permutation(order);
-                let list = sel.ordered(&perm, desc);
+                let list = ordered(&rows, &perm, desc);
                 let mut a = list.clone();
-                let mut b = sel.rows.clone();
+                let mut b = rows.clone();
                 a.sort_unstable();
                 b.sort_unstable();
                 prop_assert_eq!(a, b);
                 if order == InvoiceOrder::Open {
-                    let opens: Vec<i64> = list.iter().map(|&r| index.invoice(r).open.0).collect();
+                    let opens: Vec<i64> = list.iter().map(|&r| table.open[index.invoice_index(r)].0).collect();
                     let ok = opens.windows(2).all(|w| if desc { w[0] >= w[1] } else { w[0] <= w[1] });
                     prop_assert!(ok);
                 }
             }
-            let cs = customers(&s, &sel, CustomerOrder::Open, true);
+            let cs = index.customers(&sel, CustomerOrder::Open, true);
             prop_assert!(cs.windows(2).all(|w| sel.by_customer[w[0] as usize].open >= sel.by_customer[w[1] as usize].open));
             prop_assert_eq!(cs.len() as u32, sel.total.customers);
         }

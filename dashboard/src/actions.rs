@@ -113,11 +113,7 @@ fn export_list(ctx: Ctx, list: &str) {
     let text = match list {
         "customers" => {
             let order = customers::ordered(ctx);
-            export::customers(
-                d.snapshot,
-                &ctx.selection.read_untracked().by_customer,
-                &order,
-            )
+            export::customers(d.table, &ctx.selection.read_untracked().by_customer, &order)
         }
         "invoices" => export::invoices(&d.index, &invoices::ordered(ctx)),
         _ => return,
@@ -141,24 +137,30 @@ fn copy_link() {
     failed.forget();
 }
 
+/// Says whether the link was copied; if not, shows it selected in a text
+/// field (written only then: a label styled as a flex box would ignore a
+/// `hidden` attribute).
 fn show_copied(copied: bool, href: &str) {
-    {
-        if let Some(status) = by_id::<web_sys::Element>("copy-status") {
-            status.set_text_content(Some(if copied {
-                "Link copied."
-            } else {
-                "Copy the link below."
-            }));
-        }
-        if let Some(label) = by_id::<web_sys::HtmlElement>("copy-fallback-label") {
-            label.set_hidden(copied);
-        }
-        if let Some(input) = by_id::<web_sys::HtmlInputElement>("copy-fallback") {
-            input.set_value(href);
-            if !copied {
-                let _ = input.focus();
-                input.select();
-            }
-        }
+    if let Some(status) = by_id::<web_sys::Element>("copy-status") {
+        status.set_text_content(Some(if copied {
+            "Link copied."
+        } else {
+            "Copy the link below."
+        }));
+    }
+    let Some(slot) = by_id::<web_sys::Element>("copy-fallback-slot") else {
+        return;
+    };
+    if copied {
+        slot.set_inner_html("");
+        return;
+    }
+    slot.set_inner_html(
+        "<label>Link to this view <input id=\"copy-fallback\" type=\"text\" readonly></label>",
+    );
+    if let Some(input) = by_id::<web_sys::HtmlInputElement>("copy-fallback") {
+        input.set_value(href);
+        let _ = input.focus();
+        input.select();
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use std::fmt::Write;
 
 pub fn html(ctx: Ctx) -> String {
-    let s = ctx.data.snapshot;
+    let s = ctx.data.table;
     {
         let st = ctx.state.read();
         let q = &st.query;

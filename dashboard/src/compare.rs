@@ -49,16 +49,20 @@ thread_local! {
 
 /// The base64 text of a loaded data script: in a comment inside a function
 /// (see `data_script` in the generator), or a plain string (older sites).
-fn data_text(key: &str) -> Option<String> {
+/// Kept a JavaScript string: it goes to the wasm in one native copy.
+fn data_text(key: &str) -> Option<js_sys::JsString> {
     let all = js_sys::Reflect::get(&window(), &JsValue::from_str("ARSITE_DATA")).ok()?;
     let value = js_sys::Reflect::get(&all, &JsValue::from_str(key)).ok()?;
     if let Some(f) = value.dyn_ref::<js_sys::Function>() {
-        let source = String::from(f.to_string());
-        let start = source.find("/*")? + 2;
-        let end = source.rfind("*/")?;
-        return source.get(start..end).map(str::to_string);
+        let source = f.to_string();
+        let start = source.index_of("/*", 0);
+        let end = source.last_index_of("*/", source.length() as i32);
+        if start < 0 || end < start + 2 {
+            return None;
+        }
+        return Some(source.slice(start as u32 + 2, end as u32));
     }
-    value.as_string()
+    value.dyn_into::<js_sys::JsString>().ok()
 }
 
 /// Frees the script's 25 MB string once decoded.
@@ -71,7 +75,7 @@ fn forget_text(key: &str) {
 }
 
 /// Loads `../DATE/data.js` (once) and calls `done` with its text.
-fn load_script(key: String, done: impl FnOnce(Result<String, &'static str>) + 'static) {
+fn load_script(key: String, done: impl FnOnce(Result<js_sys::JsString, &'static str>) + 'static) {
     if let Some(text) = data_text(&key) {
         done(Ok(text));
         return;
@@ -100,13 +104,17 @@ fn load_script(key: String, done: impl FnOnce(Result<String, &'static str>) + 's
     }
 }
 
-fn open_other(here: &'static Data, day: Day, text: &str) -> Result<&'static Other, &'static str> {
+fn open_other(
+    here: &'static Data,
+    day: Day,
+    text: &js_sys::JsString,
+) -> Result<&'static Other, &'static str> {
     let data = Data::load(text).map_err(|e| -> &'static str { Box::leak(e.into_boxed_str()) })?;
-    let is_earlier = data.snapshot.as_of < here.snapshot.as_of;
+    let is_earlier = data.table.as_of < here.table.as_of;
     let pairing = if is_earlier {
-        Pairing::new(data.snapshot, here.snapshot)
+        Pairing::new(data.table, here.table)
     } else {
-        Pairing::new(here.snapshot, data.snapshot)
+        Pairing::new(here.table, data.table)
     };
     let other: &'static Other = Box::leak(Box::new(Other {
         data,
@@ -125,7 +133,7 @@ fn pct(v: Option<Decimal>) -> String {
 /// matrix of the chosen snapshot, loaded on demand.
 pub fn view(ctx: Ctx) -> AnyView {
     let here = ctx.data;
-    let current = here.snapshot.as_of;
+    let current = here.table.as_of;
     let others: Vec<String> = here
         .settings
         .snapshots
@@ -240,19 +248,18 @@ fn matrix(ctx: Ctx, other: &'static Other, day: Day) -> String {
     let theirs = other
         .data
         .index
-        .evaluate(&other.data.index.prepare(&ctx.query.read()));
+        .rows(&other.data.index.prepare(&ctx.query.read()));
     let their_rows = theirs
-        .rows
         .iter()
-        .map(|&r| other.data.index.invoice_index(r));
+        .map(|&r| other.data.index.invoice_index(r) as u32);
     let r = {
-        let mine = ctx.selection.read();
-        let my_rows = mine.rows.iter().map(|&r| here.index.invoice_index(r));
+        let mine = here.index.rows(&ctx.selection.read().prepared);
+        let my_rows = mine.iter().map(|&r| here.index.invoice_index(r) as u32);
         let scheme = &here.settings.scheme;
         if other.is_earlier {
             rollrate::compute(
-                other.data.snapshot,
-                here.snapshot,
+                other.data.table,
+                here.table,
                 scheme,
                 &other.pairing,
                 their_rows,
@@ -260,8 +267,8 @@ fn matrix(ctx: Ctx, other: &'static Other, day: Day) -> String {
             )
         } else {
             rollrate::compute(
-                here.snapshot,
-                other.data.snapshot,
+                here.table,
+                other.data.table,
                 scheme,
                 &other.pairing,
                 my_rows,
@@ -270,9 +277,9 @@ fn matrix(ctx: Ctx, other: &'static Other, day: Day) -> String {
         }
     };
     let (from, to) = if other.is_earlier {
-        (iso_date(day), iso_date(here.snapshot.as_of))
+        (iso_date(day), iso_date(here.table.as_of))
     } else {
-        (iso_date(here.snapshot.as_of), iso_date(day))
+        (iso_date(here.table.as_of), iso_date(day))
     };
     let d = here;
     let labels = &d.labels;

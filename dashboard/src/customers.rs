@@ -4,7 +4,7 @@
 use crate::html::{head_cell, Head, Row};
 use crate::state::Ctx;
 use crate::vlist::{virtual_table, Spec};
-use arsite_core::select::{self, CustomerOrder};
+use arsite_core::select::CustomerOrder;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -20,21 +20,15 @@ const COLUMNS: [(CustomerOrder, &str, bool); 6] = [
 /// The selected customers in the chosen order (also what is exported).
 pub fn ordered(ctx: Ctx) -> Vec<u32> {
     let sort = ctx.state.read().customer_sort;
-    select::customers(
-        ctx.data.snapshot,
-        &ctx.selection.read(),
-        sort.key,
-        sort.descending,
-    )
+    ctx.data
+        .index
+        .customers(&ctx.selection.read(), sort.key, sort.descending)
 }
 
 pub fn view(ctx: Ctx) -> AnyView {
     let d = ctx.data;
-    let s = d.snapshot;
-    let list = Memo::new(move |_| {
-        let _s = crate::bench::span("customer list");
-        ordered(ctx)
-    });
+    let s = d.table;
+    let list = Memo::new(move |_| ordered(ctx));
     let head = Arc::new(move || {
         let sort = ctx.state.read().customer_sort;
         let mut out = String::new();

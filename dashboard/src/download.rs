@@ -52,7 +52,7 @@ pub fn file_name(d: &Data, list: &str, st: &ViewState) -> String {
         "dpdmax",
         q.dpd_max.map(|v| v.to_string()).unwrap_or_default(),
     ));
-    export::file_name(d.snapshot.as_of, list, &parts)
+    export::file_name(d.table.as_of, list, &parts)
 }
 
 pub fn save(name: &str, text: &str) {

@@ -24,7 +24,7 @@ const COLLECTOR: &str = "f-collector";
 
 /// The form, written once when the dashboard mounts.
 pub fn markup(d: &Data) -> String {
-    let s = d.snapshot;
+    let s = d.table;
     let mut out = String::from(
         "<form class=\"filters\" role=\"search\" aria-label=\"Filters\" id=\"filter-form\">",
     );
@@ -108,7 +108,7 @@ pub fn markup(d: &Data) -> String {
         "<div class=\"filter-actions\"><button type=\"button\" id=\"f-clear\">Clear filters</button>\
          <button type=\"button\" id=\"copy-link\">Copy link</button>\
          <span id=\"copy-status\" role=\"status\"></span>\
-         <label id=\"copy-fallback-label\" hidden>Link to this view <input id=\"copy-fallback\" type=\"text\" readonly></label>\
+         <span id=\"copy-fallback-slot\"></span>\
          </div></form>",
     );
     out

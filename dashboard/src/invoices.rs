@@ -5,7 +5,7 @@
 use crate::html::{head_cell, Head, Row};
 use crate::state::Ctx;
 use crate::vlist::{virtual_table, Spec};
-use arsite_core::select::InvoiceOrder;
+use arsite_core::select::{self, InvoiceOrder};
 use arsite_core::viewstate::iso_date;
 use arsite_core::Snapshot;
 use leptos::prelude::*;
@@ -28,26 +28,20 @@ const COLUMNS: [(Option<InvoiceOrder>, &str, bool); 10] = [
 /// The selected rows in the chosen order (also what is exported).
 pub fn ordered(ctx: Ctx) -> Vec<u32> {
     let sort = ctx.state.read().invoice_sort;
-    let sel = ctx.selection.read();
+    let rows = ctx.data.index.rows(&ctx.selection.read().prepared);
     if sort.key == InvoiceOrder::Grouped && !sort.descending {
-        sel.rows.clone()
+        rows
     } else {
-        sel.ordered(ctx.data.permutation(sort.key), sort.descending)
+        select::ordered(&rows, ctx.data.permutation(sort.key), sort.descending)
     }
 }
 
 pub fn view(ctx: Ctx) -> AnyView {
     let d = ctx.data;
-    let s = d.snapshot;
+    let s = d.table;
     // Always "changed": comparing two lists of a million rows costs as
     // much as building one.
-    let list = Memo::new_with_compare(
-        move |_| {
-            let _s = crate::bench::span("invoice list");
-            ordered(ctx)
-        },
-        |_, _| true,
-    );
+    let list = Memo::new_with_compare(move |_| ordered(ctx), |_, _| true);
     let head = Arc::new(move || {
         let sort = ctx.state.read().invoice_sort;
         let mut out = String::new();
@@ -67,23 +61,23 @@ pub fn view(ctx: Ctx) -> AnyView {
     let rows = Arc::new(move |first: usize, last: usize| {
         let l = list.read();
         let mut out = String::new();
-        for (i, &r) in l[first..last].iter().enumerate() {
-            let inv = d.index.invoice(r);
-            let cust = &s.customers[inv.customer as usize];
+        for (k, &r) in l[first..last].iter().enumerate() {
+            let i = d.index.invoice_index(r);
+            let cust = &s.customers[s.customer[i] as usize];
             Row::open(
                 &mut out,
                 "invoice-row",
-                &format!(" aria-rowindex=\"{}\"", first + i + 2),
+                &format!(" aria-rowindex=\"{}\"", first + k + 2),
             )
-            .th(&inv.invoice_id)
+            .th(s.id(i))
             .td(&format!("{} ({})", cust.name, cust.id))
-            .td(Snapshot::label(&s.collectors[inv.collector as usize]))
-            .td(Snapshot::label(&s.divisions[inv.division as usize]))
-            .td(&iso_date(inv.due_date))
+            .td(Snapshot::label(&s.collectors[s.collector[i] as usize]))
+            .td(Snapshot::label(&s.divisions[s.division[i] as usize]))
+            .td(&iso_date(s.due_date[i]))
             .num(&d.index.dpd_of_row(r).to_string(), "")
-            .num(&d.money(inv.amount), "")
-            .num(&d.money(inv.open), "")
-            .td(inv.status.as_str())
+            .num(&d.money(s.amount[i]), "")
+            .num(&d.money(s.open[i]), "")
+            .td(s.status[i].as_str())
             .td(&d.labels[d.index.bucket_of_row(r)])
             .close();
         }

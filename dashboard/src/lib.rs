@@ -45,12 +45,12 @@ const ROOT_ID: &str = "arsite-dashboard";
 /// Decodes one snapshot (the base64 text of its data script) and mounts
 /// the dashboard into `#arsite-dashboard`.
 #[wasm_bindgen]
-pub fn mount_dashboard(base64: &str) -> Result<(), JsValue> {
+pub fn mount_dashboard(base64: js_sys::JsString) -> Result<(), JsValue> {
     bench::record("t_wasm_entered", bench::now());
     let root = document()
         .get_element_by_id(ROOT_ID)
         .ok_or_else(|| JsValue::from_str("the page has no #arsite-dashboard element"))?;
-    let data = match data::Data::load(base64) {
+    let data = match data::Data::load(&base64) {
         Ok(d) => d,
         Err(message) => {
             let message = format!("This dashboard cannot show the data: {message}.");

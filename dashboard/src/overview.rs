@@ -59,7 +59,7 @@ pub fn buckets(ctx: Ctx) -> String {
 /// Divisions of the selection, largest open amount first.
 pub fn divisions(ctx: Ctx) -> String {
     let d = ctx.data;
-    let names = &d.snapshot.divisions;
+    let names = &d.table.divisions;
     {
         let sel = ctx.selection.read();
         let mut list: Vec<u32> = (0..names.len() as u32)

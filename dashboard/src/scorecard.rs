@@ -77,7 +77,7 @@ pub fn html(ctx: Ctx) -> String {
     let sort = ctx.state.read().scorecard_sort;
     {
         let sel = ctx.selection.read();
-        let mut lines = portfolio::lines(&sel.by_collector, &d.snapshot.collectors);
+        let mut lines = portfolio::lines(&sel.by_collector, &d.table.collectors);
         portfolio::sort(&mut lines, sort.key, sort.descending);
         let outside = lines.iter().filter(|l| t.breaches(&l.kpis) > 0).count();
         let mut out = String::new();

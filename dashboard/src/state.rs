@@ -13,7 +13,7 @@ use crate::{
     actions, bench, breadcrumb, compare, customers, filters, invoices, overview, scorecard,
     summary, tabs,
 };
-use arsite_core::select::{Query, Selection};
+use arsite_core::select::{Prepared, Query, Selection};
 use arsite_core::viewstate::{View, ViewState};
 use leptos::prelude::*;
 
@@ -23,7 +23,23 @@ pub struct Ctx {
     pub data: &'static Data,
     pub state: RwSignal<ViewState>,
     pub query: Memo<Query>,
-    pub selection: Memo<Selection>,
+    pub selection: Memo<Current>,
+}
+
+/// The selection of the current query, and the query resolved against
+/// this snapshot (the lists need it to list rows). One memo for both: each
+/// memo type costs the wasm several kilobytes of reactive machinery.
+pub struct Current {
+    pub prepared: Prepared,
+    pub selection: Selection,
+}
+
+impl std::ops::Deref for Current {
+    type Target = Selection;
+
+    fn deref(&self) -> &Selection {
+        &self.selection
+    }
 }
 
 impl Ctx {
@@ -43,16 +59,8 @@ impl Ctx {
             return;
         }
         bench::change_started();
-        let _s = bench::span("commit");
-        {
-            let _s = bench::span("url");
-            url::write(&next.to_query(self.data.exp()), nav);
-        }
-        {
-            let _s = bench::span("sync");
-            filters::sync(self.data, &next);
-        }
-        let _s = bench::span("state.set");
+        url::write(&next.to_query(self.data.exp()), nav);
+        filters::sync(self.data, &next);
         self.state.set(next);
     }
 
@@ -75,21 +83,24 @@ pub fn after_mount(data: &'static Data) {
 
 /// A section that is one piece of HTML computed from the state.
 fn section(ctx: Ctx, id: &'static str, html: fn(Ctx) -> String) -> AnyView {
-    view! { <div id=id inner_html=move || { let _s = bench::span(id); html(ctx) }></div> }
-        .into_any()
+    view! { <div id=id inner_html=move || html(ctx)></div> }.into_any()
 }
 
 pub fn app(data: &'static Data) -> impl IntoView {
     let state = RwSignal::new(ViewState::from_query(&url::search(), data.exp()));
     let query = Memo::new(move |_| state.read().query.clone());
-    // Always "changed": comparing two selections would cost as much as
-    // computing one, and a new query almost always means a new selection.
+    // Always "changed": a new query means a new selection (and comparing
+    // two would cost about as much as computing one).
     let selection = Memo::new_with_compare(
         move |_| {
             let started = bench::now();
-            let sel = data.index.evaluate(&data.index.prepare(&query.read()));
+            let prepared = data.index.prepare(&query.read());
+            let selection = data.index.evaluate(&prepared);
             bench::push("evaluate", bench::now() - started);
-            sel
+            Current {
+                prepared,
+                selection,
+            }
         },
         |_, _| true,
     );
@@ -107,10 +118,10 @@ pub fn app(data: &'static Data) -> impl IntoView {
                 on:input=move |ev| filters::on_input(ctx, &ev)
                 on:change=move |ev| filters::on_change(ctx, &ev)
                 on:submit=|ev| ev.prevent_default()></div>
-            <p id="selection-summary" class="summary" role="status" aria-live="polite">{move || { let _s = bench::span("summary"); summary::text(ctx) }}</p>
+            <p id="selection-summary" class="summary" role="status" aria-live="polite">{move || summary::text(ctx)}</p>
             {section(ctx, "buckets", overview::buckets)}
             <nav class="tabs" aria-label="Views" inner_html=move || tabs::html(view.get())></nav>
-            <nav class="breadcrumb" aria-label="Drill-down" inner_html=move || { let _s = bench::span("crumbs"); breadcrumb::html(ctx) }></nav>
+            <nav class="breadcrumb" aria-label="Drill-down" inner_html=move || breadcrumb::html(ctx)></nav>
             <div id="view" class="view">
                 {move || match view.get() {
                     View::Overview => section(ctx, "divisions", overview::divisions),

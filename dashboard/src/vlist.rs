@@ -122,7 +122,6 @@ pub fn virtual_table(spec: Spec) -> AnyView {
             }
             geometry.update(|g| g.0 = 0);
         }
-        let _s = crate::bench::span("rows");
         let w = at();
         rows(w.start, w.end)
     };

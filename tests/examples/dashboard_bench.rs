@@ -235,17 +235,15 @@ async fn main() {
     if !evals.is_empty() {
         stats("of which the selection pass (core)", &evals);
     }
-    let spans = js(&b, "return window.ARSITE_BENCH.spans || {}").await;
-    let n = js(&b, "return window.ARSITE_BENCH.changes.length")
+    let layout: Vec<f64> = js(&b, "return window.ARSITE_BENCH.layout || []")
         .await
-        .as_f64()
-        .unwrap_or(1.0);
-    if let Some(spans) = spans.as_object() {
-        let list: Vec<String> = spans
-            .iter()
-            .map(|(k, v)| format!("{k} {:.2}", v.as_f64().unwrap_or(0.0) / n))
-            .collect();
-        println!("  mean ms per change in: {}", list.join(", "));
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    if !layout.is_empty() {
+        stats("of which style and layout", &layout);
     }
     println!("View switches and rows in the DOM:");
     for (view, switch, rows) in &views {
