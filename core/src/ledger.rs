@@ -76,7 +76,7 @@ pub fn format_period(p: Period) -> String {
 
 /// Credit sales of one month, for one division or (division `None`) for the
 /// business as a whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SalesEntry {
     pub period: Period,
     pub division: Option<String>,
@@ -233,7 +233,7 @@ impl ContactChannel {
 }
 
 /// One row of the collection activity log.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Activity {
     pub date: Day,
     pub kind: ActivityKind,
@@ -291,7 +291,7 @@ fn non_empty(text: &str) -> &str {
 }
 
 /// One row of the customer master.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CustomerInfo {
     pub customer_id: String,
     pub name: String,

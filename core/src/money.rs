@@ -8,7 +8,12 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 /// An amount in minor units (cents for EUR or USD, yen for JPY) of the
 /// currency its snapshot reports in. Never a float.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Serialises as the plain integer of minor units (build caches); pages and
+/// metrics.json format money through `format` instead.
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct Money(pub i64);
 
 impl Money {

@@ -26,13 +26,17 @@ enum Command {
         /// Output folder; replaced atomically when the build succeeds.
         #[arg(long, default_value = "public")]
         out: PathBuf,
-        /// Print nothing but errors.
+        /// Print nothing but errors (no progress bar, no summary line).
         #[arg(long)]
         quiet: bool,
         /// Fail (exit code 65, nothing written) on any data problem instead
         /// of leaving unusable rows out of the site.
         #[arg(long)]
         strict: bool,
+        /// Also write the build's figures (counts, bytes, seconds per stage)
+        /// as JSON to this file, for benchmarks and scripts.
+        #[arg(long, value_name = "FILE")]
+        timings: Option<PathBuf>,
     },
     /// Validate a data folder without writing a site: every problem, and
     /// what would become of every row. Exit codes: 0 clean, 65 data errors
@@ -121,6 +125,7 @@ fn run(cli: Cli) -> Result<u8> {
             out,
             quiet,
             strict,
+            timings,
         } => {
             if strict {
                 // Everything is read once before anything is written, so a
@@ -132,22 +137,19 @@ fn run(cli: Cli) -> Result<u8> {
                 }
             }
             let summary = site::build(&BuildOptions {
-                data_dir,
-                out_dir: out.clone(),
+                progress: !quiet,
+                ..BuildOptions::new(data_dir, out.clone())
             })?;
             if !summary.dashboard {
                 eprintln!("arsite: warning: this binary carries no dashboard bundle (run `cargo xtask dashboard`, then rebuild arsite); dashboard pages say so");
             }
+            if let Some(path) = timings {
+                let json = serde_json::to_string_pretty(&summary)?;
+                std::fs::write(&path, json + "\n")
+                    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+            }
             if !quiet {
-                println!(
-                    "arsite: built {} snapshot(s), {} open items → {} ({} files, {:.1} MB) in {:.2} s",
-                    summary.snapshots,
-                    summary.invoices,
-                    out.display(),
-                    summary.files,
-                    summary.bytes as f64 / 1e6,
-                    summary.elapsed.as_secs_f64()
-                );
+                println!("arsite: {}", summary.line(&out));
             }
             Ok(0)
         }

@@ -28,11 +28,8 @@ pub fn sample_site() -> &'static Path {
     let (_, path) = SITE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("public");
-        arsite::site::build(&arsite::site::BuildOptions {
-            data_dir: sample_data(),
-            out_dir: out.clone(),
-        })
-        .expect("building the sample site");
+        arsite::site::build(&arsite::site::BuildOptions::new(sample_data(), out.clone()))
+            .expect("building the sample site");
         (dir, out)
     });
     path

@@ -95,11 +95,8 @@ async fn exports_the_filtered_lists_safely() {
     let downloads = tmp.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
     write_data(&data);
-    arsite::site::build(&arsite::site::BuildOptions {
-        data_dir: data.clone(),
-        out_dir: site.clone(),
-    })
-    .expect("building the export test site");
+    arsite::site::build(&arsite::site::BuildOptions::new(data.clone(), site.clone()))
+        .expect("building the export test site");
     let csv = Snap::read(&data.join("snapshots").join(format!("{DATE}.csv")));
 
     let b = Browser::start_with_downloads(&downloads).await;

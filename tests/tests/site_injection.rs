@@ -67,11 +67,8 @@ async fn script_injections_in_input_text_never_run_and_show_literally() {
     let data = dir.path().join("data");
     hostile_data(&data);
     let site = dir.path().join("site");
-    arsite::site::build(&arsite::site::BuildOptions {
-        data_dir: data,
-        out_dir: site.clone(),
-    })
-    .expect("hostile data still builds");
+    arsite::site::build(&arsite::site::BuildOptions::new(data, site.clone()))
+        .expect("hostile data still builds");
 
     // Text that lands in CSV downloads is neutralized for spreadsheets too.
     let csv = fs::read_to_string(site.join("2026-10-31/csv/aging--aging-by-customer.csv")).unwrap();

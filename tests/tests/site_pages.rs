@@ -141,10 +141,10 @@ fn two_builds_of_the_same_data_are_byte_identical() {
     let first = sample_site();
     let dir = tempfile::tempdir().unwrap();
     let second = dir.path().join("again");
-    arsite::site::build(&arsite::site::BuildOptions {
-        data_dir: sample_data(),
-        out_dir: second.clone(),
-    })
+    arsite::site::build(&arsite::site::BuildOptions::new(
+        sample_data(),
+        second.clone(),
+    ))
     .unwrap();
     let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
         files(root)

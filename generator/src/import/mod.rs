@@ -189,6 +189,14 @@ impl DataSet {
         })
     }
 
+    /// The snapshot files of a data folder, without reading any of them or
+    /// the ledgers (the no-change check of an incremental build).
+    pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>> {
+        let config = Config::load(dir).map_err(|e| InputError::Config(format!("{e:#}")))?;
+        let files = discover_snapshots(&dir.join("snapshots"), &config.import.snapshots)?;
+        Ok(files.into_iter().map(|f| f.path).collect())
+    }
+
     /// Reads one snapshot. `Err` when the file cannot be read at all, and
     /// in strict mode when any row has a problem; otherwise rejected rows
     /// are in the result's `quality`.

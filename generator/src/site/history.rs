@@ -7,8 +7,12 @@ use arsite_core::aging::AgingReport;
 use arsite_core::metrics::SnapshotMetrics;
 use arsite_core::{Money, Snapshot};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+/// Serialisable so that an incremental build can restore the history of
+/// the snapshots it does not rebuild (see `cache`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub as_of: String,
     pub buckets: Vec<Money>,
@@ -24,6 +28,7 @@ pub struct Point {
     pub collectors: BTreeMap<String, CollectorPoint>,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CollectorPoint {
     pub open: Money,
     pub past_due: Money,
@@ -32,7 +37,7 @@ pub struct CollectorPoint {
 }
 
 /// One customer at one snapshot.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPoint {
     pub snapshot: usize,
     pub balance: Money,
@@ -46,35 +51,47 @@ pub struct History {
     pub customers: HashMap<String, Vec<CustomerPoint>>,
 }
 
-impl History {
-    pub fn push(
-        &mut self,
+/// What one snapshot adds to the history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub point: Point,
+    /// Customers with open items, by id (`snapshot` is the entry's index).
+    pub customers: Vec<(String, CustomerPoint)>,
+}
+
+impl Entry {
+    /// `index` is the snapshot's position in the history.
+    pub fn new(
+        index: usize,
         s: &Snapshot,
         report: &AgingReport,
         k: &SnapshotMetrics,
         bucket_count: usize,
-    ) {
-        let index = self.points.len();
+    ) -> Entry {
         let mut max_dpd = vec![i32::MIN; s.customers.len()];
         for inv in &s.invoices {
             let d = &mut max_dpd[inv.customer as usize];
             *d = (*d).max(inv.days_past_due(s.as_of));
         }
-        for (i, (c, totals)) in s.customers.iter().zip(&report.by_customer).enumerate() {
-            if totals.count() == 0 {
-                continue;
-            }
-            self.customers
-                .entry(c.id.clone())
-                .or_default()
-                .push(CustomerPoint {
-                    snapshot: index,
-                    balance: totals.total(),
-                    past_due: totals.past_due(),
-                    max_dpd: max_dpd[i],
-                });
-        }
-        self.points.push(Point {
+        let customers = s
+            .customers
+            .iter()
+            .zip(&report.by_customer)
+            .enumerate()
+            .filter(|(_, (_, totals))| totals.count() > 0)
+            .map(|(i, (c, totals))| {
+                (
+                    c.id.clone(),
+                    CustomerPoint {
+                        snapshot: index,
+                        balance: totals.total(),
+                        past_due: totals.past_due(),
+                        max_dpd: max_dpd[i],
+                    },
+                )
+            })
+            .collect();
+        let point = Point {
             as_of: s.as_of.to_string(),
             buckets: report.total.amounts[..bucket_count].to_vec(),
             total: report.total.total(),
@@ -106,7 +123,17 @@ impl History {
                     )
                 })
                 .collect(),
-        });
+        };
+        Entry { point, customers }
+    }
+}
+
+impl History {
+    pub fn push(&mut self, entry: Entry) {
+        for (id, p) in entry.customers {
+            self.customers.entry(id).or_default().push(p);
+        }
+        self.points.push(entry.point);
     }
 
     pub fn labels(&self) -> Vec<String> {

@@ -1,10 +1,17 @@
 //! Building the site: for each snapshot, oldest first: read → metrics
 //! (core) → pages → write into a staging folder; then the archive index;
 //! then swap the site in. Only the current and previous snapshot are held
-//! in memory, plus a small history point per snapshot.
+//! in memory, plus a small history entry per snapshot.
+//!
+//! Incremental: a snapshot whose inputs did not change since the last build
+//! (see `cache`) is neither read nor rendered; its folder is carried over.
+//! Building snapshot k after an unchanged k-1 still reads k-1 and k-2 (its
+//! pages show the change since k-1, whose figures depend on k-2), so that an
+//! incremental build writes exactly what a full one would.
 //! (The dashboard's data script is written by `snapshot::data_script`.)
 
 pub mod assets;
+pub mod cache;
 pub mod chart;
 pub mod history;
 pub mod metrics_json;
@@ -22,9 +29,11 @@ use anyhow::Result;
 use arsite_core::ledger::Activity;
 use arsite_core::metrics::{self, Context, SnapshotMetrics};
 use arsite_core::Snapshot;
+use cache::Record;
 use minijinja::context;
 use output::Staging;
 use render::Renderer;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -33,89 +42,275 @@ use views::Headline;
 pub struct BuildOptions {
     pub data_dir: PathBuf,
     pub out_dir: PathBuf,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
 }
 
-#[derive(Debug)]
+impl BuildOptions {
+    pub fn new(data_dir: PathBuf, out_dir: PathBuf) -> BuildOptions {
+        BuildOptions {
+            data_dir,
+            out_dir,
+            progress: false,
+        }
+    }
+}
+
+/// Where the time went. `render_s` and `write_s` add up the time of every
+/// thread (pages are rendered and written in parallel), so with two cores
+/// they can exceed their share of `wall_s`.
+#[derive(Debug, Default, Serialize)]
+pub struct Stages {
+    pub open_s: f64,
+    pub read_s: f64,
+    pub compute_s: f64,
+    pub render_s: f64,
+    pub write_s: f64,
+    pub commit_s: f64,
+}
+
+#[derive(Debug, Serialize)]
 pub struct BuildSummary {
     pub snapshots: usize,
+    pub snapshots_built: usize,
+    pub snapshots_reused: usize,
+    /// Nothing changed since the last build: the site was left as it was.
+    pub up_to_date: bool,
     pub invoices: u64,
+    /// Bytes of the input files read by this build.
+    pub input_bytes: u64,
     pub files: u64,
     pub bytes: u64,
+    #[serde(serialize_with = "seconds")]
     pub elapsed: Duration,
+    pub stages: Stages,
     pub dashboard: bool,
+}
+
+impl BuildSummary {
+    /// The closing line of `arsite build`.
+    pub fn line(&self, out: &std::path::Path) -> String {
+        let what = if self.up_to_date {
+            "up to date, nothing rebuilt".to_string()
+        } else {
+            format!(
+                "built {} of {} snapshot(s) ({} unchanged)",
+                self.snapshots_built, self.snapshots, self.snapshots_reused
+            )
+        };
+        format!(
+            "{what}, {} open items → {} ({} files, {:.1} MB) in {:.2} s",
+            self.invoices,
+            out.display(),
+            self.files,
+            self.bytes as f64 / 1e6,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// What a build does with one snapshot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Plan {
+    /// Unchanged and not needed by a rebuilt one: not even read.
+    Keep,
+    /// Unchanged, but the snapshot after the next is rebuilt: read only.
+    Read,
+    /// Unchanged, but the next snapshot is rebuilt: read and computed.
+    Compute,
+    /// Read, computed and written.
+    Build,
+}
+
+fn plan(records: &[Option<Record>], keys: &[String]) -> Vec<Plan> {
+    let mut plan: Vec<Plan> = records
+        .iter()
+        .zip(keys)
+        .map(|(r, key)| match r {
+            Some(r) if &r.key == key => Plan::Keep,
+            _ => Plan::Build,
+        })
+        .collect();
+    for k in 0..plan.len() {
+        if plan[k] != Plan::Build {
+            continue;
+        }
+        if k >= 1 && plan[k - 1] != Plan::Build {
+            plan[k - 1] = Plan::Compute;
+        }
+        if k >= 2 && plan[k - 2] == Plan::Keep {
+            plan[k - 2] = Plan::Read;
+        }
+    }
+    plan
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
+    let mut stages = Stages::default();
+    let program = cache::program_fingerprint()?;
+    let old_inputs = cache::Inputs::load(&opts.out_dir);
+    let snapshot_files = DataSet::snapshot_files(&opts.data_dir)?;
+    if cache::Inputs::unchanged_since(&program, &old_inputs, &snapshot_files) {
+        let records: Option<Vec<Record>> = snapshot_files
+            .iter()
+            .filter_map(|p| p.file_stem().and_then(|s| s.to_str()))
+            .map(|as_of| Record::load(&opts.out_dir, as_of))
+            .collect();
+        if let Some(records) = records {
+            return Ok(BuildSummary {
+                snapshots: records.len(),
+                snapshots_built: 0,
+                snapshots_reused: records.len(),
+                up_to_date: true,
+                invoices: records.iter().map(|r| r.invoices).sum(),
+                input_bytes: 0,
+                files: old_inputs.site_files,
+                bytes: old_inputs.site_bytes,
+                elapsed: started.elapsed(),
+                stages,
+                dashboard: assets::has_dashboard(),
+            });
+        }
+    }
+
     let data = DataSet::open(&opts.data_dir)?;
     let renderer = Renderer::new()?;
     let mut staging = Staging::new(&opts.out_dir)?;
     assets::write(&mut staging)?;
     let activity_by_customer = index_by_customer(&data.activity);
     let base_url = data.config.base_url.as_deref();
+    let mut input_bytes: u64 = data.ledgers.iter().map(|q| file_len(&q.path)).sum();
 
+    let mut inputs = cache::Inputs {
+        program: program.clone(),
+        ..Default::default()
+    };
+    let keys = cache::snapshot_keys(&data, &program, &mut inputs, &old_inputs)?;
+    let records: Vec<Option<Record>> = data
+        .snapshots
+        .iter()
+        .map(|f| Record::load(staging.target(), &f.as_of.to_string()))
+        .collect();
+    let plan = plan(&records, &keys);
+    stages.open_s = started.elapsed().as_secs_f64();
+
+    let progress = progress_bar(opts.progress, data.snapshots.len());
     let mut history = history::History::default();
     let mut headlines: Vec<Headline> = Vec::with_capacity(data.snapshots.len());
     let mut problems = Vec::new();
-    let mut invoices = 0u64;
-    let mut previous: Option<(Snapshot, SnapshotMetrics)> = None;
-    for file in &data.snapshots {
+    let (mut invoices, mut built, mut render_time) = (0u64, 0usize, Duration::ZERO);
+    let mut previous: Option<Snapshot> = None;
+    let mut previous_kpis: Option<SnapshotMetrics> = None;
+    for (index, ((file, step), record)) in data.snapshots.iter().zip(&plan).zip(records).enumerate()
+    {
+        let as_of = file.as_of.to_string();
+        progress.set_message(as_of.clone());
+        if *step != Plan::Build {
+            let record = record.expect("only snapshots with a record are kept");
+            invoices += record.invoices;
+            staging.carry_over(&as_of, record.files, record.bytes);
+            history.push(record.entry);
+            headlines.push(record.headline);
+        }
+        if *step == Plan::Keep {
+            previous = None;
+            previous_kpis = None;
+            progress.inc(1);
+            continue;
+        }
+        let t = Instant::now();
+        input_bytes += file_len(&file.path);
         let crate::import::SnapshotImport {
             snapshot, quality, ..
         } = match data.read_snapshot(file) {
             Ok(i) => i,
             Err(Problems(p)) => {
                 problems.extend(p);
+                progress.inc(1);
                 continue;
             }
         };
-        invoices += snapshot.invoices.len() as u64;
+        stages.read_s += t.elapsed().as_secs_f64();
+        if *step == Plan::Read {
+            previous = Some(snapshot);
+            previous_kpis = None;
+            progress.inc(1);
+            continue;
+        }
+        let t = Instant::now();
         let ctx = Context::new(
             &snapshot,
-            previous.as_ref().map(|(s, _)| s),
+            previous.as_ref(),
             &data.sales,
             &data.activity,
             &data.customers,
             &data.config.metrics,
         );
         let kpis = metrics::compute_with(&ctx);
-        history.push(
-            &snapshot,
-            &ctx.aging,
-            &kpis,
-            data.config.aging.bucket_count(),
-        );
-        let as_of = snapshot.as_of;
-        // Each customer's activity up to the snapshot date: later rows must
-        // never reach this snapshot's pages.
-        let activity_now: HashMap<&str, Vec<&Activity>> = activity_by_customer
-            .iter()
-            .map(|(id, rows)| {
-                (
-                    *id,
-                    rows[..rows.partition_point(|a| a.date <= as_of)].to_vec(),
-                )
-            })
-            .filter(|(_, rows)| !rows.is_empty())
-            .collect();
-        let inputs = pages::Inputs {
-            config: &data.config,
-            snapshot: &snapshot,
-            ctx: &ctx,
-            kpis: &kpis,
-            previous: previous.as_ref().map(|(_, k)| k),
-            history: &history,
-            activity_by_customer: &activity_now,
-        };
-        let mut writer = snapshot::SnapshotWriter::new(&mut staging, &renderer, &inputs);
-        writer.has_dashboard = assets::has_dashboard();
-        writer.base_url = base_url;
-        writer.quality = Some((&quality, &data.ledgers));
-        writer.write_all()?;
-        headlines.push(Headline::new(&snapshot, &ctx.aging, &kpis));
+        stages.compute_s += t.elapsed().as_secs_f64();
+        if *step == Plan::Build {
+            let t = Instant::now();
+            let entry = history::Entry::new(
+                index,
+                &snapshot,
+                &ctx.aging,
+                &kpis,
+                data.config.aging.bucket_count(),
+            );
+            let headline = Headline::new(&snapshot, &ctx.aging, &kpis);
+            let mut record = Record::new(
+                keys[index].clone(),
+                entry.clone(),
+                headline.clone(),
+                snapshot.invoices.len() as u64,
+            );
+            history.push(entry);
+            headlines.push(headline);
+            invoices += record.invoices;
+            // Each customer's activity up to the snapshot date: later rows
+            // must never reach this snapshot's pages.
+            let activity_now: HashMap<&str, &[&Activity]> = activity_by_customer
+                .iter()
+                .map(|(id, rows)| (*id, &rows[..rows.partition_point(|a| a.date <= file.as_of)]))
+                .filter(|(_, rows)| !rows.is_empty())
+                .collect();
+            let inputs = pages::Inputs {
+                config: &data.config,
+                snapshot: &snapshot,
+                ctx: &ctx,
+                kpis: &kpis,
+                previous: previous_kpis.as_ref(),
+                history: &history,
+                activity_by_customer: &activity_now,
+            };
+            let (files_before, bytes_before) = (staging.files(), staging.bytes());
+            let mut writer = snapshot::SnapshotWriter::new(&staging, &renderer, &inputs);
+            writer.has_dashboard = assets::has_dashboard();
+            writer.base_url = base_url;
+            writer.quality = Some((&quality, &data.ledgers));
+            writer.write_all()?;
+            // The record counts itself: its own size is known only once
+            // written, so it is counted as the files before it plus one.
+            record.files = staging.files() - files_before + 1;
+            record.bytes = staging.bytes() - bytes_before;
+            let json = serde_json::to_vec(&record)?;
+            record.bytes += json.len() as u64;
+            let json = serde_json::to_vec(&record)?;
+            staging.write(&format!("{as_of}/{}", cache::RECORD), &json)?;
+            render_time += t.elapsed();
+            built += 1;
+        }
         drop(ctx);
-        previous = Some((snapshot, kpis));
+        previous = Some(snapshot);
+        previous_kpis = Some(kpis);
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     if !problems.is_empty() {
         return Err(Problems(problems).into());
     }
@@ -138,16 +333,52 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         )?;
         staging.write("latest/index.html", html.as_bytes())?;
     }
-    let (files, bytes) = (staging.files() + 1, staging.bytes());
+    let (files, bytes) = (staging.files(), staging.bytes());
+    inputs.site_files = files;
+    inputs.site_bytes = bytes;
+    staging.write(cache::INPUTS, inputs.to_json().as_bytes())?;
+    let write_time = staging.write_time();
+    stages.write_s = write_time.as_secs_f64();
+    // Rendering is what the page-writing phase spent outside file writes.
+    stages.render_s = render_time.saturating_sub(write_time).as_secs_f64();
+    let t = Instant::now();
     staging.commit()?;
+    stages.commit_s = t.elapsed().as_secs_f64();
     Ok(BuildSummary {
         snapshots: headlines.len(),
+        snapshots_built: built,
+        snapshots_reused: headlines.len() - built,
+        up_to_date: false,
         invoices,
+        input_bytes,
         files,
         bytes,
         elapsed: started.elapsed(),
+        stages,
         dashboard: assets::has_dashboard(),
     })
+}
+
+fn file_len(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// One tick per snapshot. indicatif hides it by itself when stderr is not
+/// a terminal (scripts, CI, pipes).
+fn progress_bar(enabled: bool, snapshots: usize) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(snapshots as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} building {pos}/{len} snapshots [{bar:30}] {msg} ({elapsed})",
+        )
+        .expect("a valid progress template")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }
 
 /// Activity rows per customer id, in date order (the data set is sorted).

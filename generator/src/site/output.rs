@@ -1,20 +1,38 @@
 //! Atomic output: the new site is written into a staging folder beside the
 //! target and swapped in only once complete, so a failed or interrupted
 //! build leaves the previous site untouched.
+//!
+//! Incremental builds carry unchanged snapshot folders over from the
+//! previous site instead of writing them again. They are moved (renamed)
+//! into the staging folder only after it is complete and marked so
+//! ([`COMPLETE`], listing what is carried over): from that point the build
+//! counts as done, and a build killed during the few renames that follow is
+//! finished by the next run ([`Staging::new`] rolls it forward) instead of
+//! being thrown away.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// Marks a folder as an arsite site, so that `--out` never replaces (and
 /// deletes) a folder that arsite did not write.
 pub const MARKER: &str = ".arsite-site";
 
+/// Written into a staging folder once every file is in it; lists the
+/// folders to carry over from the previous site, one per line.
+pub const COMPLETE: &str = ".arsite-complete";
+
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
-    files: u64,
-    bytes: u64,
+    files: AtomicU64,
+    bytes: AtomicU64,
+    /// Thread-time spent in file writes, in nanoseconds (pages are written
+    /// from several threads).
+    write_nanos: AtomicU64,
+    carried: Vec<String>,
 }
 
 impl Staging {
@@ -30,7 +48,7 @@ impl Staging {
         fs::create_dir_all(&parent)
             .with_context(|| format!("{}: cannot create", parent.display()))?;
         let name = file_name(target)?;
-        remove_abandoned(&parent, &name);
+        remove_abandoned(&parent, &name, target)?;
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -39,29 +57,59 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
-            files: 0,
-            bytes: 0,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            write_nanos: AtomicU64::new(0),
+            carried: Vec::new(),
         })
     }
 
-    /// Writes `relative` (a `/`-separated path inside the site).
-    pub fn write(&mut self, relative: &str, bytes: &[u8]) -> Result<()> {
+    /// The site this build replaces (it may not exist).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes `relative` (a `/`-separated path inside the site). Safe to
+    /// call from several threads at once.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
+        let started = Instant::now();
         let path = self.dir.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-        self.files += 1;
-        self.bytes += bytes.len() as u64;
+        let written = fs::write(&path, bytes).or_else(|e| match path.parent() {
+            // Creating the folder only when the write says it is missing
+            // saves a system call per file on the common path.
+            Some(parent) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(parent)?;
+                fs::write(&path, bytes)
+            }
+            _ => Err(e),
+        });
+        written.with_context(|| format!("{}: cannot write", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.write_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Ok(())
     }
 
+    /// Keeps the previous site's folder `name` (a snapshot that did not
+    /// change) instead of writing it again. Its `files` and `bytes` are
+    /// counted as if written.
+    pub fn carry_over(&mut self, name: &str, files: u64, bytes: u64) {
+        self.carried.push(name.to_string());
+        self.files.fetch_add(files, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
     pub fn files(&self) -> u64 {
-        self.files
+        self.files.load(Ordering::Relaxed)
     }
 
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    pub fn write_time(&self) -> Duration {
+        Duration::from_nanos(self.write_nanos.load(Ordering::Relaxed))
     }
 
     /// Swaps the staged site in. The old site is moved aside first and
@@ -71,37 +119,57 @@ impl Staging {
             MARKER,
             b"This folder was written by arsite and is replaced on every build.\n",
         )?;
-        let parent = parent_of(&self.target);
-        let name = file_name(&self.target)?;
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).with_context(|| {
+        let mut list = String::new();
+        for name in &self.carried {
+            list.push_str(name);
+            list.push('\n');
+        }
+        self.write(COMPLETE, list.as_bytes())?;
+        let dir = std::mem::take(&mut self.dir);
+        finish_commit(&dir, &self.target)
+    }
+}
+
+/// Moves the carried-over folders into the completed staging folder `dir`,
+/// then swaps it in for `target`. Safe to run again after an interruption
+/// at any point: what was already moved is skipped.
+fn finish_commit(dir: &Path, target: &Path) -> Result<()> {
+    let list = fs::read_to_string(dir.join(COMPLETE))
+        .with_context(|| format!("{}: cannot read", dir.join(COMPLETE).display()))?;
+    for name in list.lines().filter(|l| !l.is_empty()) {
+        let (from, to) = (target.join(name), dir.join(name));
+        if !to.exists() {
+            fs::rename(&from, &to).with_context(|| {
                 format!(
-                    "{}: cannot move the previous site aside",
-                    self.target.display()
+                    "{}: cannot carry over the unchanged snapshot folder",
+                    from.display()
                 )
             })?;
         }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(e).with_context(|| {
-                format!(
-                    "{}: cannot put the new site in place",
-                    self.target.display()
-                )
-            });
-        }
-        if had_old {
-            fs::remove_dir_all(&old)
-                .with_context(|| format!("{}: cannot remove the previous site", old.display()))?;
-        }
-        // Nothing left to clean up in Drop.
-        self.dir = PathBuf::new();
-        Ok(())
     }
+    let parent = parent_of(target);
+    let name = file_name(target)?;
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = target.exists();
+    if had_old {
+        fs::rename(target, &old).with_context(|| {
+            format!("{}: cannot move the previous site aside", target.display())
+        })?;
+    }
+    if let Err(e) = fs::rename(dir, target) {
+        if had_old {
+            let _ = fs::rename(&old, target);
+        }
+        return Err(e)
+            .with_context(|| format!("{}: cannot put the new site in place", target.display()));
+    }
+    // Only now: a staging folder without it would be deleted, not finished.
+    fs::remove_file(target.join(COMPLETE))?;
+    if had_old {
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove the previous site", old.display()))?;
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -113,27 +181,46 @@ impl Drop for Staging {
 }
 
 /// Staging (and set-aside) folders of builds that were killed: their
-/// process no longer exists. Folders of a build still running are left.
-fn remove_abandoned(parent: &Path, name: &str) {
+/// process no longer exists. Folders of a build still running are left. A
+/// killed build whose staging folder was complete is finished, not deleted
+/// (see the module comment).
+fn remove_abandoned(parent: &Path, name: &str, target: &Path) -> Result<()> {
     // Liveness is read from /proc; without it, leave everything alone.
     if !Path::new("/proc/self").exists() {
-        return;
+        return Ok(());
     }
     let Ok(entries) = fs::read_dir(parent) else {
-        return;
+        return Ok(());
     };
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        let Some(file) = file.to_str() else { continue };
-        let pid = file
-            .strip_prefix(&format!(".{name}.building-"))
-            .or_else(|| file.strip_prefix(&format!(".{name}.old-")));
-        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
-            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = fs::remove_dir_all(entry.path());
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
+            continue;
+        };
+        let building = file.strip_prefix(&format!(".{name}.building-"));
+        let pid = building.or_else(|| file.strip_prefix(&format!(".{name}.old-")));
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        if building.is_some() && path.join(COMPLETE).exists() {
+            // Killed between moving the old site aside and swapping the new
+            // one in: put the old one back, then finish as usual.
+            let aside = parent.join(format!(".{name}.old-{pid}"));
+            if aside.exists() && !target.exists() {
+                fs::rename(&aside, target)?;
             }
+            finish_commit(&path, target).with_context(|| {
+                format!("{}: cannot finish an interrupted build", path.display())
+            })?;
+        } else {
+            let _ = fs::remove_dir_all(&path);
         }
     }
+    Ok(())
 }
 
 fn is_replaceable(target: &Path) -> Result<bool> {
@@ -169,22 +256,88 @@ mod tests {
     fn commit_replaces_a_previous_site_and_drop_discards_a_failed_one() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
-        let mut s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
         s.write("index.html", b"one").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
 
-        let mut s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
         s.write("index.html", b"two").unwrap();
         drop(s); // a build that failed half-way
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
 
-        let mut s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
         s.write("other.html", b"three").unwrap();
         s.commit().unwrap();
         assert!(!out.join("index.html").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+
+    #[test]
+    fn unchanged_folders_are_carried_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let s = Staging::new(&out).unwrap();
+        s.write("2026-01-31/index.html", b"january").unwrap();
+        s.write("2026-02-28/index.html", b"february").unwrap();
+        s.commit().unwrap();
+
+        let mut s = Staging::new(&out).unwrap();
+        s.carry_over("2026-01-31", 1, 7);
+        s.write("2026-02-28/index.html", b"february, corrected")
+            .unwrap();
+        assert_eq!((s.files(), s.bytes()), (2, 26));
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read(out.join("2026-01-31/index.html")).unwrap(),
+            b"january"
+        );
+        assert_eq!(
+            fs::read(out.join("2026-02-28/index.html")).unwrap(),
+            b"february, corrected"
+        );
+        assert!(!out.join(COMPLETE).exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_complete_build_killed_while_swapping_is_finished_by_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let s = Staging::new(&out).unwrap();
+        s.write("2026-01-31/index.html", b"january").unwrap();
+        s.write("index.html", b"old index").unwrap();
+        s.commit().unwrap();
+        // What a killed build leaves when it had marked its staging folder
+        // complete (no such process id exists: ids stay below 2^22).
+        let dead = tmp.path().join(".site.building-4000000000");
+        fs::create_dir_all(dead.join("2026-02-28")).unwrap();
+        fs::write(dead.join("2026-02-28/index.html"), b"february").unwrap();
+        fs::write(dead.join("index.html"), b"new index").unwrap();
+        fs::write(dead.join(MARKER), b"").unwrap();
+        fs::write(dead.join(COMPLETE), b"2026-01-31\n").unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new index");
+        assert_eq!(
+            fs::read(out.join("2026-01-31/index.html")).unwrap(),
+            b"january"
+        );
+        assert_eq!(
+            fs::read(out.join("2026-02-28/index.html")).unwrap(),
+            b"february"
+        );
+        assert!(!dead.exists());
+        drop(s);
+
+        // An incomplete one is discarded.
+        let dead = tmp.path().join(".site.building-4000000001");
+        fs::create_dir_all(&dead).unwrap();
+        fs::write(dead.join("index.html"), b"half").unwrap();
+        drop(Staging::new(&out).unwrap());
+        assert!(!dead.exists());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new index");
     }
 
     #[test]

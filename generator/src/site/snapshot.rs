@@ -12,7 +12,9 @@ use arsite_core::metrics::promises;
 use arsite_core::wire;
 use base64::Engine;
 use minijinja::context;
+use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Mutex;
 
 #[derive(Serialize)]
 struct NavItem {
@@ -86,7 +88,7 @@ enum Csv {
 }
 
 pub struct SnapshotWriter<'a> {
-    pub staging: &'a mut Staging,
+    pub staging: &'a Staging,
     pub renderer: &'a Renderer,
     pub inputs: &'a Inputs<'a>,
     pub has_dashboard: bool,
@@ -97,12 +99,14 @@ pub struct SnapshotWriter<'a> {
         &'a crate::import::quality::FileQuality,
         &'a [crate::import::quality::FileQuality],
     )>,
-    /// Tables that go into the workbook, in sheet order.
-    workbook: Vec<DataTable>,
+    /// Tables that go into the workbook, in sheet order (their pages are
+    /// written one after the other; only per-customer and per-collector
+    /// pages are written in parallel, and they have no sheets).
+    workbook: Mutex<Vec<DataTable>>,
 }
 
 impl<'a> SnapshotWriter<'a> {
-    pub fn new(staging: &'a mut Staging, renderer: &'a Renderer, inputs: &'a Inputs<'a>) -> Self {
+    pub fn new(staging: &'a Staging, renderer: &'a Renderer, inputs: &'a Inputs<'a>) -> Self {
         SnapshotWriter {
             staging,
             renderer,
@@ -111,7 +115,7 @@ impl<'a> SnapshotWriter<'a> {
             rejected_rows: 0,
             base_url: None,
             quality: None,
-            workbook: Vec::new(),
+            workbook: Mutex::new(Vec::new()),
         }
     }
 
@@ -146,7 +150,7 @@ impl<'a> SnapshotWriter<'a> {
     /// pages that exist once per customer one file with all their tables
     /// (thousands of customers would otherwise mean tens of thousands of
     /// tiny files per snapshot). Empty tables get no file.
-    fn page(&mut self, path: &str, mut page: Page, csv: Csv) -> Result<()> {
+    fn page(&self, path: &str, mut page: Page, csv: Csv) -> Result<()> {
         let as_of = self.as_of();
         let depth = path.matches('/').count();
         let snap = "../".repeat(depth);
@@ -161,7 +165,10 @@ impl<'a> SnapshotWriter<'a> {
                         .write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
                     t.csv_href = Some(format!("{snap}{csv_path}"));
                     if workbook {
-                        self.workbook.push(t.clone());
+                        self.workbook
+                            .lock()
+                            .expect("no panic while held")
+                            .push(t.clone());
                     }
                 }
                 Csv::OnePerPage => {
@@ -245,19 +252,16 @@ impl<'a> SnapshotWriter<'a> {
             pages::collectors::scorecard_page(inp),
             Csv::PerTable { workbook: true },
         )?;
-        for (i, _) in s
-            .collectors
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| inp.ctx.aging.by_collector[*i].count() > 0)
-        {
-            let name = pages::slug(&s.collectors[i]);
-            self.page(
-                &format!("collectors/{name}.html"),
-                pages::collectors::collector_page(inp, i),
-                Csv::PerTable { workbook: false },
-            )?;
-        }
+        (0..s.collectors.len())
+            .into_par_iter()
+            .filter(|&i| inp.ctx.aging.by_collector[i].count() > 0)
+            .try_for_each(|i| {
+                self.page(
+                    &format!("collectors/{}.html", pages::slug(&s.collectors[i])),
+                    pages::collectors::collector_page(inp, i),
+                    Csv::PerTable { workbook: false },
+                )
+            })?;
         self.page(
             "worklist.html",
             pages::worklist::page(inp),
@@ -282,21 +286,23 @@ impl<'a> SnapshotWriter<'a> {
             pages::customers::list_page(inp),
             Csv::PerTable { workbook: false },
         )?;
-        for (i, c) in s.customers.iter().enumerate() {
-            if inp.ctx.aging.by_customer[i].count() > 0 {
+        (0..s.customers.len())
+            .into_par_iter()
+            .filter(|&i| inp.ctx.aging.by_customer[i].count() > 0)
+            .try_for_each(|i| {
                 self.page(
-                    &format!("customers/{}.html", pages::slug(&c.id)),
+                    &format!("customers/{}.html", pages::slug(&s.customers[i].id)),
                     pages::customers::customer_page(inp, &prepared, i),
                     Csv::OnePerPage,
-                )?;
-            }
-        }
+                )
+            })?;
 
         // Email summary: headline figures and the key tables, inline styles only.
-        let email_tables: Vec<&DataTable> = self
-            .workbook
+        let workbook = std::mem::take(self.workbook.get_mut().expect("no panic while held"));
+        let email_tables: Vec<DataTable> = workbook
             .iter()
             .filter(|t| matches!(t.id.as_str(), "top-past-due" | "aging-total" | "scorecard"))
+            .map(email_table)
             .collect();
         let link_base = self.base_url.map(|b| format!("{b}{as_of}/"));
         let html = self.renderer.render(
@@ -338,7 +344,7 @@ impl<'a> SnapshotWriter<'a> {
             &format!("{as_of}/data.js"),
             data_script(&as_of, &wire::encode(s, &settings)).as_bytes(),
         )?;
-        let tables: Vec<&DataTable> = self.workbook.iter().collect();
+        let tables: Vec<&DataTable> = workbook.iter().collect();
         let book = xlsx::workbook(
             s.as_of.date(),
             &format!("{} — {as_of}", inp.config.title),
@@ -347,6 +353,24 @@ impl<'a> SnapshotWriter<'a> {
         self.staging.write(&format!("{as_of}/{as_of}.xlsx"), &book)
     }
 }
+
+/// At most [`EMAIL_ROWS`] rows of a table, saying so in the caption: an
+/// email must stay small (under 100 KB with fifty collectors) and the full
+/// table is one link away.
+fn email_table(t: &DataTable) -> DataTable {
+    let mut t = t.clone();
+    if t.rows.len() > EMAIL_ROWS {
+        t.caption = format!(
+            "{} (first {EMAIL_ROWS} of {} rows; all of them on the site)",
+            t.caption,
+            t.rows.len()
+        );
+        t.rows.truncate(EMAIL_ROWS);
+    }
+    t
+}
+
+const EMAIL_ROWS: usize = 15;
 
 /// A classic script carrying the snapshot's bytes (base64). Scripts load
 /// from `file://` where `fetch` does not, so the same site works from a
@@ -360,4 +384,26 @@ pub fn data_script(as_of: &str, bytes: &[u8]) -> String {
     format!(
         "(window.ARSITE_DATA=window.ARSITE_DATA||{{}})[\"{as_of}\"]=function(){{/*{encoded}*/}};\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::table::Cell;
+
+    #[test]
+    fn email_tables_are_cut_and_say_so() {
+        let mut t = DataTable::new("scorecard", "Collector scorecard", &["Collector", "#Open"]);
+        for i in 0..50 {
+            t.push(vec![Cell::text(format!("c{i}")), Cell::int(i)]);
+        }
+        let cut = email_table(&t);
+        assert_eq!(cut.rows.len(), EMAIL_ROWS);
+        assert_eq!(
+            cut.caption,
+            "Collector scorecard (first 15 of 50 rows; all of them on the site)"
+        );
+        t.rows.truncate(3);
+        assert_eq!(email_table(&t).caption, "Collector scorecard");
+    }
 }

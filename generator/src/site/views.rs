@@ -4,9 +4,9 @@ use arsite_core::aging::AgingReport;
 use arsite_core::format::{money, percent};
 use arsite_core::metrics::SnapshotMetrics;
 use arsite_core::Snapshot;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Headline {
     pub as_of: String,
     pub total_open: String,

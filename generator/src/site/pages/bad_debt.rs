@@ -162,7 +162,7 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
         let activity = inp
             .activity_by_customer
             .get(c.id.as_str())
-            .map(Vec::as_slice)
+            .copied()
             .unwrap_or_default();
         let placed = items
             .iter()
@@ -271,7 +271,7 @@ fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
     let activity = inp
         .activity_by_customer
         .get(c.id.as_str())
-        .map(Vec::as_slice)
+        .copied()
         .unwrap_or_default();
     for a in activity {
         let record = match a.kind {

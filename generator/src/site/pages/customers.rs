@@ -254,7 +254,7 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
     let activity = inp
         .activity_by_customer
         .get(c.id.as_str())
-        .map(Vec::as_slice)
+        .copied()
         .unwrap_or_default();
     let mut disputes = DataTable::new(
         "disputes",

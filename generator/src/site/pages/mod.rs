@@ -31,7 +31,7 @@ pub struct Inputs<'a> {
     /// Points up to and including this snapshot.
     pub history: &'a History,
     /// Activity up to the snapshot date, per customer id, by date.
-    pub activity_by_customer: &'a HashMap<&'a str, Vec<&'a Activity>>,
+    pub activity_by_customer: &'a HashMap<&'a str, &'a [&'a Activity]>,
 }
 
 impl Inputs<'_> {

@@ -1,0 +1,303 @@
+//! Incremental builds. Each snapshot folder of a built site carries a small
+//! record ([`RECORD`]): the key of everything its files were made from, and
+//! what later snapshots and the archive index need from it (its history
+//! entry and headline). A rebuild whose key for a snapshot matches the
+//! record keeps that folder as it is (see `output::Staging::carry_over`).
+//!
+//! The key of snapshot k chains the key of snapshot k-1 (its pages show the
+//! history and the change since the previous snapshot), the program itself
+//! (a new binary may render differently), the settings, the snapshot file,
+//! and the ledger rows dated on or before the snapshot date (later rows
+//! never reach its pages). xxh3-128: fast, and a published algorithm, so
+//! the keys stay comparable between runs.
+
+use super::history::Entry;
+use super::views::Headline;
+use crate::import::DataSet;
+use anyhow::{Context, Result};
+use arsite_core::ledger::{period_first_day, Activity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
+/// The record's file name inside a snapshot folder.
+pub const RECORD: &str = ".arsite-snapshot.json";
+/// The input stamps of the last build, at the site's root.
+pub const INPUTS: &str = ".arsite-inputs.json";
+
+/// Bumped when the record's shape changes.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+pub struct Record {
+    pub format: u32,
+    pub key: String,
+    pub entry: Entry,
+    pub headline: Headline,
+    pub invoices: u64,
+    /// Files and bytes of the folder, record included.
+    pub files: u64,
+    pub bytes: u64,
+}
+
+impl Record {
+    pub fn new(key: String, entry: Entry, headline: Headline, invoices: u64) -> Record {
+        Record {
+            format: FORMAT,
+            key,
+            entry,
+            headline,
+            invoices,
+            files: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The record of `as_of` in the built site `site`, if it is readable
+    /// and of this format; anything else means "rebuild".
+    pub fn load(site: &Path, as_of: &str) -> Option<Record> {
+        let bytes = std::fs::read(site.join(as_of).join(RECORD)).ok()?;
+        let r: Record = serde_json::from_slice(&bytes).ok()?;
+        (r.format == FORMAT).then_some(r)
+    }
+}
+
+/// Size, modification time and content hash of one input file. A file
+/// whose size and time are unchanged is taken as unchanged (as make and
+/// cargo do) and not read again just to hash it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified_ns: u128,
+    pub hash: String,
+}
+
+/// The stamps of every input file and of the program, as of one build.
+#[derive(Default, Serialize, Deserialize)]
+pub struct Inputs {
+    pub program: String,
+    pub files: BTreeMap<PathBuf, Stamp>,
+    /// The site's files and bytes, bookkeeping files (this one and the
+    /// marker) left out: what a no-change build reports.
+    #[serde(default)]
+    pub site_files: u64,
+    #[serde(default)]
+    pub site_bytes: u64,
+}
+
+impl Inputs {
+    pub fn load(site: &Path) -> Inputs {
+        std::fs::read(site.join(INPUTS))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("input stamps serialise")
+    }
+
+    /// Records size and time of `path` only (ledgers: their parsed rows
+    /// go into the keys instead), for [`Inputs::unchanged_since`].
+    pub fn stamp_metadata(&mut self, path: &Path) -> Result<()> {
+        let (len, modified_ns) = metadata(path)?;
+        self.files.insert(
+            path.to_path_buf(),
+            Stamp {
+                len,
+                modified_ns,
+                hash: String::new(),
+            },
+        );
+        Ok(())
+    }
+
+    /// True when the program is the same and every file the `previous`
+    /// build read still has its size and time, with no snapshot file added
+    /// or removed: the site is then up to date without reading anything.
+    pub fn unchanged_since(program: &str, previous: &Inputs, snapshot_files: &[PathBuf]) -> bool {
+        if previous.program != program || previous.files.is_empty() {
+            return false;
+        }
+        let listed: Vec<&PathBuf> = previous
+            .files
+            .keys()
+            .filter(|p| snapshot_files.iter().any(|s| s.parent() == p.parent()))
+            .collect();
+        listed.len() == snapshot_files.len()
+            && snapshot_files
+                .iter()
+                .all(|s| previous.files.contains_key(s))
+            && previous.files.iter().all(|(path, stamp)| {
+                metadata(path)
+                    .is_ok_and(|(len, t)| len == stamp.len && t == stamp.modified_ns && t > 0)
+            })
+    }
+
+    /// The stamp of `path`, hashing the file only when its size or time
+    /// differ from `previous`.
+    pub fn stamp(&mut self, path: &Path, previous: &Inputs) -> Result<Stamp> {
+        let (len, modified_ns) = metadata(path)?;
+        let stamp = match previous.files.get(path) {
+            Some(s) if s.len == len && s.modified_ns == modified_ns && modified_ns > 0 => s.clone(),
+            _ => {
+                let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+                Stamp {
+                    len,
+                    modified_ns,
+                    hash: hex(xxh3_128(&bytes)),
+                }
+            }
+        };
+        self.files.insert(path.to_path_buf(), stamp.clone());
+        Ok(stamp)
+    }
+}
+
+fn metadata(path: &Path) -> Result<(u64, u128)> {
+    let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
+    let modified_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok((meta.len(), modified_ns))
+}
+
+/// A fingerprint of the running program: its executable's bytes, so that
+/// any change to the code, templates or dashboard bundle (all compiled in)
+/// rebuilds every snapshot.
+pub fn program_fingerprint() -> Result<String> {
+    let exe = std::env::current_exe().context("cannot locate the arsite executable")?;
+    let bytes = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
+    Ok(hex(xxh3_128(&bytes)))
+}
+
+/// The keys of the data set's snapshots, oldest first.
+pub fn snapshot_keys(
+    data: &DataSet,
+    program: &str,
+    stamps: &mut Inputs,
+    previous: &Inputs,
+) -> Result<Vec<String>> {
+    let settings = data.dir.join(crate::config::FILE_NAME);
+    let mut base = Xxh3::new();
+    base.update(program.as_bytes());
+    base.update(stamps.stamp(&settings, previous)?.hash.as_bytes());
+    // What every snapshot's pages show whatever their date: customer
+    // master data and the ledger files' data-quality figures.
+    data.customers.hash(&mut base);
+    format!("{:?}", data.ledgers).hash(&mut base);
+    for ledger in &data.ledgers {
+        stamps.stamp_metadata(&ledger.path)?;
+    }
+
+    let mut keys = Vec::with_capacity(data.snapshots.len());
+    let mut chain = base.digest128();
+    let mut activity = LedgerPrefix::new(&data.activity);
+    for file in &data.snapshots {
+        let mut h = Xxh3::new();
+        h.update(&chain.to_le_bytes());
+        file.as_of.hash(&mut h);
+        h.update(stamps.stamp(&file.path, previous)?.hash.as_bytes());
+        h.update(&activity.through(file.as_of).to_le_bytes());
+        for e in data
+            .sales
+            .entries()
+            .iter()
+            .filter(|e| period_first_day(e.period) <= file.as_of)
+        {
+            e.hash(&mut h);
+        }
+        chain = h.digest128();
+        keys.push(hex(chain));
+    }
+    Ok(keys)
+}
+
+/// Running hash over the activity rows in date order, read up to a date.
+struct LedgerPrefix<'a> {
+    rows: &'a [Activity],
+    next: usize,
+    hasher: Xxh3,
+}
+
+impl<'a> LedgerPrefix<'a> {
+    fn new(rows: &'a [Activity]) -> Self {
+        LedgerPrefix {
+            rows,
+            next: 0,
+            hasher: Xxh3::new(),
+        }
+    }
+
+    /// The hash of every row dated on or before `day` (days asked in
+    /// increasing order).
+    fn through(&mut self, day: arsite_core::Day) -> u128 {
+        while let Some(row) = self.rows.get(self.next).filter(|r| r.date <= day) {
+            row.hash(&mut self.hasher);
+            self.next += 1;
+        }
+        self.hasher.digest128()
+    }
+}
+
+fn hex(v: u128) -> String {
+    format!("{v:032x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arsite_core::ledger::ActivityKind;
+    use arsite_core::{Day, Money};
+
+    fn row(day: i32, amount: i64) -> Activity {
+        Activity {
+            date: Day(day),
+            kind: ActivityKind::Payment,
+            customer_id: "C1".into(),
+            invoice_id: "I1".into(),
+            amount: Money(amount),
+            collector: None,
+            reference: String::new(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_ledger_prefix_ignores_later_rows() {
+        let early = [row(10, 5), row(20, 7)];
+        let longer = [row(10, 5), row(20, 7), row(30, 9)];
+        let changed_early = [row(10, 6), row(20, 7), row(30, 9)];
+        let at = |rows: &[Activity], day| LedgerPrefix::new(rows).through(Day(day));
+        assert_eq!(at(&early, 25), at(&longer, 25));
+        assert_ne!(at(&early, 25), at(&longer, 30));
+        assert_ne!(at(&longer, 25), at(&changed_early, 25));
+        let mut p = LedgerPrefix::new(&longer);
+        let (a, b) = (p.through(Day(15)), p.through(Day(30)));
+        assert_eq!(a, at(&longer, 15));
+        assert_eq!(b, at(&longer, 30));
+    }
+
+    #[test]
+    fn stamps_rehash_only_changed_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("a.csv");
+        std::fs::write(&f, b"one").unwrap();
+        let mut first = Inputs::default();
+        let s1 = first.stamp(&f, &Inputs::default()).unwrap();
+        let mut second = Inputs::default();
+        assert_eq!(second.stamp(&f, &first).unwrap(), s1);
+        std::fs::write(&f, b"three").unwrap();
+        let mut third = Inputs::default();
+        let s3 = third.stamp(&f, &second).unwrap();
+        assert_ne!(
+            s3.hash, s1.hash,
+            "a different size is read and hashed again"
+        );
+    }
+}
