@@ -31,6 +31,7 @@ pub fn sample_site() -> &'static Path {
         arsite::site::build(&arsite::site::BuildOptions {
             data_dir: sample_data(),
             out_dir: out.clone(),
+            templates_dir: None,
         })
         .expect("building the sample site");
         (dir, out)

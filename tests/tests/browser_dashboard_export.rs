@@ -98,6 +98,7 @@ async fn exports_the_filtered_lists_safely() {
     arsite::site::build(&arsite::site::BuildOptions {
         data_dir: data.clone(),
         out_dir: site.clone(),
+        templates_dir: None,
     })
     .expect("building the export test site");
     let csv = Snap::read(&data.join("snapshots").join(format!("{DATE}.csv")));

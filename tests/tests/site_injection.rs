@@ -70,6 +70,7 @@ async fn script_injections_in_input_text_never_run_and_show_literally() {
     arsite::site::build(&arsite::site::BuildOptions {
         data_dir: data,
         out_dir: site.clone(),
+        templates_dir: None,
     })
     .expect("hostile data still builds");
 

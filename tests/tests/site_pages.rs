@@ -144,6 +144,7 @@ fn two_builds_of_the_same_data_are_byte_identical() {
     arsite::site::build(&arsite::site::BuildOptions {
         data_dir: sample_data(),
         out_dir: second.clone(),
+        templates_dir: None,
     })
     .unwrap();
     let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {

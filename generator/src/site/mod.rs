@@ -33,6 +33,9 @@ use views::Headline;
 pub struct BuildOptions {
     pub data_dir: PathBuf,
     pub out_dir: PathBuf,
+    /// A folder like `site/` whose `templates/` and `static/` replace the
+    /// compiled-in copies (for `serve --watch`); `None` in normal builds.
+    pub templates_dir: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -48,9 +51,10 @@ pub struct BuildSummary {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let data = DataSet::open(&opts.data_dir)?;
-    let renderer = Renderer::new()?;
+    let site_dir = opts.templates_dir.as_deref();
+    let renderer = Renderer::new(site_dir.map(|d| d.join("templates")).as_deref())?;
     let mut staging = Staging::new(&opts.out_dir)?;
-    assets::write(&mut staging)?;
+    assets::write(&mut staging, site_dir.map(|d| d.join("static")).as_deref())?;
     let activity_by_customer = index_by_customer(&data.activity);
     let base_url = data.config.base_url.as_deref();
 
