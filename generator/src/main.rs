@@ -48,12 +48,21 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Serve a built site on http://127.0.0.1:PORT/.
+    /// Serve a built site on http://127.0.0.1:PORT/; with --watch, build it
+    /// from a data folder first, rebuild on every change and reload open
+    /// pages.
     Serve {
         #[arg(default_value = "public")]
         site: PathBuf,
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        /// Data folder to build SITE from and to watch for changes.
+        #[arg(long, value_name = "DATA_DIR")]
+        watch: Option<PathBuf>,
+        /// Read templates from DIR/templates and assets from DIR/static
+        /// (e.g. `site`) instead of the built-in copies, and watch them too.
+        #[arg(long, value_name = "DIR", requires = "watch")]
+        templates: Option<PathBuf>,
     },
     /// Write a deterministic synthetic company (sample data).
     Sample {
@@ -163,10 +172,32 @@ fn run(cli: Cli) -> Result<u8> {
             }
             Ok(code)
         }
-        Command::Serve { site, port } => {
+        Command::Serve {
+            site,
+            port,
+            watch,
+            templates,
+        } => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
-                let (addr, server) = arsite::serve::bind(&site, port).await?;
+                let (live, _watching) = match watch {
+                    Some(data_dir) => {
+                        let live = arsite::serve::live::LiveReload::new();
+                        let opts = BuildOptions {
+                            templates_dir: templates,
+                            ..BuildOptions::new(data_dir, site.clone())
+                        };
+                        // Builds are blocking work; keep them off the runtime.
+                        let l = live.clone();
+                        let watching = tokio::task::spawn_blocking(move || {
+                            arsite::serve::watch::start(opts, l)
+                        })
+                        .await??;
+                        (Some(live), Some(watching))
+                    }
+                    None => (None, None),
+                };
+                let (addr, server) = arsite::serve::bind_with(&site, port, live).await?;
                 println!(
                     "arsite: serving {} on http://{addr}/ (Ctrl-C to stop)",
                     site.display()

@@ -169,11 +169,32 @@ fn metadata(path: &Path) -> Result<(u64, u128)> {
 
 /// A fingerprint of the running program: its executable's bytes, so that
 /// any change to the code, templates or dashboard bundle (all compiled in)
-/// rebuilds every snapshot.
-pub fn program_fingerprint() -> Result<String> {
+/// rebuilds every snapshot; plus, when templates and assets are read from a
+/// folder at run time (`serve --watch --templates`), every file in it.
+pub fn program_fingerprint(templates_dir: Option<&Path>) -> Result<String> {
     let exe = std::env::current_exe().context("cannot locate the arsite executable")?;
-    let bytes = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
-    Ok(hex(xxh3_128(&bytes)))
+    let mut h = Xxh3::new();
+    h.update(&std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?);
+    if let Some(dir) = templates_dir {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).with_context(|| format!("{}", d.display()))? {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        for f in files {
+            h.update(f.to_string_lossy().as_bytes());
+            h.update(&std::fs::read(&f).with_context(|| format!("{}", f.display()))?);
+        }
+    }
+    Ok(hex(h.digest128()))
 }
 
 /// The keys of the data set's snapshots, oldest first.

@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub out_dir: PathBuf,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// A folder like `site/` whose `templates/` and `static/` replace the
+    /// compiled-in copies (for `serve --watch`); `None` in normal builds.
+    pub templates_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -52,6 +55,7 @@ impl BuildOptions {
             data_dir,
             out_dir,
             progress: false,
+            templates_dir: None,
         }
     }
 }
@@ -152,7 +156,7 @@ fn plan(records: &[Option<Record>], keys: &[String]) -> Vec<Plan> {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let mut stages = Stages::default();
-    let program = cache::program_fingerprint()?;
+    let program = cache::program_fingerprint(opts.templates_dir.as_deref())?;
     let old_inputs = cache::Inputs::load(&opts.out_dir);
     let snapshot_files = DataSet::snapshot_files(&opts.data_dir)?;
     if cache::Inputs::unchanged_since(&program, &old_inputs, &snapshot_files) {
@@ -179,9 +183,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     }
 
     let data = DataSet::open(&opts.data_dir)?;
-    let renderer = Renderer::new()?;
+    let site_dir = opts.templates_dir.as_deref();
+    let renderer = Renderer::new(site_dir.map(|d| d.join("templates")).as_deref())?;
     let mut staging = Staging::new(&opts.out_dir)?;
-    assets::write(&mut staging)?;
+    assets::write(&mut staging, site_dir.map(|d| d.join("static")).as_deref())?;
     let activity_by_customer = index_by_customer(&data.activity);
     let base_url = data.config.base_url.as_deref();
     let mut input_bytes: u64 = data.ledgers.iter().map(|q| file_len(&q.path)).sum();
