@@ -5,6 +5,7 @@ use crate::import::snapshot_csv::Rates;
 use crate::import::spec::{ImportSettings, RawImport};
 use anyhow::{bail, Context, Result};
 use arsite_core::ledger::{DsoMethod, MetricsConfig};
+use arsite_core::portfolio::Thresholds;
 use arsite_core::{AgingScheme, Currency, Money};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -66,6 +67,46 @@ struct RawCollectors {
     /// Monthly collection target per collector name.
     #[serde(default)]
     targets: BTreeMap<String, Number>,
+    /// The supervisor's limits, highlighted in the dashboard's scorecard.
+    #[serde(default)]
+    thresholds: RawThresholds,
+}
+
+/// A limit left out keeps its default; `false` switches it off.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThresholds {
+    min_current_percent: Option<Limit>,
+    max_over_90_percent: Option<Limit>,
+    max_weighted_dpd: Option<Limit>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Limit {
+    Off(bool),
+    Value(Number),
+}
+
+impl Limit {
+    fn resolve(
+        limit: Option<&Limit>,
+        default: Option<Decimal>,
+        key: &str,
+    ) -> Result<Option<Decimal>> {
+        match limit {
+            None => Ok(default),
+            Some(Limit::Off(false)) => Ok(None),
+            Some(Limit::Off(true)) => bail!("{key}: expected a number, or false for no limit"),
+            Some(Limit::Value(n)) => {
+                let v = n.decimal(key)?;
+                if v < Decimal::ZERO {
+                    bail!("{key}: expected a limit of at least 0, found {v}");
+                }
+                Ok(Some(v))
+            }
+        }
+    }
 }
 
 /// A number written in TOML as an integer, a float or a string ("2.5"):
@@ -104,6 +145,8 @@ pub struct Config {
     /// One reading spec per input (canonical where `[import]` has none).
     pub import: ImportSettings,
     pub rates: Rates,
+    /// The supervisor's scorecard limits (dashboard highlighting).
+    pub thresholds: Thresholds,
 }
 
 pub const FILE_NAME: &str = "arsite.toml";
@@ -166,6 +209,24 @@ impl Config {
             metrics.collector_targets.insert(name.clone(), money);
         }
         metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (limits, default) = (&raw.collectors.thresholds, Thresholds::default());
+        let thresholds = Thresholds {
+            min_current_percent: Limit::resolve(
+                limits.min_current_percent.as_ref(),
+                default.min_current_percent,
+                "collectors.thresholds.min_current_percent",
+            )?,
+            max_over_90_percent: Limit::resolve(
+                limits.max_over_90_percent.as_ref(),
+                default.max_over_90_percent,
+                "collectors.thresholds.max_over_90_percent",
+            )?,
+            max_weighted_dpd: Limit::resolve(
+                limits.max_weighted_dpd.as_ref(),
+                default.max_weighted_dpd,
+                "collectors.thresholds.max_weighted_dpd",
+            )?,
+        };
         let base_url = match raw.base_url {
             Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
                 Some(if u.ends_with('/') { u } else { format!("{u}/") })
@@ -192,6 +253,7 @@ impl Config {
         Ok(Config {
             import,
             rates,
+            thresholds,
             base_url,
             title: raw.title,
             currency,
@@ -212,6 +274,23 @@ mod tests {
         assert_eq!(c.aging, AgingScheme::default());
         assert_eq!(c.metrics, MetricsConfig::default());
         assert_eq!(c.import, ImportSettings::default());
+    }
+
+    #[test]
+    fn scorecard_thresholds_default_override_and_switch_off() {
+        let c = Config::parse("title = \"T\"\ncurrency = \"EUR\"\n").unwrap();
+        assert_eq!(c.thresholds, Thresholds::default());
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n\
+             [collectors.thresholds]\nmin_current_percent = 60\nmax_over_90_percent = \"7.5\"\nmax_weighted_dpd = false\n",
+        )
+        .unwrap();
+        assert_eq!(c.thresholds.min_current_percent, Some(Decimal::from(60)));
+        assert_eq!(
+            c.thresholds.max_over_90_percent,
+            Some(Decimal::from_str("7.5").unwrap())
+        );
+        assert_eq!(c.thresholds.max_weighted_dpd, None);
     }
 
     #[test]
@@ -292,6 +371,13 @@ mod tests {
         );
         let e = err("[import.ledger]\n");
         assert!(e.contains("unknown field `ledger`"), "{e}");
+        let e = err("[collectors.thresholds]\nmax_weighted_dpd = -1\n");
+        assert!(
+            e.contains("collectors.thresholds.max_weighted_dpd: expected a limit of at least 0"),
+            "{e}"
+        );
+        let e = err("[collectors.thresholds]\nmax_over_90 = 5\n");
+        assert!(e.contains("max_over_90"), "{e}");
         let e = err("[collectors.targets]\nAnn = 1.234\n");
         assert!(
             e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"),

@@ -208,3 +208,48 @@ async fn a_static_table_gets_a_working_filter_bar() {
         .is_err());
     plain.close().await;
 }
+
+/// The generator's own scorecard page carries the markup: the bar mounts on
+/// it, a collector choice leaves that collector's row, whose Open AR is the
+/// sum of their invoices in the snapshot CSV, and the choice survives a
+/// reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_scorecard_page_gets_the_filter_bar() {
+    let site = sample_site();
+    let csv = Snap::read(snapshot_files(&sample_data()).last().unwrap());
+    let date = csv.as_of.format("%Y-%m-%d").to_string();
+    let lines = lines(&csv);
+    let largest = lines.iter().max_by_key(|l| l.open).unwrap();
+    let url = format!("file://{}/{date}/collectors/index.html", site.display());
+
+    let b = Browser::start().await;
+    b.goto(&url).await;
+    b.text("#scorecard-shown").await;
+    let all = scorecard_rows(&b).await;
+    assert_eq!(all.as_array().unwrap().len(), lines.len(), "{all}");
+
+    b.toggle_option("scorecard-collector", label(&largest.collector))
+        .await;
+    wait_visible(
+        &b,
+        std::slice::from_ref(&largest.collector),
+        "one collector",
+    )
+    .await;
+    let shown = scorecard_rows(&b).await;
+    let open: Decimal = shown[0][1].as_str().unwrap().parse().unwrap();
+    assert_eq!(open, largest.open, "Open AR of {}", largest.collector);
+
+    let url = b.url().await;
+    assert!(url.contains("col="), "{url}");
+    b.client.refresh().await.unwrap();
+    b.text("#scorecard-shown").await;
+    wait_visible(&b, std::slice::from_ref(&largest.collector), "after reload").await;
+    b.close().await;
+}
+
+/// The visible rows of the scorecard: collector and Open AR (column 5).
+async fn scorecard_rows(b: &Browser) -> serde_json::Value {
+    b.js("return [...document.querySelectorAll('#scorecard tbody tr')].filter(r => !r.hidden).map(r => [r.getAttribute('data-collector'), r.cells[4].getAttribute('data-value')])")
+        .await
+}

@@ -60,9 +60,12 @@ impl BuildOptions {
     }
 }
 
-/// Where the time went. `render_s` and `write_s` add up the time of every
-/// thread (pages are rendered and written in parallel), so with two cores
-/// they can exceed their share of `wall_s`.
+/// Where the time went, in seconds. `open_s` (settings, ledgers, keys),
+/// `read_s`, `compute_s` and `render_s` are wall time of the main thread
+/// (rendering runs on every core and includes queueing the files);
+/// `write_s` is the writer thread's time creating files, which overlaps the
+/// rendering; `write_wait_s` is how long the end of the build waited for
+/// the writer to catch up; `commit_s` is the swap.
 #[derive(Debug, Default, Serialize)]
 pub struct Stages {
     pub open_s: f64,
@@ -70,6 +73,7 @@ pub struct Stages {
     pub compute_s: f64,
     pub render_s: f64,
     pub write_s: f64,
+    pub write_wait_s: f64,
     pub commit_s: f64,
 }
 
@@ -342,10 +346,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     inputs.site_files = files;
     inputs.site_bytes = bytes;
     staging.write(cache::INPUTS, inputs.to_json().as_bytes())?;
-    let write_time = staging.write_time();
+    let t = Instant::now();
+    let write_time = staging.finish_writes()?;
+    // The writer thread works while pages render: its time is its own, and
+    // what rendering waited for it shows as the wait below.
     stages.write_s = write_time.as_secs_f64();
-    // Rendering is what the page-writing phase spent outside file writes.
-    stages.render_s = render_time.saturating_sub(write_time).as_secs_f64();
+    stages.write_wait_s = t.elapsed().as_secs_f64();
+    stages.render_s = render_time.as_secs_f64();
     let t = Instant::now();
     staging.commit()?;
     stages.commit_s = t.elapsed().as_secs_f64();

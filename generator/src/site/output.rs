@@ -14,6 +14,8 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Marks a folder as an arsite site, so that `--out` never replaces (and
@@ -29,10 +31,55 @@ pub struct Staging {
     dir: PathBuf,
     files: AtomicU64,
     bytes: AtomicU64,
-    /// Thread-time spent in file writes, in nanoseconds (pages are written
-    /// from several threads).
-    write_nanos: AtomicU64,
+    /// Files are written by one thread of their own, in the order given:
+    /// pages render on every core, but threads creating files in the same
+    /// folder mostly wait for each other on the folder's lock.
+    writer: Option<Writer>,
     carried: Vec<String>,
+}
+
+struct Writer {
+    queue: SyncSender<(PathBuf, Vec<u8>)>,
+    thread: JoinHandle<Result<Duration>>,
+}
+
+impl Writer {
+    fn start() -> Writer {
+        // Enough to keep the disk busy while renderers wait, small enough
+        // to bound memory (pages are tens of kilobytes).
+        let (queue, files) = sync_channel::<(PathBuf, Vec<u8>)>(512);
+        let thread = std::thread::spawn(move || {
+            let mut busy = Duration::ZERO;
+            for (path, bytes) in files {
+                let started = Instant::now();
+                write_file(&path, &bytes)
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+                busy += started.elapsed();
+            }
+            Ok(busy)
+        });
+        Writer { queue, thread }
+    }
+
+    /// Waits until every file queued is written; the time spent writing.
+    fn finish(self) -> Result<Duration> {
+        drop(self.queue);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the file writer panicked"))?
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    fs::write(path, bytes).or_else(|e| match path.parent() {
+        // Creating the folder only when the write says it is missing
+        // saves a system call per file on the common path.
+        Some(parent) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir_all(parent)?;
+            fs::write(path, bytes)
+        }
+        _ => Err(e),
+    })
 }
 
 impl Staging {
@@ -59,7 +106,7 @@ impl Staging {
             dir,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
-            write_nanos: AtomicU64::new(0),
+            writer: Some(Writer::start()),
             carried: Vec::new(),
         })
     }
@@ -69,26 +116,33 @@ impl Staging {
         &self.target
     }
 
-    /// Writes `relative` (a `/`-separated path inside the site). Safe to
-    /// call from several threads at once.
+    /// Queues `relative` (a `/`-separated path inside the site) for writing.
+    /// Safe to call from several threads at once. An error of an earlier
+    /// write may show here or only at [`Staging::finish_writes`].
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
-        let started = Instant::now();
-        let path = self.dir.join(relative);
-        let written = fs::write(&path, bytes).or_else(|e| match path.parent() {
-            // Creating the folder only when the write says it is missing
-            // saves a system call per file on the common path.
-            Some(parent) if e.kind() == std::io::ErrorKind::NotFound => {
-                fs::create_dir_all(parent)?;
-                fs::write(&path, bytes)
-            }
-            _ => Err(e),
-        });
-        written.with_context(|| format!("{}: cannot write", path.display()))?;
+        let writer = self.writer.as_ref().expect("writes end with finish_writes");
+        if writer
+            .queue
+            .send((self.dir.join(relative), bytes.to_vec()))
+            .is_err()
+        {
+            bail!(
+                "{}: the file writer stopped after an error",
+                self.dir.display()
+            );
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        self.write_nanos
-            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Waits for every queued file; returns the time the writer spent
+    /// writing, or the first write error.
+    pub fn finish_writes(&mut self) -> Result<Duration> {
+        match self.writer.take() {
+            Some(w) => w.finish(),
+            None => Ok(Duration::ZERO),
+        }
     }
 
     /// Keeps the previous site's folder `name` (a snapshot that did not
@@ -108,15 +162,12 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    pub fn write_time(&self) -> Duration {
-        Duration::from_nanos(self.write_nanos.load(Ordering::Relaxed))
-    }
-
     /// Swaps the staged site in. The old site is moved aside first and
     /// deleted only after the new one is in place.
     pub fn commit(mut self) -> Result<()> {
-        self.write(
-            MARKER,
+        self.finish_writes()?;
+        write_file(
+            &self.dir.join(MARKER),
             b"This folder was written by arsite and is replaced on every build.\n",
         )?;
         let mut list = String::new();
@@ -124,7 +175,8 @@ impl Staging {
             list.push_str(name);
             list.push('\n');
         }
-        self.write(COMPLETE, list.as_bytes())?;
+        // Written last, once everything else is on disk.
+        write_file(&self.dir.join(COMPLETE), list.as_bytes())?;
         let dir = std::mem::take(&mut self.dir);
         finish_commit(&dir, &self.target)
     }
@@ -174,6 +226,8 @@ fn finish_commit(dir: &Path, target: &Path) -> Result<()> {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // The writer must stop before its folder is removed.
+        let _ = self.finish_writes();
         if !self.dir.as_os_str().is_empty() {
             let _ = fs::remove_dir_all(&self.dir);
         }

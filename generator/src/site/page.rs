@@ -101,6 +101,15 @@ impl Section {
 }
 
 impl Page {
+    pub fn tables(&self) -> impl Iterator<Item = &DataTable> {
+        self.sections.iter().flat_map(|s| {
+            s.blocks.iter().filter_map(|b| match b {
+                Block::Table { table } => Some(table),
+                _ => None,
+            })
+        })
+    }
+
     /// Every table of the page, for CSV files and the workbook.
     pub fn tables_mut(&mut self) -> impl Iterator<Item = &mut DataTable> {
         self.sections.iter_mut().flat_map(|s| {

@@ -190,10 +190,14 @@ impl<'a> SnapshotWriter<'a> {
             Some(base) => format!("{base}{as_of}/{path}"),
             None => format!("{as_of}/{path}"),
         };
+        // The filter bar's scripts, only where a table asks for it and the
+        // binary carries the dashboard (else the scripts do not exist).
+        let filter_bar = self.has_dashboard && page.tables().any(|t| t.filter.is_some());
         let html = self.renderer.render(
             "page.html",
             context! {
                 p => &page,
+                filter_bar,
                 site_title => &self.inputs.config.title,
                 root, snap, as_of => &as_of,
                 previous => &self.inputs.kpis.previous_as_of,
@@ -332,7 +336,7 @@ impl<'a> SnapshotWriter<'a> {
         )?;
         let settings = wire::Settings {
             scheme: inp.config.aging.clone(),
-            thresholds: Default::default(),
+            thresholds: inp.config.thresholds.clone(),
             snapshots: inp
                 .history
                 .points
@@ -366,6 +370,7 @@ fn email_table(t: &DataTable) -> DataTable {
             t.rows.len()
         );
         t.rows.truncate(EMAIL_ROWS);
+        t.row_keys.truncate(EMAIL_ROWS);
     }
     t
 }

@@ -23,8 +23,18 @@ pub struct Cell {
     pub href: Option<String>,
     /// CSS class: "num" for right-aligned figures.
     pub class: &'static str,
-    #[serde(skip)]
+    /// Serialised as `value`: the plain decimal of a figure ("" for an
+    /// empty figure, none for text), the sort key of a filterable table.
+    #[serde(rename = "value", serialize_with = "sort_value")]
     pub raw: Raw,
+}
+
+fn sort_value<S: serde::Serializer>(raw: &Raw, s: S) -> Result<S::Ok, S::Error> {
+    match raw {
+        Raw::Number(n) => s.serialize_some(n),
+        Raw::Empty => s.serialize_some(""),
+        Raw::Text(_) => s.serialize_none(),
+    }
 }
 
 const DASH: &str = "—";
@@ -118,6 +128,30 @@ pub struct DataTable {
     pub footer: Option<Vec<Cell>>,
     /// Relative link to the CSV download, set when the table is written.
     pub csv_href: Option<String>,
+    /// Set on tables that get the dashboard's filter bar in the browser
+    /// (the markup contract of `dashboard/src/static_bar.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Filter>,
+    /// One per row when `filter` is set: what the bar filters rows by.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub row_keys: Vec<RowKeys>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Filter {
+    /// The bar's name (`data-arsite-filter`).
+    pub name: &'static str,
+    /// Relative address of the snapshot's dashboard.
+    pub dashboard: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RowKeys {
+    /// Exact collector name ("" = unassigned).
+    pub collector: String,
+    /// Division names, one per line.
+    pub division: String,
+    pub search: String,
 }
 
 impl DataTable {
@@ -142,7 +176,17 @@ impl DataTable {
             rows: Vec::new(),
             footer: None,
             csv_href: None,
+            filter: None,
+            row_keys: Vec::new(),
         }
+    }
+
+    /// Marks the table for the filter bar; `row_keys` must hold one entry
+    /// per row.
+    pub fn with_filter(mut self, filter: Filter) -> DataTable {
+        assert_eq!(self.row_keys.len(), self.rows.len(), "table {}", self.id);
+        self.filter = Some(filter);
+        self
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {

@@ -4,9 +4,10 @@ use super::aging::breakdown;
 use super::{signed, slug, Inputs};
 use crate::site::chart::{line_chart, Series};
 use crate::site::page::{Page, Section};
-use crate::site::table::{Cell, DataTable};
+use crate::site::table::{Cell, DataTable, Filter, RowKeys};
 use arsite_core::metrics::scorecard::CollectorScore;
 use arsite_core::Snapshot;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
     let k = inp.kpis;
@@ -27,7 +28,17 @@ pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
     };
     let mut rows: Vec<&CollectorScore> = k.scorecard.iter().collect();
     rows.sort_by_key(|c| (c.rank.unwrap_or(u32::MAX), c.collector.clone()));
+    let divisions = divisions_by_collector(inp.snapshot);
     for c in rows {
+        t.row_keys.push(RowKeys {
+            collector: c.collector.clone(),
+            division: divisions
+                .get(c.collector.as_str())
+                .map_or_else(String::new, |d| {
+                    d.iter().copied().collect::<Vec<_>>().join("\n")
+                }),
+            search: Snapshot::label(&c.collector).to_string(),
+        });
         let rank_change = match (c.rank, previous_rank(&c.collector)) {
             // Up the table is positive: rank 5 → 3 is +2.
             (Some(now), Some(before)) => {
@@ -77,8 +88,28 @@ pub fn scorecard_page(inp: &Inputs) -> Page {
                 .into(),
         ),
         notes: inp.sales_note().into_iter().collect(),
-        sections: vec![Section::new("scorecard", "Scorecard").table(scorecard_table(inp, "scorecard", ""))],
+        sections: vec![Section::new("scorecard", "Scorecard").table(
+            scorecard_table(inp, "scorecard", "").with_filter(Filter {
+                name: "scorecard",
+                dashboard: "../dashboard.html".into(),
+            }),
+        )],
     }
+}
+
+/// The divisions each collector has open items in, by collector name.
+fn divisions_by_collector(s: &Snapshot) -> HashMap<&str, BTreeSet<&str>> {
+    let mut seen = HashSet::new();
+    for i in &s.invoices {
+        seen.insert((i.collector, i.division));
+    }
+    let mut out: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (c, d) in seen {
+        out.entry(s.collectors[c as usize].as_str())
+            .or_default()
+            .insert(s.divisions[d as usize].as_str());
+    }
+    out
 }
 
 /// The page of one collector (by index into the snapshot's collectors).
