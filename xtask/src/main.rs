@@ -5,7 +5,11 @@
 //!   demo       dashboard + generator, then build the sample site from data/ into public/
 //!   test       install what the tests need, then fmt, clippy and every test (browser included)
 //!   sample     regenerate the committed sample data in data/
+//!   bench      the build benchmark: 36 snapshots × 250,000 invoices, full,
+//!              incremental and no-change builds against a DuckDB aging query
+//!   dashboard-bench  the dashboard on a million invoices in headless Chromium
 
+mod bench;
 mod browser;
 mod bundle;
 mod dashboard_bench;
@@ -20,13 +24,14 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let started = Instant::now();
     let result = match args.first().map(String::as_str) {
+        Some("bench") => bench::run(&args[1..]),
         Some("dashboard") => bundle::build_dashboard().map(|_| ()),
         Some("dashboard-bench") => dashboard_bench::run(&args[1..]),
         Some("demo") => demo(),
         Some("test") => test(),
         Some("sample") => sample(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dashboard|demo|test|sample>");
+            eprintln!("usage: cargo xtask <dashboard|demo|test|sample|bench|dashboard-bench>");
             std::process::exit(2);
         }
     };
