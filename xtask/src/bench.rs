@@ -31,7 +31,8 @@
 //!
 //! Options: `--runs N`, `--snapshots N` (36), `--invoices N` per snapshot
 //! (250000), `--customers N` (20000), `--collectors N` (50), `--seed N`,
-//! `--fresh` (generate the data again), `--no-duckdb`.
+//! `--fresh` (generate the data again), `--no-duckdb`, `--arsite PATH` (bench
+//! a prebuilt binary, e.g. another branch's, instead of building this one).
 
 use crate::{root, run};
 use anyhow::{bail, Context, Result};
@@ -49,6 +50,8 @@ use std::time::Instant;
 const CACHE_FORMAT: u32 = 1;
 const GB: f64 = 1e9;
 const MB: f64 = 1e6;
+/// Site bytes per input byte, roughly (measured: 21.4 GB from 1.76 GB).
+const SITE_PER_INPUT_BYTE: u64 = 12;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Options {
@@ -60,6 +63,8 @@ struct Options {
     seed: u64,
     fresh: bool,
     duckdb: bool,
+    /// A prebuilt arsite to bench instead of building this checkout's.
+    arsite: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -73,6 +78,7 @@ impl Default for Options {
             seed: 7,
             fresh: false,
             duckdb: true,
+            arsite: None,
         }
     }
 }
@@ -94,9 +100,10 @@ impl Options {
                 "--seed" => o.seed = value(arg)?.parse().context("--seed")?,
                 "--fresh" => o.fresh = true,
                 "--no-duckdb" => o.duckdb = false,
+                "--arsite" => o.arsite = Some(root().join(value(arg)?)),
                 other => bail!(
                     "bench: unknown option {other}; options: --runs N, --snapshots N, --invoices N, \
-                     --customers N, --collectors N, --seed N, --fresh, --no-duckdb"
+                     --customers N, --collectors N, --seed N, --fresh, --no-duckdb, --arsite PATH"
                 ),
             }
         }
@@ -854,8 +861,13 @@ fn stage_names(builds: &[Build]) -> Vec<String> {
 pub fn run(args: &[String]) -> Result<()> {
     let o = Options::parse(args)?;
     let load_start = loadavg();
-    run::cargo(&["build", "--release", "-p", "arsite", "--bin", "arsite"])?;
-    let bin = cargo_target_dir().join("release/arsite");
+    let bin = match &o.arsite {
+        Some(bin) => bin.clone(),
+        None => {
+            run::cargo(&["build", "--release", "-p", "arsite", "--bin", "arsite"])?;
+            cargo_target_dir().join("release/arsite")
+        }
+    };
     let help = run::output(Command::new(&bin).args(["build", "--help"])).unwrap_or_default();
     let has_timings = help.contains("--timings");
     let ds = dataset(&o, &bin)?;
@@ -874,6 +886,22 @@ pub fn run(args: &[String]) -> Result<()> {
         ds.input_bytes as f64 / MB
     );
 
+    // Before the first build, from the ratio measured at full size with the
+    // sequential build (21.4 GB of site from 1.76 GB of CSV); the exact
+    // check follows the first build.
+    let guess = ds.input_bytes.saturating_mul(SITE_PER_INPUT_BYTE);
+    let free = free_bytes(&work)?;
+    if free < guess {
+        bail!(
+            "{}: {:.1} GB free, but the site may need about {:.1} GB ({:.1} GB more while a \
+             rebuild writes its second copy); free some disk or bench a smaller size \
+             (--invoices, --customers, --snapshots)",
+            work.display(),
+            free as f64 / GB,
+            guess as f64 / GB,
+            guess as f64 / GB
+        );
+    }
     let runs = arsite_runs(&o, &arsite, &ds, &out)?;
     let duck = if o.duckdb {
         Some(duckdb_runs(&o, &ds)?)
@@ -1071,6 +1099,23 @@ pub fn run(args: &[String]) -> Result<()> {
         .iter()
         .filter_map(|b| b.timings.as_ref().map(|t| t.snapshots_reused))
         .collect();
+    for (what, builds) in [
+        ("full", &runs.full),
+        ("no-change", &runs.no_change),
+        ("incremental", &runs.incremental),
+    ] {
+        let counts: Vec<String> = builds
+            .iter()
+            .filter_map(|b| b.timings.as_ref())
+            .map(|t| format!("{}/{}", t.snapshots_built, t.snapshots_reused))
+            .collect();
+        if !counts.is_empty() {
+            notes.push(format!(
+                "Snapshots built/reused per {what} build: {}",
+                counts.join(", ")
+            ));
+        }
+    }
     if reused.iter().any(|&r| r > 0) {
         notes.push(format!(
             "WARNING: the 'full' builds reused snapshots ({reused:?}): a cache outside the out dir"
