@@ -527,18 +527,19 @@ fn arsite_runs(o: &Options, arsite: &Arsite, ds: &Dataset, out: &Path) -> Result
         runs.full.push(arsite.build(&ds.data, out)?);
         if i == 1 {
             runs.site = tree_size(out)?;
-            // arsite builds the new site in a sibling folder before it
-            // swaps it in: every rebuild needs the site's size once more.
+            // Rebuilds are incremental: unchanged snapshot folders are
+            // moved over, so a rebuild needs room for the snapshots it
+            // writes (one added here), not for a second copy of the site.
+            let per_snapshot = runs.site.bytes / u64::from(o.snapshots.max(1));
+            let need = 3 * per_snapshot;
             let free = free_bytes(out)?;
-            if free < runs.site.bytes + runs.site.bytes / 10 {
+            if free < need {
                 bail!(
-                    "{}: {:.1} GB free, but a rebuild needs about {:.1} GB (a second copy of the \
-                     {:.1} GB site while it is built); free some disk or bench a smaller size \
-                     (--invoices, --customers, --snapshots)",
+                    "{}: {:.1} GB free, but an incremental build needs about {:.1} GB; free some \
+                     disk or bench a smaller size (--invoices, --customers, --snapshots)",
                     out.display(),
                     free as f64 / GB,
-                    runs.site.bytes as f64 * 1.1 / GB,
-                    runs.site.bytes as f64 / GB
+                    need as f64 / GB
                 );
             }
         }
@@ -890,15 +891,19 @@ pub fn run(args: &[String]) -> Result<()> {
     // sequential build (21.4 GB of site from 1.76 GB of CSV); the exact
     // check follows the first build.
     let guess = ds.input_bytes.saturating_mul(SITE_PER_INPUT_BYTE);
+    // A site of an earlier run is deleted before the first build: its room
+    // counts as free.
+    if out.exists() {
+        eprintln!("xtask: removing the previous bench site {}", out.display());
+        fs::remove_dir_all(&out).with_context(|| format!("removing {}", out.display()))?;
+    }
     let free = free_bytes(&work)?;
     if free < guess {
         bail!(
-            "{}: {:.1} GB free, but the site may need about {:.1} GB ({:.1} GB more while a \
-             rebuild writes its second copy); free some disk or bench a smaller size \
-             (--invoices, --customers, --snapshots)",
+            "{}: {:.1} GB free, but the site may need about {:.1} GB; free some disk or bench \
+             a smaller size (--invoices, --customers, --snapshots)",
             work.display(),
             free as f64 / GB,
-            guess as f64 / GB,
             guess as f64 / GB
         );
     }

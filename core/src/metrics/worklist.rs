@@ -138,7 +138,9 @@ pub fn compute(
         let over_by = over.get(id).copied();
         let since = last_contact.get(id).map(|d| as_of.days_since(*d));
         let points = Points {
-            age,
+            // Shown and serialised with the score's precision; the score
+            // is the same either way (the other points are whole numbers).
+            age: round2(age),
             broken_promises: n_broken * BROKEN_PROMISE_POINTS,
             over_limit: if over_by.is_some() {
                 OVER_LIMIT_POINTS
@@ -328,6 +330,7 @@ mod tests {
             scores,
             vec![("C2", d("47.00")), ("C1", d("32.00")), ("C4", d("0.50"))]
         );
+        assert_eq!(w[0].points.age.to_string(), "12.00");
         assert_eq!(w[0].points.over_limit, 15);
         assert_eq!(w[0].points.broken_promises, 0);
         assert_eq!(w[0].collector, "bob");

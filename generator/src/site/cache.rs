@@ -105,7 +105,7 @@ impl Inputs {
     pub fn stamp_metadata(&mut self, path: &Path) -> Result<()> {
         let (len, modified_ns) = metadata(path)?;
         self.files.insert(
-            path.to_path_buf(),
+            canonical(path),
             Stamp {
                 len,
                 modified_ns,
@@ -122,6 +122,7 @@ impl Inputs {
         if previous.program != program || previous.files.is_empty() {
             return false;
         }
+        let snapshot_files: Vec<PathBuf> = snapshot_files.iter().map(|p| canonical(p)).collect();
         let listed: Vec<&PathBuf> = previous
             .files
             .keys()
@@ -141,7 +142,7 @@ impl Inputs {
     /// differ from `previous`.
     pub fn stamp(&mut self, path: &Path, previous: &Inputs) -> Result<Stamp> {
         let (len, modified_ns) = metadata(path)?;
-        let stamp = match previous.files.get(path) {
+        let stamp = match previous.files.get(&canonical(path)) {
             Some(s) if s.len == len && s.modified_ns == modified_ns && modified_ns > 0 => s.clone(),
             _ => {
                 let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
@@ -152,9 +153,14 @@ impl Inputs {
                 }
             }
         };
-        self.files.insert(path.to_path_buf(), stamp.clone());
+        self.files.insert(canonical(path), stamp.clone());
         Ok(stamp)
     }
+}
+
+/// Stamps are kept by canonical path: `data/` and `./data/` are one file.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn metadata(path: &Path) -> Result<(u64, u128)> {
@@ -211,7 +217,17 @@ pub fn snapshot_keys(
     // What every snapshot's pages show whatever their date: customer
     // master data and the ledger files' data-quality figures.
     data.customers.hash(&mut base);
-    format!("{:?}", data.ledgers).hash(&mut base);
+    // As the pages show them: by file name, however the folder was named
+    // on the command line.
+    for ledger in &data.ledgers {
+        let mut shown = ledger.clone();
+        shown.path = ledger
+            .path
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        format!("{shown:?}").hash(&mut base);
+    }
     for ledger in &data.ledgers {
         stamps.stamp_metadata(&ledger.path)?;
     }

@@ -15,6 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,9 @@ pub struct Staging {
 struct Writer {
     queue: SyncSender<(PathBuf, Vec<u8>)>,
     thread: JoinHandle<Result<Duration>>,
+    /// The writer's error once it stopped, for the writes refused after it
+    /// (a full disk must be named, not just "the writer stopped").
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl Writer {
@@ -48,17 +52,26 @@ impl Writer {
         // Enough to keep the disk busy while renderers wait, small enough
         // to bound memory (pages are tens of kilobytes).
         let (queue, files) = sync_channel::<(PathBuf, Vec<u8>)>(512);
+        let failure = Arc::new(Mutex::new(None));
+        let failed = Arc::clone(&failure);
         let thread = std::thread::spawn(move || {
             let mut busy = Duration::ZERO;
             for (path, bytes) in files {
                 let started = Instant::now();
-                write_file(&path, &bytes)
-                    .with_context(|| format!("{}: cannot write", path.display()))?;
+                if let Err(e) = write_file(&path, &bytes) {
+                    let message = format!("{}: cannot write: {e}", path.display());
+                    *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+                    bail!(message);
+                }
                 busy += started.elapsed();
             }
             Ok(busy)
         });
-        Writer { queue, thread }
+        Writer {
+            queue,
+            thread,
+            failure,
+        }
     }
 
     /// Waits until every file queued is written; the time spent writing.
@@ -126,9 +139,12 @@ impl Staging {
             .send((self.dir.join(relative), bytes.to_vec()))
             .is_err()
         {
+            let failure = writer.failure.lock().unwrap_or_else(|p| p.into_inner());
             bail!(
-                "{}: the file writer stopped after an error",
-                self.dir.display()
+                "{}",
+                failure
+                    .clone()
+                    .unwrap_or_else(|| format!("{}: the file writer stopped", self.dir.display()))
             );
         }
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -392,6 +408,17 @@ mod tests {
         drop(Staging::new(&out).unwrap());
         assert!(!dead.exists());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new index");
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_with_its_cause() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Staging::new(&tmp.path().join("site")).unwrap();
+        // A file where a folder is needed: the second write fails.
+        s.write("page", b"x").unwrap();
+        let _ = s.write("page/inner.html", b"y");
+        let e = s.finish_writes().unwrap_err().to_string();
+        assert!(e.contains("page/inner.html: cannot write"), "{e}");
     }
 
     #[test]
