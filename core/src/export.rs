@@ -16,10 +16,7 @@ use std::fmt::Write;
 
 /// Appends one text cell, neutralised and quoted when needed (RFC 4180).
 pub fn text_cell(out: &mut String, text: &str) {
-    let risky = matches!(
-        text.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
+    let risky = crate::format::starts_like_formula(text);
     let quote = risky
         || text.contains([',', '"', '\n', '\r'])
         || text.starts_with(' ')

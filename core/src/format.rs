@@ -42,9 +42,41 @@ pub fn percent(part: Money, whole: Money) -> String {
     )
 }
 
+/// Spreadsheet formula injection: a text cell starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return is prefixed with `'` so that Excel, LibreOffice
+/// and Sheets show it as text instead of evaluating it. For every CSV arsite
+/// writes from untrusted text (tables, rejected rows, the dashboard's
+/// exports); numbers are written as numbers and never pass through it.
+pub fn neutralize(text: &str) -> String {
+    if starts_like_formula(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Whether a spreadsheet would take the text for a formula (see
+/// [`neutralize`]).
+pub fn starts_like_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_starts_get_a_quote_and_nothing_else_does() {
+        for risky in ["=1+2", "+1", "-SUM(A1)", "@cmd", "\tx", "\rx"] {
+            assert_eq!(neutralize(risky), format!("'{risky}"));
+        }
+        for safe in ["", "Acme", " =x", "1-2", "'=already"] {
+            assert_eq!(neutralize(safe), safe);
+        }
+    }
 
     #[test]
     fn money_groups_thousands_and_keeps_minor_digits() {

@@ -167,13 +167,7 @@ fn write_record(w: &mut csv::Writer<Vec<u8>>, record: &[String]) {
     let _ = w.write_record(record);
 }
 
-/// Neutralizes spreadsheet formula injection in a text cell.
-pub fn neutralize(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
+use arsite_core::format::neutralize;
 
 #[cfg(test)]
 mod tests {

@@ -214,15 +214,7 @@ impl DataTable {
     }
 }
 
-/// Spreadsheet formula injection: a text cell starting with `=`, `+`, `-`,
-/// `@`, tab or carriage return is prefixed with `'` so that Excel, LibreOffice
-/// and Sheets show it as text instead of evaluating it.
-pub fn neutralize(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
+pub use arsite_core::format::neutralize;
 
 #[cfg(test)]
 mod tests {

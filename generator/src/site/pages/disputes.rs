@@ -87,12 +87,18 @@ pub fn page(inp: &Inputs) -> Page {
             "Resolution",
         ],
     );
+    // Looked up once per dispute case: hundreds of thousands over years of
+    // activity, against tens of thousands of customers.
+    let names: std::collections::HashMap<&str, &str> = inp
+        .snapshot
+        .customers
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str()))
+        .collect();
     let name_of = |id: &str| {
-        inp.snapshot
-            .customers
-            .iter()
-            .find(|c| c.id == id)
-            .map_or_else(|| id.to_string(), |c| format!("{} ({id})", c.name))
+        names
+            .get(id)
+            .map_or_else(|| id.to_string(), |name| format!("{name} ({id})"))
     };
     for c in &cases {
         let o = c.opened;
