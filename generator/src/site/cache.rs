@@ -76,10 +76,16 @@ pub struct Stamp {
 }
 
 /// The stamps of every input file and of the program, as of one build.
+/// Files are named relative to the data folder: the site is published, the
+/// server's folder layout need not be (a file named in `[import]` outside
+/// the data folder keeps its full path).
 #[derive(Default, Serialize, Deserialize)]
 pub struct Inputs {
     pub program: String,
     pub files: BTreeMap<PathBuf, Stamp>,
+    /// The data folder, canonical; what `files` are relative to.
+    #[serde(skip)]
+    base: PathBuf,
     /// The site's files and bytes, bookkeeping files (this one and the
     /// marker) left out: what a no-change build reports.
     #[serde(default)]
@@ -89,11 +95,30 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    pub fn load(site: &Path) -> Inputs {
-        std::fs::read(site.join(INPUTS))
+    pub fn new(program: &str, data_dir: &Path) -> Inputs {
+        Inputs {
+            program: program.to_string(),
+            base: canonical(data_dir),
+            ..Default::default()
+        }
+    }
+
+    /// The stamps of the build that wrote `site` from `data_dir`.
+    pub fn load(site: &Path, data_dir: &Path) -> Inputs {
+        let mut inputs: Inputs = std::fs::read(site.join(INPUTS))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        inputs.base = canonical(data_dir);
+        inputs
+    }
+
+    fn key(&self, path: &Path) -> PathBuf {
+        let path = canonical(path);
+        match path.strip_prefix(&self.base) {
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => path,
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -105,7 +130,7 @@ impl Inputs {
     pub fn stamp_metadata(&mut self, path: &Path) -> Result<()> {
         let (len, modified_ns) = metadata(path)?;
         self.files.insert(
-            canonical(path),
+            self.key(path),
             Stamp {
                 len,
                 modified_ns,
@@ -122,7 +147,7 @@ impl Inputs {
         if previous.program != program || previous.files.is_empty() {
             return false;
         }
-        let snapshot_files: Vec<PathBuf> = snapshot_files.iter().map(|p| canonical(p)).collect();
+        let snapshot_files: Vec<PathBuf> = snapshot_files.iter().map(|p| previous.key(p)).collect();
         let listed: Vec<&PathBuf> = previous
             .files
             .keys()
@@ -133,7 +158,8 @@ impl Inputs {
                 .iter()
                 .all(|s| previous.files.contains_key(s))
             && previous.files.iter().all(|(path, stamp)| {
-                metadata(path)
+                // Joining an absolute path gives that path.
+                metadata(&previous.base.join(path))
                     .is_ok_and(|(len, t)| len == stamp.len && t == stamp.modified_ns && t > 0)
             })
     }
@@ -142,7 +168,7 @@ impl Inputs {
     /// differ from `previous`.
     pub fn stamp(&mut self, path: &Path, previous: &Inputs) -> Result<Stamp> {
         let (len, modified_ns) = metadata(path)?;
-        let stamp = match previous.files.get(&canonical(path)) {
+        let stamp = match previous.files.get(&self.key(path)) {
             Some(s) if s.len == len && s.modified_ns == modified_ns && modified_ns > 0 => s.clone(),
             _ => {
                 let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
@@ -153,12 +179,12 @@ impl Inputs {
                 }
             }
         };
-        self.files.insert(canonical(path), stamp.clone());
+        self.files.insert(self.key(path), stamp.clone());
         Ok(stamp)
     }
 }
 
-/// Stamps are kept by canonical path: `data/` and `./data/` are one file.
+/// Canonical paths: `data/` and `./data/` are one folder.
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -325,12 +351,17 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("a.csv");
         std::fs::write(&f, b"one").unwrap();
-        let mut first = Inputs::default();
-        let s1 = first.stamp(&f, &Inputs::default()).unwrap();
-        let mut second = Inputs::default();
+        let mut first = Inputs::new("p", tmp.path());
+        let s1 = first.stamp(&f, &Inputs::new("p", tmp.path())).unwrap();
+        assert_eq!(
+            first.files.keys().collect::<Vec<_>>(),
+            [Path::new("a.csv")],
+            "named relative to the data folder"
+        );
+        let mut second = Inputs::new("p", tmp.path());
         assert_eq!(second.stamp(&f, &first).unwrap(), s1);
         std::fs::write(&f, b"three").unwrap();
-        let mut third = Inputs::default();
+        let mut third = Inputs::new("p", tmp.path());
         let s3 = third.stamp(&f, &second).unwrap();
         assert_ne!(
             s3.hash, s1.hash,

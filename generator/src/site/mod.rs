@@ -161,7 +161,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let mut stages = Stages::default();
     let program = cache::program_fingerprint(opts.templates_dir.as_deref())?;
-    let old_inputs = cache::Inputs::load(&opts.out_dir);
+    let old_inputs = cache::Inputs::load(&opts.out_dir, &opts.data_dir);
     let snapshot_files = DataSet::snapshot_files(&opts.data_dir)?;
     if cache::Inputs::unchanged_since(&program, &old_inputs, &snapshot_files) {
         let records: Option<Vec<Record>> = snapshot_files
@@ -195,10 +195,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let base_url = data.config.base_url.as_deref();
     let mut input_bytes: u64 = data.ledgers.iter().map(|q| file_len(&q.path)).sum();
 
-    let mut inputs = cache::Inputs {
-        program: program.clone(),
-        ..Default::default()
-    };
+    let mut inputs = cache::Inputs::new(&program, &opts.data_dir);
     let keys = cache::snapshot_keys(&data, &program, &mut inputs, &old_inputs)?;
     let records: Vec<Option<Record>> = data
         .snapshots
