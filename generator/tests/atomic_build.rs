@@ -1,66 +1,22 @@
 //! A build that is killed half-way leaves the previous site exactly as it
 //! was, and the next build cleans up after it.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::{arsite, build, files_of, sample};
 use std::time::{Duration, Instant};
-
-fn arsite() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arsite"))
-}
-
-fn snapshot_of(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn a_killed_build_leaves_the_previous_site_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let site = tmp.path().join("site");
-    let ok = arsite()
-        .args(["sample", "--customers", "400", "--months", "6", "--out"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    sample(&data, 400, 6);
 
     let started = Instant::now();
-    let ok = arsite()
-        .arg("build")
-        .arg(&data)
-        .arg("--out")
-        .arg(&site)
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    build(&data, &site, &["--quiet"]);
     let full = started.elapsed();
-    let before = snapshot_of(&site);
+    let before = files_of(&site);
     assert!(before.len() > 100);
 
     // Kill the next build at several points of its run.
@@ -77,22 +33,14 @@ fn a_killed_build_leaves_the_previous_site_untouched() {
         let _ = child.kill();
         let _ = child.wait();
         assert!(
-            snapshot_of(&site) == before,
+            files_of(&site) == before,
             "the site changed after a build was killed at {fraction}"
         );
     }
 
-    let ok = arsite()
-        .arg("build")
-        .arg(&data)
-        .arg("--out")
-        .arg(&site)
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert!(ok.status.success());
+    build(&data, &site, &["--quiet"]);
     assert!(
-        snapshot_of(&site) == before,
+        files_of(&site) == before,
         "a complete rebuild gives the same site"
     );
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())

@@ -2,9 +2,11 @@
 //! snapshot, after changing an old one, and when nothing changed (then
 //! nothing is written at all).
 
+mod common;
+
+use common::{files_of, is_build_record};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
@@ -12,42 +14,15 @@ fn sample() -> PathBuf {
 
 /// Runs `arsite build` and returns its summary line.
 fn build(data: &Path, out: &Path) -> String {
-    let run = Command::new(env!("CARGO_BIN_EXE_arsite"))
-        .arg("build")
-        .arg(data)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
-    assert!(
-        run.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    stdout
+    common::build(data, out, &[])
 }
 
-/// Every file of a site but the build's bookkeeping (whose keys name the
-/// data folder), by relative path.
+/// Every file of a site but the build's records (whose keys name the data
+/// folder), by relative path.
 fn pages(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !name.starts_with(".arsite-") {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
+    let mut files = files_of(root);
+    files.retain(|path, _| !is_build_record(path));
+    files
 }
 
 fn assert_same_site(expected: &Path, actual: &Path) {

@@ -4,12 +4,14 @@
 //! ones to an `error` event naming the file while the previous site stays
 //! served; the reload script exists only in served HTML, never on disk.
 
+mod common;
+
+use common::{arsite, build, files_of, is_build_record, sample};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::str::FromStr;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -17,10 +19,6 @@ use std::time::{Duration, Instant};
 const SCRIPT_TAG: &str = "<script src=\"/__arsite/reload.js\"></script>";
 /// Generous: a debug build on a busy machine; a passing run takes seconds.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-fn arsite() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arsite"))
-}
 
 /// The server process, killed when the test ends however it ends.
 struct Server {
@@ -249,23 +247,6 @@ fn add_to_first_row(csv: &str, delta: Decimal) -> String {
     String::from_utf8(out.into_inner().unwrap()).unwrap()
 }
 
-fn files_of(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    out
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     for (relative, bytes) in files_of(from) {
         let path = to.join(relative);
@@ -278,16 +259,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let ok = arsite()
-        .args(["sample", "--customers", "20", "--months", "3", "--out"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    sample(&data, 20, 3);
     let templates = tmp.path().join("site");
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../site"),
@@ -404,29 +376,15 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
 
     // On disk: exactly what a plain build writes.
     let plain = tmp.path().join("plain");
-    let ok = arsite()
-        .arg("build")
-        .arg(&data)
-        .arg("--out")
-        .arg(&plain)
-        .arg("--quiet")
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    build(&data, &plain, &["--quiet"]);
     let (watched, plain) = (files_of(&site), files_of(&plain));
     assert_eq!(
         watched.keys().collect::<Vec<_>>(),
         plain.keys().collect::<Vec<_>>()
     );
     for (path, bytes) in &watched {
-        // The build's bookkeeping names what the site was built from (here
-        // templates read from a folder, there the compiled-in ones).
-        let name = path.file_name().unwrap().to_string_lossy();
-        if name == ".arsite-inputs.json" || name == ".arsite-snapshot.json" {
+        // Here templates read from a folder, there the compiled-in ones.
+        if is_build_record(path) {
             continue;
         }
         assert!(bytes == &plain[path], "{} differs", path.display());
