@@ -168,7 +168,8 @@ impl Inputs {
     /// differ from `previous`.
     pub fn stamp(&mut self, path: &Path, previous: &Inputs) -> Result<Stamp> {
         let (len, modified_ns) = metadata(path)?;
-        let stamp = match previous.files.get(&self.key(path)) {
+        let key = self.key(path);
+        let stamp = match previous.files.get(&key) {
             Some(s) if s.len == len && s.modified_ns == modified_ns && modified_ns > 0 => s.clone(),
             _ => {
                 let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
@@ -179,7 +180,7 @@ impl Inputs {
                 }
             }
         };
-        self.files.insert(self.key(path), stamp.clone());
+        self.files.insert(key, stamp.clone());
         Ok(stamp)
     }
 }

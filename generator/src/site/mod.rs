@@ -300,13 +300,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             writer.base_url = base_url;
             writer.quality = Some((&quality, &data.ledgers));
             writer.write_all()?;
-            // The record counts itself: its own size is known only once
-            // written, so it is counted as the files before it plus one.
+            // The record counts itself, and its size depends on the count
+            // it holds: settle on a size that includes itself (adding its
+            // length can add a digit, hence the loop; two rounds at most).
             record.files = staging.files() - files_before + 1;
-            record.bytes = staging.bytes() - bytes_before;
-            let json = serde_json::to_vec(&record)?;
-            record.bytes += json.len() as u64;
-            let json = serde_json::to_vec(&record)?;
+            let pages_bytes = staging.bytes() - bytes_before;
+            record.bytes = pages_bytes;
+            let json = loop {
+                let json = serde_json::to_vec(&record)?;
+                let total = pages_bytes + json.len() as u64;
+                if record.bytes == total {
+                    break json;
+                }
+                record.bytes = total;
+            };
             staging.write(&format!("{as_of}/{}", cache::RECORD), &json)?;
             render_time += t.elapsed();
             built += 1;
