@@ -39,7 +39,7 @@ pub fn write(staging: &mut Staging, dir: Option<&Path>) -> Result<()> {
                 let source = dir.join(file);
                 let bytes = std::fs::read(&source)
                     .with_context(|| format!("{}: cannot read", source.display()))?;
-                staging.write(path, &bytes)?;
+                staging.write(path, bytes)?;
             }
         }
     }

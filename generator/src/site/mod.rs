@@ -314,7 +314,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                 }
                 record.bytes = total;
             };
-            staging.write(&format!("{as_of}/{}", cache::RECORD), &json)?;
+            staging.write(&format!("{as_of}/{}", cache::RECORD), json)?;
             render_time += t.elapsed();
             built += 1;
         }
@@ -338,18 +338,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             snapshots => &headlines,
         },
     )?;
-    staging.write("index.html", html.as_bytes())?;
+    staging.write("index.html", html)?;
     if let Some(latest) = headlines.first() {
         let html = renderer.render(
             "redirect.html",
             context! { site_title => &data.config.title, as_of => &latest.as_of, target => format!("../{}/index.html", latest.as_of) },
         )?;
-        staging.write("latest/index.html", html.as_bytes())?;
+        staging.write("latest/index.html", html)?;
     }
     let (files, bytes) = (staging.files(), staging.bytes());
     inputs.site_files = files;
     inputs.site_bytes = bytes;
-    staging.write(cache::INPUTS, inputs.to_json().as_bytes())?;
+    staging.write(cache::INPUTS, inputs.to_json())?;
     let t = Instant::now();
     let write_time = staging.finish_writes()?;
     // The writer thread works while pages render: its time is its own, and

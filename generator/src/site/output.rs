@@ -132,13 +132,13 @@ impl Staging {
     /// Queues `relative` (a `/`-separated path inside the site) for writing.
     /// Safe to call from several threads at once. An error of an earlier
     /// write may show here or only at [`Staging::finish_writes`].
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
+    /// Takes the bytes by value: the writer thread owns them, and pages
+    /// handed over as `String`s are not copied again on the way.
+    pub fn write(&self, relative: &str, bytes: impl Into<Vec<u8>>) -> Result<()> {
+        let bytes = bytes.into();
+        let len = bytes.len() as u64;
         let writer = self.writer.as_ref().expect("writes end with finish_writes");
-        if writer
-            .queue
-            .send((self.dir.join(relative), bytes.to_vec()))
-            .is_err()
-        {
+        if writer.queue.send((self.dir.join(relative), bytes)).is_err() {
             let failure = writer.failure.lock().unwrap_or_else(|p| p.into_inner());
             bail!(
                 "{}",
@@ -148,7 +148,7 @@ impl Staging {
             );
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
         Ok(())
     }
 

@@ -162,7 +162,7 @@ impl<'a> SnapshotWriter<'a> {
                 Csv::PerTable { workbook } => {
                     let csv_path = format!("csv/{stem}--{}.csv", t.id);
                     self.staging
-                        .write(&format!("{as_of}/{csv_path}"), t.to_csv().as_bytes())?;
+                        .write(&format!("{as_of}/{csv_path}"), t.to_csv())?;
                     t.csv_href = Some(format!("{snap}{csv_path}"));
                     if workbook {
                         self.workbook
@@ -184,7 +184,7 @@ impl<'a> SnapshotWriter<'a> {
         }
         if !combined.is_empty() {
             self.staging
-                .write(&format!("{as_of}/csv/{stem}.csv"), combined.as_bytes())?;
+                .write(&format!("{as_of}/csv/{stem}.csv"), combined)?;
         }
         let page_path = match self.base_url {
             Some(base) => format!("{base}{as_of}/{path}"),
@@ -208,8 +208,7 @@ impl<'a> SnapshotWriter<'a> {
                 page_path,
             },
         )?;
-        self.staging
-            .write(&format!("{as_of}/{path}"), html.as_bytes())
+        self.staging.write(&format!("{as_of}/{path}"), html)
     }
 
     pub fn write_all(mut self) -> Result<()> {
@@ -283,7 +282,7 @@ impl<'a> SnapshotWriter<'a> {
         self.page("bad-debt.html", bad_debt, Csv::PerTable { workbook: true })?;
         for e in extras {
             self.staging
-                .write(&format!("{as_of}/{}", e.path), e.content.as_bytes())?;
+                .write(&format!("{as_of}/{}", e.path), e.content)?;
         }
         self.page(
             "customers/index.html",
@@ -316,8 +315,7 @@ impl<'a> SnapshotWriter<'a> {
                 tiles => email_tiles.unwrap_or_default(), tables => email_tables, notes => email_notes, link_base,
             },
         )?;
-        self.staging
-            .write(&format!("{as_of}/email.html"), html.as_bytes())?;
+        self.staging.write(&format!("{as_of}/email.html"), html)?;
 
         let html = self.renderer.render(
             "dashboard.html",
@@ -329,7 +327,7 @@ impl<'a> SnapshotWriter<'a> {
             },
         )?;
         self.staging
-            .write(&format!("{as_of}/dashboard.html"), html.as_bytes())?;
+            .write(&format!("{as_of}/dashboard.html"), html)?;
         self.staging.write(
             &format!("{as_of}/metrics.json"),
             metrics_json::render(s, &inp.config.aging, &inp.ctx.aging, inp.kpis).as_bytes(),
@@ -354,7 +352,7 @@ impl<'a> SnapshotWriter<'a> {
             &format!("{} — {as_of}", inp.config.title),
             &tables,
         )?;
-        self.staging.write(&format!("{as_of}/{as_of}.xlsx"), &book)
+        self.staging.write(&format!("{as_of}/{as_of}.xlsx"), book)
     }
 }
 
