@@ -232,7 +232,11 @@ impl ContactChannel {
     }
 }
 
-/// One row of the collection activity log.
+/// One row of the collection activity log, owned: how tests and small
+/// inputs spell rows. Metrics read rows from an
+/// [`ActivityLog`](crate::activity::ActivityLog) through
+/// [`ActivityRef`](crate::activity::ActivityRef), which has the typed
+/// accessors (promised date, dispute reason, channel…).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Activity {
     pub date: Day,
@@ -244,50 +248,6 @@ pub struct Activity {
     pub collector: Option<String>,
     pub reference: String,
     pub note: String,
-}
-
-impl Activity {
-    /// The promised payment date of a `promise` row (`reference` as
-    /// `YYYY-MM-DD`); `None` for other kinds or an unreadable date.
-    pub fn promised_date(&self) -> Option<Day> {
-        (self.kind == ActivityKind::Promise)
-            .then(|| Day::parse_iso(&self.reference))
-            .flatten()
-    }
-
-    /// Reason code of a `dispute_opened` row ("" is kept as "(none)").
-    pub fn dispute_reason(&self) -> Option<&str> {
-        (self.kind == ActivityKind::DisputeOpened).then(|| non_empty(&self.reference))
-    }
-
-    /// Resolution of a `dispute_resolved` row.
-    pub fn resolution(&self) -> Option<&str> {
-        (self.kind == ActivityKind::DisputeResolved).then(|| non_empty(&self.reference))
-    }
-
-    /// Channel of a `contact` row; `None` for other kinds or an unknown channel.
-    pub fn contact_channel(&self) -> Option<ContactChannel> {
-        (self.kind == ActivityKind::Contact)
-            .then(|| ContactChannel::parse(&self.reference))
-            .flatten()
-    }
-
-    /// The row's own collector, if it names one.
-    pub fn collector_name(&self) -> Option<&str> {
-        self.collector
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-    }
-}
-
-fn non_empty(text: &str) -> &str {
-    let t = text.trim();
-    if t.is_empty() {
-        "(none)"
-    } else {
-        t
-    }
 }
 
 /// One row of the customer master.
@@ -476,6 +436,7 @@ mod tests {
 
     #[test]
     fn typed_accessors_read_the_reference() {
+        let read = |a: &Activity| crate::activity::ActivityLog::from_rows([a]);
         let mut a = Activity {
             date: day("2026-03-01"),
             kind: ActivityKind::Promise,
@@ -486,17 +447,20 @@ mod tests {
             reference: "2026-03-15".into(),
             note: String::new(),
         };
-        assert_eq!(a.promised_date(), Some(day("2026-03-15")));
-        assert_eq!(a.collector_name(), None);
+        assert_eq!(read(&a).get(0).promised_date(), Some(day("2026-03-15")));
+        assert_eq!(read(&a).get(0).collector_name(), None);
         a.reference = "15/03/2026".into();
-        assert_eq!(a.promised_date(), None);
+        assert_eq!(read(&a).get(0).promised_date(), None);
         a.kind = ActivityKind::Contact;
         a.reference = "Email".into();
-        assert_eq!(a.contact_channel(), Some(ContactChannel::Email));
-        assert_eq!(a.promised_date(), None);
+        assert_eq!(
+            read(&a).get(0).contact_channel(),
+            Some(ContactChannel::Email)
+        );
+        assert_eq!(read(&a).get(0).promised_date(), None);
         a.kind = ActivityKind::DisputeOpened;
         a.reference = "".into();
-        assert_eq!(a.dispute_reason(), Some("(none)"));
+        assert_eq!(read(&a).get(0).dispute_reason(), Some("(none)"));
         assert_eq!(
             ActivityKind::parse("Credit memo"),
             Some(ActivityKind::CreditMemo)

@@ -10,6 +10,7 @@
 //! keystroke); conversion to `rust_decimal::Decimal` happens at the edges
 //! (parsing, display, ratios).
 
+pub mod activity;
 pub mod aging;
 pub mod day;
 pub mod export;

@@ -296,6 +296,7 @@ impl Thresholds {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use crate::metrics;
     use crate::AgingScheme;
@@ -398,7 +399,14 @@ mod tests {
             R::new("E", "C3", "", "", 1, 100),
         ]);
         let cfg = MetricsConfig::default();
-        let m = metrics::compute(&s, None, &SalesLedger::default(), &[], &[], &cfg);
+        let m = metrics::compute(
+            &s,
+            None,
+            &SalesLedger::default(),
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        );
         let scheme = AgingScheme::default();
         let mut by: Vec<Portfolio> = vec![Portfolio::default(); s.collectors.len()];
         let mut seen = std::collections::HashSet::new();

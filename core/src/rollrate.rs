@@ -255,7 +255,7 @@ mod tests {
             &late,
             Some(&early),
             &SalesLedger::default(),
-            &[],
+            crate::activity::ActivityLog::empty(),
             &[],
             &MetricsConfig::default(),
         );

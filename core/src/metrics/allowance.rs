@@ -91,6 +91,7 @@ pub fn compute(ctx: &Context<'_>) -> Allowance {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -146,7 +147,14 @@ mod tests {
         );
         let cfg = MetricsConfig::default();
         let ledger = SalesLedger::default();
-        let a = compute(&Context::new(&cur, None, &ledger, &[], &[], &cfg));
+        let a = compute(&Context::new(
+            &cur,
+            None,
+            &ledger,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(
             a.buckets
                 .iter()

@@ -87,6 +87,7 @@ pub fn compute(ctx: &Context<'_>) -> ArSummary {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -133,7 +134,14 @@ mod tests {
         );
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let ar = compute(&Context::new(&cur, None, &l, &[], &[], &cfg));
+        let ar = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(
             ar.weighted_days_past_due,
             Some(Decimal::from_str("10.00").unwrap())
@@ -156,7 +164,14 @@ mod tests {
                 -500,
             )],
         );
-        let ar = compute(&Context::new(&credit, None, &l, &[], &[], &cfg));
+        let ar = compute(&Context::new(
+            &credit,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(ar.weighted_days_past_due, None);
     }
 }

@@ -12,51 +12,48 @@
 use super::amount::{percent_money, Amount, NamedAmount};
 use super::collections::named;
 use super::context::Context;
-use crate::ledger::{Activity, ActivityKind};
+use crate::activity::ActivityRef;
+use crate::ledger::ActivityKind;
 use crate::{Day, Money};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// (placed, collected after placement) over activity rows (any order).
-pub fn liquidation<'a>(rows: impl Iterator<Item = &'a Activity> + Clone) -> (Money, Money) {
+pub fn liquidation<'a>(rows: impl Iterator<Item = ActivityRef<'a>> + Clone) -> (Money, Money) {
     let mut first: HashMap<&str, Day> = HashMap::new();
     let mut placed = Money::ZERO;
-    for a in rows.clone().filter(|a| a.kind == ActivityKind::Placement) {
-        placed += a.amount;
-        if a.invoice_id.is_empty() {
+    for a in rows.clone().filter(|a| a.kind() == ActivityKind::Placement) {
+        placed += a.amount();
+        if a.invoice_id().is_empty() {
             continue;
         }
-        let d = first.entry(a.invoice_id.as_str()).or_insert(a.date);
-        *d = (*d).min(a.date);
+        let d = first.entry(a.invoice_id()).or_insert(a.date());
+        *d = (*d).min(a.date());
     }
     let collected = rows
-        .filter(|a| matches!(a.kind, ActivityKind::Payment | ActivityKind::Recovery))
-        .filter(|a| {
-            first
-                .get(a.invoice_id.as_str())
-                .is_some_and(|&p| a.date > p)
-        })
-        .map(|a| a.amount)
+        .filter(|a| matches!(a.kind(), ActivityKind::Payment | ActivityKind::Recovery))
+        .filter(|a| first.get(a.invoice_id()).is_some_and(|&p| a.date() > p))
+        .map(|a| a.amount())
         .sum();
     (placed, collected)
 }
 
 /// (written off to date, recovered on those invoices to date).
-pub fn recovery<'a>(rows: impl Iterator<Item = &'a Activity> + Clone) -> (Money, Money) {
+pub fn recovery<'a>(rows: impl Iterator<Item = ActivityRef<'a>> + Clone) -> (Money, Money) {
     let written: HashSet<&str> = rows
         .clone()
-        .filter(|a| a.kind == ActivityKind::WriteOff && !a.invoice_id.is_empty())
-        .map(|a| a.invoice_id.as_str())
+        .filter(|a| a.kind() == ActivityKind::WriteOff && !a.invoice_id().is_empty())
+        .map(|a| a.invoice_id())
         .collect();
     let written_off = rows
         .clone()
-        .filter(|a| a.kind == ActivityKind::WriteOff)
-        .map(|a| a.amount)
+        .filter(|a| a.kind() == ActivityKind::WriteOff)
+        .map(|a| a.amount())
         .sum();
     let recovered = rows
-        .filter(|a| a.kind == ActivityKind::Recovery && written.contains(a.invoice_id.as_str()))
-        .map(|a| a.amount)
+        .filter(|a| a.kind() == ActivityKind::Recovery && written.contains(a.invoice_id()))
+        .map(|a| a.amount())
         .sum();
     (written_off, recovered)
 }
@@ -85,26 +82,26 @@ pub fn compute(ctx: &Context<'_>) -> BadDebt {
     let mut by_collector: BTreeMap<String, Money> = BTreeMap::new();
     let (mut recoveries, mut placements, mut placements_count) = (Money::ZERO, Money::ZERO, 0);
     for a in ctx.period_activity() {
-        match a.kind {
+        match a.kind() {
             ActivityKind::WriteOff => {
-                write_offs += a.amount;
+                write_offs += a.amount();
                 *by_division
                     .entry(ctx.division_of(a).to_string())
-                    .or_default() += a.amount;
+                    .or_default() += a.amount();
                 *by_collector
                     .entry(ctx.collector_of(a).to_string())
-                    .or_default() += a.amount;
+                    .or_default() += a.amount();
             }
-            ActivityKind::Recovery => recoveries += a.amount,
+            ActivityKind::Recovery => recoveries += a.amount(),
             ActivityKind::Placement => {
-                placements += a.amount;
+                placements += a.amount();
                 placements_count += 1;
             }
             _ => {}
         }
     }
     let sales = ctx.sales.period_total(ctx.period);
-    let all = ctx.activity.iter().copied();
+    let all = ctx.activity();
     let (written_off, recovered) = recovery(all.clone());
     let (placed, collected) = liquidation(all);
     BadDebt {
@@ -129,6 +126,7 @@ pub fn compute(ctx: &Context<'_>) -> BadDebt {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
     use std::str::FromStr;
 
@@ -182,7 +180,8 @@ mod tests {
             amount: Money(10_000),
         }]);
         let cfg = MetricsConfig::default();
-        let b = compute(&Context::new(&cur, Some(&prev), &l, &act, &[], &cfg));
+        let log = ActivityLog::from_rows(&act);
+        let b = compute(&Context::new(&cur, Some(&prev), &l, &log, &[], &cfg));
         // Write-offs of March: 500 (W2, North, ann); ratio 500 / 10,000 = 5.00 %
         assert_eq!(b.write_offs.money, Money(500));
         assert_eq!(b.write_offs_by_division[0].name, "North");
@@ -209,7 +208,14 @@ mod tests {
             division: None,
             amount: Money(0),
         }]);
-        let b = compute(&Context::new(&cur, None, &l, &[], &[], &cfg));
+        let b = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(b.bad_debt_ratio, None);
         assert_eq!(b.recovery_rate, None);
         assert_eq!(b.liquidation_rate, None);

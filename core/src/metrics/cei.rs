@@ -112,6 +112,7 @@ pub fn compute(ctx: &Context<'_>) -> CeiMetrics {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
     use proptest::prelude::*;
     use std::str::FromStr;
@@ -200,7 +201,14 @@ mod tests {
                 .collect(),
         );
         let cfg = MetricsConfig::default();
-        let r = compute(&Context::new(&cur, Some(&prev), &l, &[], &[], &cfg));
+        let r = compute(&Context::new(
+            &cur,
+            Some(&prev),
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         let p = r.period.unwrap();
         assert_eq!(p.sales.money, Money(6_000));
         assert_eq!(p.cei, Some(d("72.73")));
@@ -208,7 +216,14 @@ mod tests {
         assert_eq!(roll.sales.money, Money(12_000));
         assert_eq!(roll.cei, Some(d("66.67")));
         // No previous snapshot: no beginning AR, no CEI.
-        let r = compute(&Context::new(&cur, None, &l, &[], &[], &cfg));
+        let r = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(
             r,
             CeiMetrics {

@@ -60,18 +60,18 @@ pub fn flows(ctx: &Context<'_>) -> Flows {
     match source(ctx) {
         CollectionsSource::Activity => {
             for a in ctx.period_activity() {
-                match a.kind {
+                match a.kind() {
                     ActivityKind::Payment => {
-                        f.collected += a.amount;
+                        f.collected += a.amount();
                         *f.collected_by_collector
                             .entry(ctx.collector_of(a).to_string())
-                            .or_default() += a.amount;
+                            .or_default() += a.amount();
                         *f.collected_by_division
                             .entry(ctx.division_of(a).to_string())
-                            .or_default() += a.amount;
+                            .or_default() += a.amount();
                     }
-                    ActivityKind::CreditMemo => f.credit_memos += a.amount,
-                    ActivityKind::WriteOff => f.write_offs += a.amount,
+                    ActivityKind::CreditMemo => f.credit_memos += a.amount(),
+                    ActivityKind::WriteOff => f.write_offs += a.amount(),
                     _ => {}
                 }
             }
@@ -187,6 +187,7 @@ pub fn compute(ctx: &Context<'_>, f: &Flows) -> (Collections, Option<RollForward
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
 
     fn snapshots() -> (crate::Snapshot, crate::Snapshot) {
@@ -265,7 +266,8 @@ mod tests {
         ];
         let cfg = MetricsConfig::default();
         let l = ledger(5_000);
-        let ctx = Context::new(&cur, Some(&prev), &l, &act, &[], &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
         let f = flows(&ctx);
         let (c, roll) = compute(&ctx, &f);
         assert_eq!(c.source, CollectionsSource::Activity);
@@ -288,7 +290,7 @@ mod tests {
         let cfg = MetricsConfig::default();
         // Ledger says 5,500 of March sales: 500 more than the snapshots explain.
         let l = ledger(5_500);
-        let ctx = Context::new(&cur, Some(&prev), &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, Some(&prev), &l, ActivityLog::empty(), &[], &cfg);
         let f = flows(&ctx);
         let (c, roll) = compute(&ctx, &f);
         assert_eq!(c.source, CollectionsSource::Derived);
@@ -308,7 +310,7 @@ mod tests {
         let (_, cur) = snapshots();
         let cfg = MetricsConfig::default();
         let l = ledger(5_000);
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         let f = flows(&ctx);
         let (c, roll) = compute(&ctx, &f);
         assert_eq!(c.source, CollectionsSource::Unavailable);

@@ -8,10 +8,9 @@
 
 use super::amount::Amount;
 use super::sales::CreditSales;
+use crate::activity::{ActivityLog, ActivityRef, ActivitySlice};
 use crate::aging::AgingReport;
-use crate::ledger::{
-    period_first_day, period_of, Activity, CustomerInfo, MetricsConfig, SalesLedger,
-};
+use crate::ledger::{period_first_day, period_of, CustomerInfo, MetricsConfig, SalesLedger};
 use crate::{Day, Invoice, Money, Snapshot};
 use std::collections::HashMap;
 
@@ -50,7 +49,7 @@ pub struct Context<'a> {
     /// `None` when there is none or it is not earlier than `current`.
     pub previous: Option<&'a Snapshot>,
     /// Activity rows dated on or before the snapshot date, by date (stable).
-    pub activity: Vec<&'a Activity>,
+    pub activity: ActivitySlice<'a>,
     pub customers: HashMap<&'a str, &'a CustomerInfo>,
     pub config: &'a MetricsConfig,
     pub period: PeriodRange,
@@ -67,7 +66,7 @@ impl<'a> Context<'a> {
         current: &'a Snapshot,
         previous: Option<&'a Snapshot>,
         ledger: &SalesLedger,
-        activity: &'a [Activity],
+        activity: &'a ActivityLog,
         customers: &'a [CustomerInfo],
         config: &'a MetricsConfig,
     ) -> Context<'a> {
@@ -93,11 +92,6 @@ impl<'a> Context<'a> {
         if let Err(e) = config.validate() {
             warnings.push(format!("settings: {e}"));
         }
-        let mut rows: Vec<&Activity> = activity
-            .iter()
-            .filter(|a| a.date <= current.as_of)
-            .collect();
-        rows.sort_by_key(|a| a.date);
         let mut customer_map = HashMap::with_capacity(customers.len());
         for c in customers {
             customer_map.entry(c.customer_id.as_str()).or_insert(c);
@@ -112,7 +106,7 @@ impl<'a> Context<'a> {
         let mut ctx = Context {
             current,
             previous,
-            activity: rows,
+            activity: activity.through(current.as_of),
             customers: customer_map,
             config,
             period: PeriodRange::between(previous.map(|p| p.as_of), current.as_of),
@@ -146,12 +140,13 @@ impl<'a> Context<'a> {
     }
 
     /// Activity rows dated inside the period.
-    pub fn period_activity(&self) -> impl Iterator<Item = &'a Activity> + '_ {
-        let period = self.period;
-        self.activity
-            .iter()
-            .copied()
-            .filter(move |a| period.contains(a.date))
+    pub fn period_activity(&self) -> impl Iterator<Item = ActivityRef<'a>> + Clone + 'a {
+        self.activity.since(self.period.start).iter()
+    }
+
+    /// Activity rows dated on or before the snapshot date.
+    pub fn activity(&self) -> impl DoubleEndedIterator<Item = ActivityRef<'a>> + Clone + 'a {
+        self.activity.iter()
     }
 
     pub fn current_invoice(&self, id: &str) -> Option<&'a Invoice> {
@@ -183,15 +178,15 @@ impl<'a> Context<'a> {
     /// Collector an activity row is credited to: the row's own collector,
     /// else the invoice's collector (current snapshot, then previous), else
     /// the customer master's collector, else "" (unassigned).
-    pub fn collector_of(&self, a: &'a Activity) -> &'a str {
+    pub fn collector_of(&self, a: ActivityRef<'a>) -> &'a str {
         if let Some(c) = a.collector_name() {
             return c;
         }
-        if let Some((s, inv)) = self.find_invoice(&a.invoice_id) {
+        if let Some((s, inv)) = self.find_invoice(a.invoice_id()) {
             return s.collectors[inv.collector as usize].as_str();
         }
         self.customers
-            .get(a.customer_id.as_str())
+            .get(a.customer_id())
             .and_then(|c| c.collector.as_deref())
             .map(str::trim)
             .unwrap_or("")
@@ -199,12 +194,12 @@ impl<'a> Context<'a> {
 
     /// Division of an activity row: the invoice's division (current
     /// snapshot, then previous), else the customer master's, else "".
-    pub fn division_of(&self, a: &'a Activity) -> &'a str {
-        if let Some((s, inv)) = self.find_invoice(&a.invoice_id) {
+    pub fn division_of(&self, a: ActivityRef<'a>) -> &'a str {
+        if let Some((s, inv)) = self.find_invoice(a.invoice_id()) {
             return s.divisions[inv.division as usize].as_str();
         }
         self.customers
-            .get(a.customer_id.as_str())
+            .get(a.customer_id())
             .and_then(|c| c.division.as_deref())
             .map(str::trim)
             .unwrap_or("")

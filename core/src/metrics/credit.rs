@@ -105,6 +105,7 @@ pub fn compute(ctx: &Context<'_>) -> CreditSummary {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -136,7 +137,14 @@ mod tests {
         ];
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let s = compute(&Context::new(&cur, None, &l, &[], &master, &cfg));
+        let s = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &master,
+            &cfg,
+        ));
         assert_eq!(s.customers_with_limit, 4);
         let util: Vec<_> = s
             .lines

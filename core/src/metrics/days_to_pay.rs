@@ -46,18 +46,18 @@ pub struct PaymentRows {
 pub fn payment_rows(ctx: &Context<'_>) -> PaymentRows {
     let mut out = PaymentRows::default();
     for a in ctx.period_activity() {
-        if a.kind != ActivityKind::Payment || a.amount.0 <= 0 {
+        if a.kind() != ActivityKind::Payment || a.amount().0 <= 0 {
             continue;
         }
-        match ctx.find_invoice(&a.invoice_id) {
+        match ctx.find_invoice(a.invoice_id()) {
             Some((_, inv)) => out.matched.push(PaymentTiming {
-                amount: a.amount,
-                days_to_pay: a.date.days_since(inv.invoice_date),
-                days_late: a.date.days_since(inv.due_date).max(0),
+                amount: a.amount(),
+                days_to_pay: a.date().days_since(inv.invoice_date),
+                days_late: a.date().days_since(inv.due_date).max(0),
             }),
             None => {
                 out.unmatched_count += 1;
-                out.unmatched_amount += a.amount;
+                out.unmatched_amount += a.amount();
             }
         }
     }
@@ -81,6 +81,7 @@ pub fn compute(ctx: &Context<'_>) -> DaysToPay {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -141,7 +142,8 @@ mod tests {
         ];
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let r = compute(&Context::new(&cur, Some(&prev), &l, &act, &[], &cfg));
+        let log = ActivityLog::from_rows(&act);
+        let r = compute(&Context::new(&cur, Some(&prev), &l, &log, &[], &cfg));
         // Days late: the worked example, 10.30. Days to pay:
         // (10,000 × 40 + 100 × 70) / 10,100 = 407,000 / 10,100 = 40.297… → 40.30
         assert_eq!(r.weighted_days_late, Some(d("10.30")));
@@ -156,7 +158,8 @@ mod tests {
             "C",
             1_000,
         ));
-        let r = compute(&Context::new(&cur, Some(&prev), &l, &act, &[], &cfg));
+        let log = ActivityLog::from_rows(&act);
+        let r = compute(&Context::new(&cur, Some(&prev), &l, &log, &[], &cfg));
         // Late: (100,000 + 4,000 + 0) / 11,100 = 9.369… → 9.37
         // To pay: (400,000 + 7,000 + 19,000) / 11,100 = 38.378… → 38.38
         assert_eq!(r.weighted_days_late, Some(d("9.37")));
@@ -168,7 +171,14 @@ mod tests {
         let cur = snap("2026-03-31", &[]);
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let r = compute(&Context::new(&cur, None, &l, &[], &[], &cfg));
+        let r = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(r.weighted_days_late, None);
         assert_eq!(r.weighted_days_to_pay, None);
     }

@@ -14,7 +14,8 @@
 
 use super::amount::{div_round, percent_money, Amount};
 use super::context::Context;
-use crate::ledger::{Activity, ActivityKind};
+use crate::activity::ActivityRef;
+use crate::ledger::ActivityKind;
 use crate::{Money, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -22,20 +23,20 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisputeCase<'a> {
-    pub opened: &'a Activity,
-    pub resolved: Option<&'a Activity>,
+    pub opened: ActivityRef<'a>,
+    pub resolved: Option<ActivityRef<'a>>,
 }
 
 /// Pairs openings and resolutions; `rows` in date order. Returns the cases
 /// (in opening order) and the number of unmatched resolutions.
-pub fn pair<'a>(rows: impl Iterator<Item = &'a Activity>) -> (Vec<DisputeCase<'a>>, u32) {
+pub fn pair<'a>(rows: impl Iterator<Item = ActivityRef<'a>>) -> (Vec<DisputeCase<'a>>, u32) {
     let mut cases: Vec<DisputeCase<'a>> = Vec::new();
     let mut open: HashMap<&str, VecDeque<usize>> = HashMap::new();
     let mut unmatched = 0;
     for a in rows {
-        match a.kind {
+        match a.kind() {
             ActivityKind::DisputeOpened => {
-                open.entry(a.invoice_id.as_str())
+                open.entry(a.invoice_id())
                     .or_default()
                     .push_back(cases.len());
                 cases.push(DisputeCase {
@@ -44,10 +45,7 @@ pub fn pair<'a>(rows: impl Iterator<Item = &'a Activity>) -> (Vec<DisputeCase<'a
                 });
             }
             ActivityKind::DisputeResolved => {
-                match open
-                    .get_mut(a.invoice_id.as_str())
-                    .and_then(VecDeque::pop_front)
-                {
+                match open.get_mut(a.invoice_id()).and_then(VecDeque::pop_front) {
                     Some(i) => cases[i].resolved = Some(a),
                     None => unmatched += 1,
                 }
@@ -113,7 +111,7 @@ fn tally(map: &mut BTreeMap<String, (u32, Money)>, key: &str, amount: Money) {
 pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
     let as_of = ctx.as_of();
     let scheme = &ctx.config.aging;
-    let (cases, unmatched) = pair(ctx.activity.iter().copied());
+    let (cases, unmatched) = pair(ctx.activity());
     let mut labels = scheme.labels();
     labels[0] = "0".to_string();
     let mut by_age = vec![(0u32, Money::ZERO); scheme.bucket_count()];
@@ -125,29 +123,29 @@ pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
     let mut resolved_in_period = 0;
     for c in &cases {
         if let Some(r) = c.resolved {
-            resolution_days.push(r.date.days_since(c.opened.date));
-            if ctx.period.contains(r.date) {
+            resolution_days.push(r.date().days_since(c.opened.date()));
+            if ctx.period.contains(r.date()) {
                 resolved_in_period += 1;
             }
             continue;
         }
         let o = c.opened;
-        let amount = if o.amount.0 != 0 {
-            o.amount
+        let amount = if o.amount().0 != 0 {
+            o.amount()
         } else {
-            ctx.current_invoice(&o.invoice_id)
+            ctx.current_invoice(o.invoice_id())
                 .map_or(Money::ZERO, |i| i.open)
         };
         open_count += 1;
         open_amount += amount;
-        open_invoices.insert(o.invoice_id.as_str());
+        open_invoices.insert(o.invoice_id());
         tally(
             &mut by_reason,
             o.dispute_reason().unwrap_or("(none)"),
             amount,
         );
         tally(&mut by_collector, ctx.collector_of(o), amount);
-        let b = scheme.bucket_of(as_of.days_since(o.date));
+        let b = scheme.bucket_of(as_of.days_since(o.date()));
         by_age[b].0 += 1;
         by_age[b].1 += amount;
     }
@@ -195,6 +193,8 @@ pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::Activity;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -254,7 +254,8 @@ mod tests {
         );
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let s = compute(&Context::new(&cur, None, &l, &act, &[], &cfg));
+        let log = ActivityLog::from_rows(&act);
+        let s = compute(&Context::new(&cur, None, &l, &log, &[], &cfg));
         assert_eq!((s.open_count, s.open_amount.money), (2, Money(1_200)));
         assert_eq!(
             s.by_reason

@@ -323,6 +323,7 @@ pub fn compute(ctx: &Context<'_>) -> DsoMetrics {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
     use proptest::prelude::*;
     use std::str::FromStr;
@@ -476,7 +477,7 @@ mod tests {
             },
         ]);
         let cfg = MetricsConfig::default();
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         let r = compute(&ctx);
         let north = &r.by_division[0];
         assert_eq!(
@@ -504,7 +505,7 @@ mod tests {
         );
         let l = ledger(&[((2026, 1), 9_000), ((2026, 2), 8_000), ((2026, 3), 10_000)]);
         let cfg = MetricsConfig::default();
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         let r = compute(&ctx);
         // Countback: 3,000 < 10,000 → 3,000 / 10,000 × 31 = 9.30
         assert_eq!(r.countback, days("9.30"));
@@ -523,7 +524,7 @@ mod tests {
             dso_target: Some(d("10")),
             ..MetricsConfig::default()
         };
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         let r = compute(&ctx);
         // BPDSO (true, current items only): 1.5
         assert_eq!(r.bpdso, days("1.50"));
@@ -549,7 +550,7 @@ mod tests {
         );
         let l = ledger(&[((2026, 3), 10_000)]);
         let cfg = MetricsConfig::default();
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         let r = compute(&ctx);
         assert_eq!(
             r.true_dso,
@@ -587,7 +588,7 @@ mod tests {
         );
         let l = ledger(&[((2026, 2), 28_000), ((2026, 3), 31_000)]);
         let cfg = MetricsConfig::default();
-        let ctx = Context::new(&cur, None, &l, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         assert_eq!(compute(&ctx).countback, days("20.00"));
     }
 
@@ -609,8 +610,22 @@ mod tests {
         let cfg = MetricsConfig::default();
         let before = ledger(&[((2026, 1), 9_000), ((2026, 2), 8_000)]);
         let after = ledger(&[((2026, 1), 9_000), ((2026, 2), 8_000), ((2026, 3), 1)]);
-        let a = compute(&Context::new(&cur, None, &before, &[], &[], &cfg));
-        let b = compute(&Context::new(&cur, None, &after, &[], &[], &cfg));
+        let a = compute(&Context::new(
+            &cur,
+            None,
+            &before,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
+        let b = compute(&Context::new(
+            &cur,
+            None,
+            &after,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
         assert_eq!(a, b);
     }
 

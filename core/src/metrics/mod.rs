@@ -29,7 +29,8 @@ mod testutil;
 pub use amount::{Amount, NamedAmount};
 pub use context::{Context, PeriodRange};
 
-use crate::ledger::{Activity, CustomerInfo, MetricsConfig, SalesLedger};
+use crate::activity::ActivityLog;
+use crate::ledger::{CustomerInfo, MetricsConfig, SalesLedger};
 use crate::Snapshot;
 use serde::Serialize;
 
@@ -73,7 +74,7 @@ pub fn compute(
     current: &Snapshot,
     previous: Option<&Snapshot>,
     sales: &SalesLedger,
-    activity: &[Activity],
+    activity: &ActivityLog,
     customers: &[CustomerInfo],
     config: &MetricsConfig,
 ) -> SnapshotMetrics {
@@ -117,6 +118,8 @@ pub fn compute_with(ctx: &Context<'_>) -> SnapshotMetrics {
 mod tests {
     use super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::Activity;
     use crate::ledger::{ActivityKind, SalesEntry};
     use crate::Money;
     use proptest::prelude::*;
@@ -222,7 +225,8 @@ mod tests {
                 amount: Money(5_000),
             },
         ]);
-        let before = compute(&cur, Some(&prev), &ledger, &act, &master, &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let before = compute(&cur, Some(&prev), &ledger, &log, &master, &cfg);
         let mut later_act = act.clone();
         later_act.extend([
             activity("2026-04-01", ActivityKind::Payment, "C2", "Q1", 4_000),
@@ -243,18 +247,26 @@ mod tests {
             amount: Money(9_000),
         });
         let later_ledger = SalesLedger::new(later_entries);
-        let after = compute(&cur, Some(&prev), &later_ledger, &later_act, &master, &cfg);
+        let later_log = ActivityLog::from_rows(&later_act);
+        let after = compute(&cur, Some(&prev), &later_ledger, &later_log, &master, &cfg);
         assert_eq!(before, after);
         // The promise (due Apr 15) is still pending as of Mar 31 even though Q1 is paid in April.
         assert_eq!(after.promises.counts.pending, 1);
         // The same holds without a ledger (derived sales) and for activity that only starts later.
         let derived = SalesLedger::default();
-        let a = compute(&cur, Some(&prev), &derived, &[], &master, &cfg);
+        let a = compute(
+            &cur,
+            Some(&prev),
+            &derived,
+            ActivityLog::empty(),
+            &master,
+            &cfg,
+        );
         let b = compute(
             &cur,
             Some(&prev),
             &derived,
-            &later_act[act.len()..],
+            &ActivityLog::from_rows(&later_act[act.len()..]),
             &master,
             &cfg,
         );
@@ -270,7 +282,7 @@ mod tests {
             &cur,
             Some(&prev),
             &SalesLedger::default(),
-            &act,
+            &ActivityLog::from_rows(&act),
             &master,
             &cfg,
         );
@@ -288,7 +300,14 @@ mod tests {
     fn a_previous_snapshot_that_is_not_earlier_is_ignored() {
         let (_, cur, _, _) = sample();
         let cfg = MetricsConfig::default();
-        let m = compute(&cur, Some(&cur), &SalesLedger::default(), &[], &[], &cfg);
+        let m = compute(
+            &cur,
+            Some(&cur),
+            &SalesLedger::default(),
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        );
         assert_eq!(m.previous_as_of, None);
         assert_eq!(m.warnings.len(), 1);
         assert!(m.cei.period.is_none());
@@ -383,7 +402,8 @@ mod tests {
                 Vec::new()
             };
             let cfg = MetricsConfig::default();
-            let m = compute(&cur, Some(&prev), &SalesLedger::default(), &act, &[], &cfg);
+            let log = ActivityLog::from_rows(&act);
+            let m = compute(&cur, Some(&prev), &SalesLedger::default(), &log, &[], &cfg);
             let sum = |v: &[NamedAmount]| -> Money { v.iter().map(|n| n.amount.money).sum() };
             prop_assert_eq!(sum(&m.ar.by_collector), m.ar.total.money);
             prop_assert_eq!(sum(&m.ar.by_division), m.ar.total.money);

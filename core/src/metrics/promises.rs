@@ -12,7 +12,8 @@
 
 use super::amount::{percent_money, Amount};
 use super::context::Context;
-use crate::ledger::{Activity, ActivityKind};
+use crate::activity::ActivityRef;
+use crate::ledger::ActivityKind;
 use crate::{Day, Money};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -45,13 +46,13 @@ pub struct PaymentIndex<'a> {
 }
 
 impl<'a> PaymentIndex<'a> {
-    pub fn build(rows: impl Iterator<Item = &'a Activity>) -> PaymentIndex<'a> {
+    pub fn build(rows: impl Iterator<Item = ActivityRef<'a>>) -> PaymentIndex<'a> {
         let mut lists: HashMap<&'a str, Vec<(Day, Money)>> = HashMap::new();
-        for a in rows.filter(|a| a.kind == ActivityKind::Payment) {
+        for a in rows.filter(|a| a.kind() == ActivityKind::Payment) {
             lists
-                .entry(a.customer_id.as_str())
+                .entry(a.customer_id())
                 .or_default()
-                .push((a.date, a.amount));
+                .push((a.date(), a.amount()));
         }
         let by_customer = lists
             .into_iter()
@@ -86,7 +87,7 @@ impl<'a> PaymentIndex<'a> {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PromiseOutcome<'a> {
-    pub row: &'a Activity,
+    pub row: ActivityRef<'a>,
     pub promised: Day,
     pub paid: Money,
     pub status: PromiseStatus,
@@ -96,24 +97,27 @@ pub struct PromiseOutcome<'a> {
 /// Every valid promise made on or before the snapshot date with its status,
 /// and the number of invalid promise rows.
 pub fn evaluate<'a>(ctx: &Context<'a>) -> (Vec<PromiseOutcome<'a>>, u32) {
-    let payments = PaymentIndex::build(ctx.activity.iter().copied());
+    let payments = PaymentIndex::build(ctx.activity());
     let as_of = ctx.as_of();
     let mut out = Vec::new();
     let mut invalid = 0;
-    for a in ctx.activity.iter().copied() {
-        if a.kind != ActivityKind::Promise {
+    for a in ctx.activity() {
+        if a.kind() != ActivityKind::Promise {
             continue;
         }
-        let Some(promised) = a.promised_date().filter(|p| *p >= a.date && a.amount.0 > 0) else {
+        let Some(promised) = a
+            .promised_date()
+            .filter(|p| *p >= a.date() && a.amount().0 > 0)
+        else {
             invalid += 1;
             continue;
         };
-        let paid = payments.paid(&a.customer_id, a.date, promised.min(as_of));
+        let paid = payments.paid(a.customer_id(), a.date(), promised.min(as_of));
         out.push(PromiseOutcome {
             row: a,
             promised,
             paid,
-            status: promise_status(paid, a.amount, promised, as_of),
+            status: promise_status(paid, a.amount(), promised, as_of),
             collector: ctx.collector_of(a),
         });
     }
@@ -133,7 +137,7 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, o: &PromiseOutcome<'_>) {
-        let a = o.row.amount;
+        let a = o.row.amount();
         match o.status {
             PromiseStatus::Kept => {
                 self.kept += 1;
@@ -236,6 +240,8 @@ pub fn summarize(
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::Activity;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -298,12 +304,13 @@ mod tests {
         let cur = snap("2026-03-31", &[]);
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let ctx = Context::new(&cur, None, &l, &act, &[], &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
         let (outcomes, invalid) = evaluate(&ctx);
         assert_eq!(invalid, 3);
         let statuses: Vec<_> = outcomes
             .iter()
-            .map(|o| (o.row.customer_id.as_str(), o.status))
+            .map(|o| (o.row.customer_id(), o.status))
             .collect();
         assert_eq!(
             statuses,

@@ -15,9 +15,10 @@
 
 use super::amount::prorate;
 use super::context::{Context, PeriodRange};
+use crate::activity::ActivityRef;
 use crate::ledger::{
     next_period, period_days, period_first_day, period_last_day, period_of, previous_period,
-    Activity, Period, SalesLedger,
+    Period, SalesLedger,
 };
 use crate::{Day, Money};
 use std::collections::{BTreeMap, HashSet};
@@ -81,16 +82,16 @@ impl CreditSales {
                 }
             }
         }
-        let mut only: BTreeMap<&str, (Day, Money, &Activity)> = BTreeMap::new();
+        let mut only: BTreeMap<&str, (Day, Money, ActivityRef<'_>)> = BTreeMap::new();
         for a in ctx.period_activity() {
-            if a.kind.settles()
-                && !a.invoice_id.is_empty()
-                && !ctx.in_either_snapshot(&a.invoice_id)
+            if a.kind().settles()
+                && !a.invoice_id().is_empty()
+                && !ctx.in_either_snapshot(a.invoice_id())
             {
                 // Rows come sorted by date: the first one seen is the earliest.
-                only.entry(a.invoice_id.as_str())
-                    .or_insert((a.date, Money::ZERO, a))
-                    .1 += a.amount;
+                only.entry(a.invoice_id())
+                    .or_insert((a.date(), Money::ZERO, a))
+                    .1 += a.amount();
             }
         }
         for (date, amount, a) in only.into_values() {
@@ -251,6 +252,7 @@ impl CreditSales {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{ActivityKind, MetricsConfig, SalesEntry};
 
     #[test]
@@ -276,7 +278,7 @@ mod tests {
             },
         ]);
         let cfg = MetricsConfig::default();
-        let ctx = Context::new(&cur, None, &ledger, &[], &[], &cfg);
+        let ctx = Context::new(&cur, None, &ledger, ActivityLog::empty(), &[], &cfg);
         let m = ctx.sales.months_back();
         assert!(!ctx.sales.derived);
         assert_eq!(
@@ -349,7 +351,8 @@ mod tests {
         ];
         let cfg = MetricsConfig::default();
         let ledger = SalesLedger::default();
-        let ctx = Context::new(&cur, Some(&prev), &ledger, &act, &[], &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &ledger, &log, &[], &cfg);
         let s = &ctx.sales;
         assert!(s.derived);
         let m = s.months_back();

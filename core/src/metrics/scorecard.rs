@@ -122,7 +122,7 @@ pub fn compute(
     let mut contacts: BTreeMap<&str, u32> = BTreeMap::new();
     for a in ctx
         .period_activity()
-        .filter(|a| a.kind == ActivityKind::Contact)
+        .filter(|a| a.kind() == ActivityKind::Contact)
     {
         *contacts.entry(ctx.collector_of(a)).or_default() += 1;
     }
@@ -221,6 +221,7 @@ mod tests {
     use super::super::testutil::*;
     use super::super::{collections, disputes, promises};
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -367,7 +368,8 @@ mod tests {
         cfg.collector_targets.insert("ann".into(), Money(10_000));
         cfg.collector_targets.insert("bob".into(), Money(2_000));
         let l = SalesLedger::default();
-        let ctx = Context::new(&cur, Some(&prev), &l, &act, &[], &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
         let f = collections::flows(&ctx);
         let (outcomes, _) = promises::evaluate(&ctx);
         let disp = disputes::compute(&ctx);

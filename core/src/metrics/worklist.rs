@@ -109,17 +109,17 @@ pub fn compute(
         if o.status == PromiseStatus::Broken
             && as_of.days_since(o.promised) <= BROKEN_PROMISE_LOOKBACK_DAYS
         {
-            *broken.entry(o.row.customer_id.as_str()).or_default() += 1;
+            *broken.entry(o.row.customer_id()).or_default() += 1;
         }
     }
     let mut last_contact: HashMap<&str, Day> = HashMap::new();
     for a in ctx
         .activity
         .iter()
-        .filter(|a| a.kind == ActivityKind::Contact)
+        .filter(|a| a.kind() == ActivityKind::Contact)
     {
-        let e = last_contact.entry(a.customer_id.as_str()).or_insert(a.date);
-        *e = (*e).max(a.date);
+        let e = last_contact.entry(a.customer_id()).or_insert(a.date());
+        *e = (*e).max(a.date());
     }
     let over: HashMap<&str, Money> = credit
         .over_limit
@@ -211,6 +211,7 @@ mod tests {
     use super::super::testutil::*;
     use super::super::{credit, promises};
     use super::*;
+    use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesLedger};
     use std::str::FromStr;
 
@@ -318,7 +319,8 @@ mod tests {
         let master = vec![customer("C2", Some(350_000))];
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
-        let ctx = Context::new(&cur, None, &l, &act, &master, &cfg);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &master, &cfg);
         let (outcomes, _) = promises::evaluate(&ctx);
         let credit = credit::compute(&ctx);
         let w = compute(&ctx, &outcomes, &credit);

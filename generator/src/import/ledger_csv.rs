@@ -9,20 +9,22 @@ use super::quality::FileQuality;
 use super::source::{with_records, Input};
 use super::spec::InputSpec;
 use super::table::{ColumnDef, Schema, Table};
-use arsite_core::ledger::{parse_period, Activity, ActivityKind, CustomerInfo, SalesEntry};
+use arsite_core::activity::{ActivityLog, ActivityLogBuilder, NewActivity};
+use arsite_core::ledger::{parse_period, ActivityKind, CustomerInfo, SalesEntry};
 use arsite_core::{Currency, Money};
 use std::path::Path;
 
-/// The usable rows of a ledger file and what became of the others.
+/// The usable rows of a ledger file (a `Vec` of rows, or the activity
+/// log) and what became of the others.
 #[derive(Clone, Debug)]
-pub struct LedgerImport<T> {
-    pub rows: Vec<T>,
+pub struct LedgerImport<R> {
+    pub rows: R,
     pub quality: FileQuality,
 }
 
-impl<T> LedgerImport<T> {
+impl<R> LedgerImport<R> {
     /// The rows, or every problem when there was any.
-    pub fn strict(self) -> Result<Vec<T>, Problems> {
+    pub fn strict(self) -> Result<R, Problems> {
         if self.quality.is_clean() {
             Ok(self.rows)
         } else {
@@ -78,7 +80,7 @@ pub fn read_sales(path: &Path, currency: &Currency) -> Result<Vec<SalesEntry>, P
     read_sales_with(path, Input::Path(path), &InputSpec::canonical(), currency)?.strict()
 }
 
-pub fn read_activity(path: &Path, currency: &Currency) -> Result<Vec<Activity>, Problems> {
+pub fn read_activity(path: &Path, currency: &Currency) -> Result<ActivityLog, Problems> {
     read_activity_with(path, Input::Path(path), &InputSpec::canonical(), currency)?.strict()
 }
 
@@ -96,23 +98,40 @@ fn read_table<T>(
     amount_column: &'static str,
     currency: &Currency,
     mut each: impl FnMut(&mut super::table::Row<'_, '_>) -> Option<T>,
-) -> Result<LedgerImport<T>, Problems> {
+) -> Result<LedgerImport<Vec<T>>, Problems> {
+    let mut rows = Vec::new();
+    let quality = scan_table(path, input, schema, spec, amount_column, currency, |row| {
+        let value = each(row);
+        if !row.has_problems() {
+            rows.extend(value);
+        }
+    })?;
+    Ok(LedgerImport { rows, quality })
+}
+
+/// Opens a ledger table and hands every row to `each`; what the rows become
+/// is up to `each`, which must keep only rows without problems.
+fn scan_table(
+    path: &Path,
+    input: Input<'_>,
+    schema: &'static Schema,
+    spec: &InputSpec,
+    amount_column: &'static str,
+    currency: &Currency,
+    mut each: impl FnMut(&mut super::table::Row<'_, '_>),
+) -> Result<FileQuality, Problems> {
     let one = |p: Problem| Problems(vec![p]);
     with_records(path, input, &spec.source, |records, info| {
         let mut table =
             Table::open(records, info, path, schema, spec, amount_column, currency).map_err(one)?;
-        let mut rows = Vec::new();
         while let Some(mut row) = table.next_row() {
-            let value = each(&mut row);
-            if !row.has_problems() {
-                rows.extend(value);
-            }
+            each(&mut row);
         }
         let quality = table.finish();
         if !quality.file_problems.is_empty() {
             return Err(Problems(quality.file_problems));
         }
-        Ok(LedgerImport { rows, quality })
+        Ok(quality)
     })
     .map_err(one)?
 }
@@ -122,7 +141,7 @@ pub fn read_sales_with(
     input: Input<'_>,
     spec: &InputSpec,
     currency: &Currency,
-) -> Result<LedgerImport<SalesEntry>, Problems> {
+) -> Result<LedgerImport<Vec<SalesEntry>>, Problems> {
     read_table(path, input, &SALES, spec, "amount", currency, |row| {
         let period_text = row.required_text(0);
         let period = period_text.and_then(|t| {
@@ -154,9 +173,12 @@ pub fn read_activity_with(
     input: Input<'_>,
     spec: &InputSpec,
     currency: &Currency,
-) -> Result<LedgerImport<Activity>, Problems> {
+) -> Result<LedgerImport<ActivityLog>, Problems> {
     const TYPES: &str = "payment, credit_memo, write_off, recovery, placement, promise, dispute_opened, dispute_resolved, contact";
-    read_table(path, input, &ACTIVITY, spec, "amount", currency, |row| {
+    // Rows go straight into the compact log: millions of owned rows would
+    // need several times the memory (see `arsite_core::activity`).
+    let mut log = ActivityLogBuilder::new();
+    let quality = scan_table(path, input, &ACTIVITY, spec, "amount", currency, |row| {
         let date = row.date(0);
         let kind = row.required_text(1).and_then(|t| {
             let k = ActivityKind::parse(t);
@@ -198,16 +220,27 @@ pub fn read_activity_with(
                 );
             }
         }
-        Some(Activity {
-            date: date?,
-            kind: kind?,
-            customer_id: customer_id?.to_string(),
-            invoice_id: invoice_id?.to_string(),
-            amount: amount?,
-            collector: collector.and_then(non_empty),
-            reference: reference.unwrap_or_default().to_string(),
-            note: note.unwrap_or_default().to_string(),
-        })
+        if row.has_problems() {
+            return;
+        }
+        if let (Some(date), Some(kind), Some(customer_id), Some(invoice_id), Some(amount)) =
+            (date, kind, customer_id, invoice_id, amount)
+        {
+            log.push(NewActivity {
+                date,
+                kind,
+                customer_id,
+                invoice_id,
+                amount,
+                collector: collector.unwrap_or_default(),
+                reference: reference.unwrap_or_default(),
+                note: note.unwrap_or_default(),
+            });
+        }
+    })?;
+    Ok(LedgerImport {
+        rows: log.finish(),
+        quality,
     })
 }
 
@@ -216,7 +249,7 @@ pub fn read_customers_with(
     input: Input<'_>,
     spec: &InputSpec,
     currency: &Currency,
-) -> Result<LedgerImport<CustomerInfo>, Problems> {
+) -> Result<LedgerImport<Vec<CustomerInfo>>, Problems> {
     read_table(
         path,
         input,
@@ -316,10 +349,10 @@ mod tests {
             "date,type,customer_id,invoice_id,amount\n2026-03-03,Contact,C1,,\n2026-03-04,write-off,C1,I9,12.5\n",
         );
         let a = read_activity(f.path(), &eur()).unwrap();
-        assert_eq!(a[0].kind, ActivityKind::Contact);
-        assert_eq!(a[0].amount, Money::ZERO);
-        assert_eq!(a[1].kind, ActivityKind::WriteOff);
-        assert_eq!(a[1].amount, Money(1250));
+        assert_eq!(a.get(0).kind(), ActivityKind::Contact);
+        assert_eq!(a.get(0).amount(), Money::ZERO);
+        assert_eq!(a.get(1).kind(), ActivityKind::WriteOff);
+        assert_eq!(a.get(1).amount(), Money(1250));
     }
 
     #[test]

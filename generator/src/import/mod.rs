@@ -21,7 +21,8 @@ mod prop_tests;
 
 use crate::config::{Config, FILE_NAME};
 use anyhow::Result;
-use arsite_core::ledger::{Activity, CustomerInfo, SalesLedger};
+use arsite_core::activity::ActivityLog;
+use arsite_core::ledger::{CustomerInfo, SalesLedger};
 use arsite_core::Day;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -97,7 +98,7 @@ pub struct DataSet {
     pub options: ImportOptions,
     pub snapshots: Vec<SnapshotFile>,
     pub sales: SalesLedger,
-    pub activity: Vec<Activity>,
+    pub activity: ActivityLog,
     pub customers: Vec<CustomerInfo>,
     /// What became of the rows of each ledger file read (sales, activity,
     /// customers, in that order, present files only).
@@ -142,6 +143,7 @@ impl DataSet {
             ),
             None => Vec::new(),
         };
+        // Sorted by date (stably) as it is built.
         let activity = match ledger_path(dir, "activity", &imports.activity)? {
             Some(p) => keep(
                 ledger_csv::read_activity_with(
@@ -153,7 +155,7 @@ impl DataSet {
                 &mut ledgers,
                 &mut fatal,
             ),
-            None => Vec::new(),
+            None => ActivityLog::default(),
         };
         let customers = match ledger_path(dir, "customers", &imports.customers)? {
             Some(p) => keep(
@@ -174,9 +176,6 @@ impl DataSet {
         if !fatal.is_empty() {
             return Err(Problems(fatal).into());
         }
-        let mut activity = activity;
-        // Stable: rows of one day keep their file order.
-        activity.sort_by_key(|a| a.date);
         Ok(DataSet {
             dir: dir.to_path_buf(),
             config,
@@ -240,11 +239,11 @@ fn ledger_path(dir: &Path, name: &str, spec: &InputSpec) -> Result<Option<PathBu
 
 /// A ledger's rows; its quality report goes to `ledgers`, and problems that
 /// kept the file from being read at all to `fatal`.
-fn keep<T>(
-    result: Result<ledger_csv::LedgerImport<T>, Problems>,
+fn keep<R: Default>(
+    result: Result<ledger_csv::LedgerImport<R>, Problems>,
     ledgers: &mut Vec<FileQuality>,
     fatal: &mut Vec<Problem>,
-) -> Vec<T> {
+) -> R {
     match result {
         Ok(import) => {
             ledgers.push(import.quality);
@@ -252,7 +251,7 @@ fn keep<T>(
         }
         Err(Problems(p)) => {
             fatal.extend(p);
-            Vec::new()
+            R::default()
         }
     }
 }

@@ -15,7 +15,8 @@ use super::history::Entry;
 use super::views::Headline;
 use crate::import::DataSet;
 use anyhow::{Context, Result};
-use arsite_core::ledger::{period_first_day, Activity};
+use arsite_core::activity::{ActivityLog, ActivitySlice};
+use arsite_core::ledger::period_first_day;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::hash::Hash;
@@ -284,15 +285,15 @@ pub fn snapshot_keys(
 
 /// Running hash over the activity rows in date order, read up to a date.
 struct LedgerPrefix<'a> {
-    rows: &'a [Activity],
+    log: &'a ActivityLog,
     next: usize,
     hasher: Xxh3,
 }
 
 impl<'a> LedgerPrefix<'a> {
-    fn new(rows: &'a [Activity]) -> Self {
+    fn new(log: &'a ActivityLog) -> Self {
         LedgerPrefix {
-            rows,
+            log,
             next: 0,
             hasher: Xxh3::new(),
         }
@@ -301,10 +302,11 @@ impl<'a> LedgerPrefix<'a> {
     /// The hash of every row dated on or before `day` (days asked in
     /// increasing order).
     fn through(&mut self, day: arsite_core::Day) -> u128 {
-        while let Some(row) = self.rows.get(self.next).filter(|r| r.date <= day) {
-            row.hash(&mut self.hasher);
-            self.next += 1;
+        let upto: ActivitySlice = self.log.through(day);
+        for i in self.next..upto.len() {
+            self.log.get(i).hash(&mut self.hasher);
         }
+        self.next = self.next.max(upto.len());
         self.hasher.digest128()
     }
 }
@@ -316,7 +318,7 @@ fn hex(v: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arsite_core::ledger::ActivityKind;
+    use arsite_core::ledger::{Activity, ActivityKind};
     use arsite_core::{Day, Money};
 
     fn row(day: i32, amount: i64) -> Activity {
@@ -337,7 +339,12 @@ mod tests {
         let early = [row(10, 5), row(20, 7)];
         let longer = [row(10, 5), row(20, 7), row(30, 9)];
         let changed_early = [row(10, 6), row(20, 7), row(30, 9)];
-        let at = |rows: &[Activity], day| LedgerPrefix::new(rows).through(Day(day));
+        let (early, longer, changed_early) = (
+            ActivityLog::from_rows(&early),
+            ActivityLog::from_rows(&longer),
+            ActivityLog::from_rows(&changed_early),
+        );
+        let at = |log: &ActivityLog, day| LedgerPrefix::new(log).through(Day(day));
         assert_eq!(at(&early, 25), at(&longer, 25));
         assert_ne!(at(&early, 25), at(&longer, 30));
         assert_ne!(at(&longer, 25), at(&changed_early, 25));

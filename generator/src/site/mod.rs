@@ -26,7 +26,6 @@ pub mod xlsx;
 
 use crate::import::{DataSet, Problems};
 use anyhow::Result;
-use arsite_core::ledger::Activity;
 use arsite_core::metrics::{self, Context, SnapshotMetrics};
 use arsite_core::Snapshot;
 use cache::Record;
@@ -34,7 +33,6 @@ use minijinja::context;
 use output::Staging;
 use render::Renderer;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use views::Headline;
@@ -191,7 +189,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let renderer = Renderer::new(site_dir.map(|d| d.join("templates")).as_deref())?;
     let mut staging = Staging::new(&opts.out_dir)?;
     assets::write(&mut staging, site_dir.map(|d| d.join("static")).as_deref())?;
-    let activity_by_customer = index_by_customer(&data.activity);
+    let customer_activity = pages::CustomerActivity::new(&data.activity);
     let base_url = data.config.base_url.as_deref();
     let mut input_bytes: u64 = data.ledgers.iter().map(|q| file_len(&q.path)).sum();
 
@@ -278,13 +276,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             history.push(entry);
             headlines.push(headline);
             invoices += record.invoices;
-            // Each customer's activity up to the snapshot date: later rows
-            // must never reach this snapshot's pages.
-            let activity_now: HashMap<&str, &[&Activity]> = activity_by_customer
-                .iter()
-                .map(|(id, rows)| (*id, &rows[..rows.partition_point(|a| a.date <= file.as_of)]))
-                .filter(|(_, rows)| !rows.is_empty())
-                .collect();
             let inputs = pages::Inputs {
                 config: &data.config,
                 snapshot: &snapshot,
@@ -292,7 +283,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                 kpis: &kpis,
                 previous: previous_kpis.as_ref(),
                 history: &history,
-                activity_by_customer: &activity_now,
+                customer_activity: &customer_activity,
             };
             let (files_before, bytes_before) = (staging.files(), staging.bytes());
             let mut writer = snapshot::SnapshotWriter::new(&staging, &renderer, &inputs);
@@ -395,13 +386,4 @@ fn progress_bar(enabled: bool, snapshots: usize) -> indicatif::ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
-}
-
-/// Activity rows per customer id, in date order (the data set is sorted).
-fn index_by_customer(activity: &[Activity]) -> HashMap<&str, Vec<&Activity>> {
-    let mut map: HashMap<&str, Vec<&Activity>> = HashMap::new();
-    for a in activity {
-        map.entry(a.customer_id.as_str()).or_default().push(a);
-    }
-    map
 }

@@ -126,7 +126,7 @@ impl<'a> SnapshotWriter<'a> {
     /// What "fresh" means for this snapshot: the newest activity and sales it could use.
     fn freshness(&self) -> String {
         let ctx = self.inputs.ctx;
-        let activity = ctx.activity.last().map(|a| a.date.to_string());
+        let activity = ctx.activity.last().map(|a| a.date().to_string());
         let mut parts = Vec::new();
         if let Some(a) = activity {
             parts.push(format!("activity through {a}"));

@@ -159,15 +159,12 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
                 .filter(|o| o.status == PromiseStatus::Broken)
                 .count()
         });
-        let activity = inp
-            .activity_by_customer
-            .get(c.id.as_str())
-            .copied()
-            .unwrap_or_default();
         let placed = items
             .iter()
             .any(|&i| s.invoices[i].status == Status::Agency)
-            || activity.iter().any(|a| a.kind == ActivityKind::Placement);
+            || inp
+                .customer_activity(&c.id)
+                .any(|a| a.kind() == ActivityKind::Placement);
         if over_120.0 <= 0 && broken == 0 && !placed {
             continue;
         }
@@ -268,13 +265,8 @@ fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
             String::new(),
         ]);
     }
-    let activity = inp
-        .activity_by_customer
-        .get(c.id.as_str())
-        .copied()
-        .unwrap_or_default();
-    for a in activity {
-        let record = match a.kind {
+    for a in inp.customer_activity(&c.id) {
+        let record = match a.kind() {
             ActivityKind::Contact => "contact",
             ActivityKind::Promise => "promise",
             ActivityKind::DisputeOpened => "dispute_opened",
@@ -284,13 +276,13 @@ fn documentation_csv(inp: &Inputs, prepared: &Prepared, ci: usize) -> String {
         };
         row([
             record.into(),
-            a.date.to_string(),
+            a.date().to_string(),
             c.id.clone(),
             c.name.clone(),
-            a.invoice_id.clone(),
-            a.amount.to_decimal(exp).to_string(),
-            a.reference.clone(),
-            a.note.clone(),
+            a.invoice_id().to_string(),
+            a.amount().to_decimal(exp).to_string(),
+            a.reference().to_string(),
+            a.note().to_string(),
         ]);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")

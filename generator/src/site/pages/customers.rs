@@ -27,10 +27,7 @@ impl<'a> Prepared<'a> {
         }
         let mut promises: HashMap<&str, Vec<&PromiseOutcome>> = HashMap::new();
         for o in outcomes {
-            promises
-                .entry(o.row.customer_id.as_str())
-                .or_default()
-                .push(o);
+            promises.entry(o.row.customer_id()).or_default().push(o);
         }
         let credit = inp
             .kpis
@@ -239,9 +236,9 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
     );
     for o in prepared.promises.get(c.id.as_str()).into_iter().flatten() {
         promises.push(vec![
-            Cell::text(o.row.date.to_string()),
+            Cell::text(o.row.date().to_string()),
             Cell::text(o.promised.to_string()),
-            Cell::money(o.row.amount, exp),
+            Cell::money(o.row.amount(), exp),
             Cell::money(o.paid, exp),
             Cell::text(match o.status {
                 PromiseStatus::Kept => "kept",
@@ -251,11 +248,6 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             Cell::text(o.collector.to_string()),
         ]);
     }
-    let activity = inp
-        .activity_by_customer
-        .get(c.id.as_str())
-        .copied()
-        .unwrap_or_default();
     let mut disputes = DataTable::new(
         "disputes",
         format!("Dispute events of {title} up to {as_of}"),
@@ -273,25 +265,25 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
         format!("Contacts with {title} up to {as_of}, newest first"),
         &["Date", "Channel", "Collector", "Note"],
     );
-    for a in activity.iter().rev() {
-        match a.kind {
+    for a in inp.customer_activity(&c.id).rev() {
+        match a.kind() {
             ActivityKind::DisputeOpened | ActivityKind::DisputeResolved => disputes.push(vec![
-                Cell::text(a.date.to_string()),
-                Cell::text(if a.kind == ActivityKind::DisputeOpened {
+                Cell::text(a.date().to_string()),
+                Cell::text(if a.kind() == ActivityKind::DisputeOpened {
                     "opened"
                 } else {
                     "resolved"
                 }),
-                Cell::text(a.invoice_id.clone()),
-                Cell::text(a.reference.clone()),
-                Cell::money(a.amount, exp),
-                Cell::text(a.note.clone()),
+                Cell::text(a.invoice_id()),
+                Cell::text(a.reference()),
+                Cell::money(a.amount(), exp),
+                Cell::text(a.note()),
             ]),
             ActivityKind::Contact => contacts.push(vec![
-                Cell::text(a.date.to_string()),
-                Cell::text(a.reference.clone()),
-                Cell::text(a.collector.clone().unwrap_or_default()),
-                Cell::text(a.note.clone()),
+                Cell::text(a.date().to_string()),
+                Cell::text(a.reference()),
+                Cell::text(a.collector_name().unwrap_or_default()),
+                Cell::text(a.note()),
             ]),
             _ => {}
         }

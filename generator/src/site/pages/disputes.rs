@@ -60,7 +60,7 @@ pub fn page(inp: &Inputs) -> Page {
             tone: "",
         },
     ];
-    let (cases, _) = pair(inp.ctx.activity.iter().copied());
+    let (cases, _) = pair(inp.ctx.activity());
     let mut open = DataTable::new(
         "open-disputes",
         format!("Disputes open on {as_of}, oldest first"),
@@ -104,23 +104,23 @@ pub fn page(inp: &Inputs) -> Page {
         let o = c.opened;
         match c.resolved {
             None => open.push(vec![
-                Cell::text(o.date.to_string()),
-                Cell::int(i64::from(as_of.days_since(o.date))),
+                Cell::text(o.date().to_string()),
+                Cell::int(i64::from(as_of.days_since(o.date()))),
                 Cell::link(
-                    name_of(&o.customer_id),
-                    format!("customers/{}.html", slug(&o.customer_id)),
+                    name_of(o.customer_id()),
+                    format!("customers/{}.html", slug(o.customer_id())),
                 ),
-                Cell::text(o.invoice_id.clone()),
+                Cell::text(o.invoice_id()),
                 Cell::text(o.dispute_reason().unwrap_or("(none)").to_string()),
-                Cell::money(o.amount, inp.exp()),
-                Cell::text(o.note.clone()),
+                Cell::money(o.amount(), inp.exp()),
+                Cell::text(o.note()),
             ]),
-            Some(r) if period.contains(r.date) => resolved.push(vec![
-                Cell::text(o.date.to_string()),
-                Cell::text(r.date.to_string()),
-                Cell::int(i64::from(r.date.days_since(o.date))),
-                Cell::text(name_of(&o.customer_id)),
-                Cell::text(o.invoice_id.clone()),
+            Some(r) if period.contains(r.date()) => resolved.push(vec![
+                Cell::text(o.date().to_string()),
+                Cell::text(r.date().to_string()),
+                Cell::int(i64::from(r.date().days_since(o.date()))),
+                Cell::text(name_of(o.customer_id())),
+                Cell::text(o.invoice_id()),
                 Cell::text(o.dispute_reason().unwrap_or("(none)").to_string()),
                 Cell::text(r.resolution().unwrap_or("(none)").to_string()),
             ]),

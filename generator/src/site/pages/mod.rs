@@ -14,9 +14,10 @@ pub mod aging;
 
 use super::history::History;
 use crate::config::Config;
-use arsite_core::ledger::Activity;
+use arsite_core::activity::{ActivityLog, ActivityRef};
+use arsite_core::ledger::ActivityKind;
 use arsite_core::metrics::{Context, SnapshotMetrics};
-use arsite_core::Snapshot;
+use arsite_core::{Day, Snapshot};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -30,11 +31,65 @@ pub struct Inputs<'a> {
     pub previous: Option<&'a SnapshotMetrics>,
     /// Points up to and including this snapshot.
     pub history: &'a History,
-    /// Activity up to the snapshot date, per customer id, by date.
-    pub activity_by_customer: &'a HashMap<&'a str, &'a [&'a Activity]>,
+    pub customer_activity: &'a CustomerActivity<'a>,
 }
 
-impl Inputs<'_> {
+/// Per customer, the activity rows customer pages and write-off files list
+/// (contacts, promises, disputes, placements), in date order. Built once
+/// per build: money rows (payments and the like), the bulk of the log, are
+/// left out, and each snapshot takes its prefix by binary search.
+pub struct CustomerActivity<'a> {
+    log: &'a ActivityLog,
+    rows: HashMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> CustomerActivity<'a> {
+    pub fn new(log: &'a ActivityLog) -> CustomerActivity<'a> {
+        let mut rows: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (i, a) in log.all().iter().enumerate() {
+            if Self::listed(a.kind()) {
+                let i = u32::try_from(i).expect("fewer than 2^32 activity rows");
+                rows.entry(a.customer_id()).or_default().push(i);
+            }
+        }
+        CustomerActivity { log, rows }
+    }
+
+    /// Kinds listed per customer.
+    pub fn listed(kind: ActivityKind) -> bool {
+        matches!(
+            kind,
+            ActivityKind::Contact
+                | ActivityKind::Promise
+                | ActivityKind::DisputeOpened
+                | ActivityKind::DisputeResolved
+                | ActivityKind::Placement
+        )
+    }
+
+    /// The customer's listed rows dated on or before `day`, oldest first.
+    pub fn through(
+        &self,
+        customer: &str,
+        day: Day,
+    ) -> impl DoubleEndedIterator<Item = ActivityRef<'a>> + '_ {
+        let rows = self.rows.get(customer).map_or(&[][..], Vec::as_slice);
+        let end = rows.partition_point(|&i| self.log.get(i as usize).date() <= day);
+        rows[..end].iter().map(|&i| self.log.get(i as usize))
+    }
+}
+
+impl<'a> Inputs<'a> {
+    /// The customer's listed activity up to this snapshot's date: later rows
+    /// must never reach this snapshot's pages.
+    pub fn customer_activity(
+        &self,
+        customer: &str,
+    ) -> impl DoubleEndedIterator<Item = ActivityRef<'a>> + 'a {
+        self.customer_activity
+            .through(customer, self.snapshot.as_of)
+    }
+
     pub fn exp(&self) -> u32 {
         self.snapshot.currency.exponent
     }
