@@ -11,7 +11,7 @@
 
 use crate::ledger::{Activity, ActivityKind, ContactChannel};
 use crate::{Day, Money};
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
 
@@ -133,6 +133,10 @@ struct Row {
 pub struct ActivityLog {
     rows: Vec<Row>,
     text: TextPool,
+    /// Positions of each customer's payments, in date order: promise
+    /// checks ask for a customer's payments in a window, for every
+    /// promise of every snapshot.
+    payments: HashMap<Sym, Vec<u32>>,
 }
 
 impl Default for ActivityLog {
@@ -140,6 +144,7 @@ impl Default for ActivityLog {
         ActivityLog {
             rows: Vec::new(),
             text: TextPool::new(),
+            payments: HashMap::new(),
         }
     }
 }
@@ -211,17 +216,22 @@ impl ActivityLogBuilder {
         let mut text = self.interner.pool;
         text.bytes.shrink_to_fit();
         text.ends.shrink_to_fit();
-        ActivityLog { rows, text }
+        let mut payments: HashMap<Sym, Vec<u32>> = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            if r.kind == ActivityKind::Payment {
+                let i = u32::try_from(i).expect("fewer than 2^32 activity rows");
+                payments.entry(r.customer).or_default().push(i);
+            }
+        }
+        ActivityLog {
+            rows,
+            text,
+            payments,
+        }
     }
 }
 
-static EMPTY: ActivityLog = ActivityLog {
-    rows: Vec::new(),
-    text: TextPool {
-        bytes: String::new(),
-        ends: Vec::new(),
-    },
-};
+static EMPTY: std::sync::LazyLock<ActivityLog> = std::sync::LazyLock::new(ActivityLog::default);
 
 impl ActivityLog {
     /// The log without rows.
@@ -287,6 +297,25 @@ impl ActivityLog {
             log: self,
             range: 0..self.rows.partition_point(|r| r.date <= day),
         }
+    }
+
+    /// Σ payments of the customer dated `from` through `to`, both
+    /// included (0 when `to` is before `from`).
+    pub fn paid(&self, customer: Sym, from: Day, to: Day) -> Money {
+        let Some(rows) = self.payments.get(&customer) else {
+            return Money::ZERO;
+        };
+        if to < from {
+            return Money::ZERO;
+        }
+        let date = |&i: &u32| self.rows[i as usize].date;
+        let lo = rows.partition_point(|i| date(i) < from);
+        let hi = rows.partition_point(|i| date(i) <= to);
+        let sum: i128 = rows[lo..hi]
+            .iter()
+            .map(|&i| i128::from(self.rows[i as usize].amount.0))
+            .sum();
+        Money(i64::try_from(sum).unwrap_or(i64::MAX))
     }
 
     /// The text behind a symbol of this log.
@@ -543,6 +572,27 @@ mod tests {
         assert_eq!(dates(log.through(Day(8)).since(Day(5))), [5, 5, 8]);
         assert_eq!(dates(log.through(Day(8)).since(Day(9))), Vec::<i32>::new());
         assert_eq!(log.through(Day(11)).last().map(|a| a.date()), Some(Day(8)));
+    }
+
+    #[test]
+    fn paid_sums_one_customers_payments_in_a_window_both_ends_included() {
+        let mut rows = vec![
+            row(10, "C1", "I1", ""),
+            row(12, "C1", "I2", ""),
+            row(12, "C2", "I3", ""),
+            row(15, "C1", "I4", ""),
+            row(11, "C1", "I5", ""),
+        ];
+        rows[4].kind = ActivityKind::CreditMemo;
+        let log = ActivityLog::from_rows(&rows);
+        let c1 = log.get(0).customer_sym();
+        // row(d) pays d × 100; the credit memo on day 11 is not a payment
+        assert_eq!(log.paid(c1, Day(10), Day(12)), Money(1000 + 1200));
+        assert_eq!(log.paid(c1, Day(11), Day(15)), Money(1200 + 1500));
+        assert_eq!(log.paid(c1, Day(13), Day(14)), Money::ZERO);
+        assert_eq!(log.paid(c1, Day(15), Day(10)), Money::ZERO);
+        let c2 = log.all().iter().find(|a| a.customer_id() == "C2").unwrap();
+        assert_eq!(log.paid(c2.customer_sym(), Day(0), Day(99)), Money(1200));
     }
 
     #[test]

@@ -15,9 +15,10 @@ use super::context::Context;
 use crate::activity::ActivityRef;
 use crate::ledger::ActivityKind;
 use crate::{Day, Money};
+use hashbrown::{HashMap, HashSet};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// (placed, collected after placement) over activity rows (any order).
 pub fn liquidation<'a>(rows: impl Iterator<Item = ActivityRef<'a>> + Clone) -> (Money, Money) {

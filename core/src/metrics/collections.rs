@@ -16,8 +16,9 @@ use super::amount::{Amount, NamedAmount};
 use super::context::Context;
 use crate::ledger::ActivityKind;
 use crate::Money;
+use hashbrown::HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub const PAYMENTS_LABEL: &str = "payments";
 pub const CLEARED_LABEL: &str = "cleared (payments, credits and write-offs together)";

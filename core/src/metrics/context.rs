@@ -12,7 +12,10 @@ use crate::activity::{ActivityLog, ActivityRef, ActivitySlice};
 use crate::aging::AgingReport;
 use crate::ledger::{period_first_day, period_of, CustomerInfo, MetricsConfig, SalesLedger};
 use crate::{Day, Invoice, Money, Snapshot};
-use std::collections::HashMap;
+// foldhash (hashbrown's default) rather than SipHash: these maps are
+// rebuilt for every snapshot from hundreds of thousands of invoice ids, and
+// their keys come from the company's own files, not from an attacker.
+use hashbrown::HashMap;
 
 /// The days a period's flows are counted over, both ends included.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -8,9 +8,9 @@
 use super::amount::{percent_money, Amount};
 use super::context::Context;
 use crate::Money;
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// open / limit × 100, 2 dp; `None` when the limit is ≤ 0.
 pub fn utilization(open: Money, limit: Money) -> Option<Decimal> {

@@ -17,9 +17,10 @@ use super::context::Context;
 use crate::activity::ActivityRef;
 use crate::ledger::ActivityKind;
 use crate::{Money, Status};
+use hashbrown::{HashMap, HashSet};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisputeCase<'a> {

@@ -17,7 +17,7 @@ use crate::ledger::ActivityKind;
 use crate::{Day, Money};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,52 +39,6 @@ pub fn promise_status(paid: Money, amount: Money, promised: Day, as_of: Day) -> 
     }
 }
 
-/// Payments per customer with running sums, for window totals.
-#[derive(Default)]
-pub struct PaymentIndex<'a> {
-    by_customer: HashMap<&'a str, (Vec<Day>, Vec<i128>)>,
-}
-
-impl<'a> PaymentIndex<'a> {
-    pub fn build(rows: impl Iterator<Item = ActivityRef<'a>>) -> PaymentIndex<'a> {
-        let mut lists: HashMap<&'a str, Vec<(Day, Money)>> = HashMap::new();
-        for a in rows.filter(|a| a.kind() == ActivityKind::Payment) {
-            lists
-                .entry(a.customer_id())
-                .or_default()
-                .push((a.date(), a.amount()));
-        }
-        let by_customer = lists
-            .into_iter()
-            .map(|(c, mut v)| {
-                v.sort_by_key(|(d, _)| *d);
-                let days = v.iter().map(|(d, _)| *d).collect();
-                let mut sums = Vec::with_capacity(v.len() + 1);
-                sums.push(0i128);
-                for (_, m) in &v {
-                    let last = *sums.last().unwrap_or(&0);
-                    sums.push(last + i128::from(m.0));
-                }
-                (c, (days, sums))
-            })
-            .collect();
-        PaymentIndex { by_customer }
-    }
-
-    /// Σ payments of the customer dated `from` through `to`, both included.
-    pub fn paid(&self, customer: &str, from: Day, to: Day) -> Money {
-        let Some((days, sums)) = self.by_customer.get(customer) else {
-            return Money::ZERO;
-        };
-        if to < from {
-            return Money::ZERO;
-        }
-        let lo = days.partition_point(|d| *d < from);
-        let hi = days.partition_point(|d| *d <= to);
-        Money(i64::try_from(sums[hi] - sums[lo]).unwrap_or(i64::MAX))
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PromiseOutcome<'a> {
     pub row: ActivityRef<'a>,
@@ -97,7 +51,7 @@ pub struct PromiseOutcome<'a> {
 /// Every valid promise made on or before the snapshot date with its status,
 /// and the number of invalid promise rows.
 pub fn evaluate<'a>(ctx: &Context<'a>) -> (Vec<PromiseOutcome<'a>>, u32) {
-    let payments = PaymentIndex::build(ctx.activity());
+    let log = ctx.activity.log();
     let as_of = ctx.as_of();
     let mut out = Vec::new();
     let mut invalid = 0;
@@ -112,7 +66,8 @@ pub fn evaluate<'a>(ctx: &Context<'a>) -> (Vec<PromiseOutcome<'a>>, u32) {
             invalid += 1;
             continue;
         };
-        let paid = payments.paid(a.customer_id(), a.date(), promised.min(as_of));
+        // Payments after the snapshot date never count: the window ends on it.
+        let paid = log.paid(a.customer_sym(), a.date(), promised.min(as_of));
         out.push(PromiseOutcome {
             row: a,
             promised,

@@ -22,9 +22,9 @@ use super::promises::{PromiseOutcome, PromiseStatus};
 use crate::format;
 use crate::ledger::ActivityKind;
 use crate::{Day, Money};
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub const AGE_POINTS_PER_UNITS: i64 = 1_000;
 pub const BROKEN_PROMISE_POINTS: u32 = 10;
