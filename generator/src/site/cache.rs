@@ -11,6 +11,7 @@
 //! never reach its pages). xxh3-128: fast, and a published algorithm, so
 //! the keys stay comparable between runs.
 
+use super::comparison::Comparison;
 use super::history::Entry;
 use super::views::Headline;
 use crate::import::DataSet;
@@ -30,7 +31,7 @@ pub const RECORD: &str = ".arsite-snapshot.json";
 pub const INPUTS: &str = ".arsite-inputs.json";
 
 /// Bumped when the record's shape changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub struct Record {
@@ -38,6 +39,7 @@ pub struct Record {
     pub key: String,
     pub entry: Entry,
     pub headline: Headline,
+    pub comparison: Comparison,
     pub invoices: u64,
     /// Files and bytes of the folder, record included.
     pub files: u64,
@@ -45,12 +47,19 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(key: String, entry: Entry, headline: Headline, invoices: u64) -> Record {
+    pub fn new(
+        key: String,
+        entry: Entry,
+        headline: Headline,
+        comparison: Comparison,
+        invoices: u64,
+    ) -> Record {
         Record {
             format: FORMAT,
             key,
             entry,
             headline,
+            comparison,
             invoices,
             files: 0,
             bytes: 0,

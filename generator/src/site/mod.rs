@@ -13,6 +13,7 @@
 pub mod assets;
 pub mod cache;
 pub mod chart;
+pub mod comparison;
 pub mod history;
 pub mod metrics_json;
 pub mod output;
@@ -26,9 +27,10 @@ pub mod xlsx;
 
 use crate::import::{DataSet, Problems};
 use anyhow::Result;
-use arsite_core::metrics::{self, Context, SnapshotMetrics};
+use arsite_core::metrics::{self, Context};
 use arsite_core::Snapshot;
 use cache::Record;
+use comparison::Comparison;
 use minijinja::context;
 use output::Staging;
 use render::Renderer;
@@ -124,10 +126,10 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 enum Plan {
     /// Unchanged and not needed by a rebuilt one: not even read.
     Keep,
-    /// Unchanged, but the snapshot after the next is rebuilt: read only.
+    /// Unchanged, but the next snapshot is rebuilt: read (its invoices feed
+    /// the next one's period), not computed (its record holds what the next
+    /// one's pages compare with).
     Read,
-    /// Unchanged, but the next snapshot is rebuilt: read and computed.
-    Compute,
     /// Read, computed and written.
     Build,
 }
@@ -146,10 +148,7 @@ fn plan(records: &[Option<Record>], keys: &[String]) -> Vec<Plan> {
             continue;
         }
         if k >= 1 && plan[k - 1] != Plan::Build {
-            plan[k - 1] = Plan::Compute;
-        }
-        if k >= 2 && plan[k - 2] == Plan::Keep {
-            plan[k - 2] = Plan::Read;
+            plan[k - 1] = Plan::Read;
         }
     }
     plan
@@ -209,7 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let mut problems = Vec::new();
     let (mut invoices, mut built, mut render_time) = (0u64, 0usize, Duration::ZERO);
     let mut previous: Option<Snapshot> = None;
-    let mut previous_kpis: Option<SnapshotMetrics> = None;
+    let mut previous_figures: Option<Comparison> = None;
     for (index, ((file, step), record)) in data.snapshots.iter().zip(&plan).zip(records).enumerate()
     {
         let as_of = file.as_of.to_string();
@@ -220,10 +219,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             staging.carry_over(&as_of, record.files, record.bytes);
             history.push(record.entry);
             headlines.push(record.headline);
+            previous_figures = Some(record.comparison);
         }
         if *step == Plan::Keep {
             previous = None;
-            previous_kpis = None;
             progress.inc(1);
             continue;
         }
@@ -242,7 +241,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         stages.read_s += t.elapsed().as_secs_f64();
         if *step == Plan::Read {
             previous = Some(snapshot);
-            previous_kpis = None;
             progress.inc(1);
             continue;
         }
@@ -257,61 +255,61 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         );
         let kpis = metrics::compute_with(&ctx);
         stages.compute_s += t.elapsed().as_secs_f64();
-        if *step == Plan::Build {
-            let t = Instant::now();
-            let entry = history::Entry::new(
-                index,
-                &snapshot,
-                &ctx.aging,
-                &kpis,
-                data.config.aging.bucket_count(),
-            );
-            let headline = Headline::new(&snapshot, &ctx.aging, &kpis);
-            let mut record = Record::new(
-                keys[index].clone(),
-                entry.clone(),
-                headline.clone(),
-                snapshot.invoices.len() as u64,
-            );
-            history.push(entry);
-            headlines.push(headline);
-            invoices += record.invoices;
-            let inputs = pages::Inputs {
-                config: &data.config,
-                snapshot: &snapshot,
-                ctx: &ctx,
-                kpis: &kpis,
-                previous: previous_kpis.as_ref(),
-                history: &history,
-                customer_activity: &customer_activity,
-            };
-            let (files_before, bytes_before) = (staging.files(), staging.bytes());
-            let mut writer = snapshot::SnapshotWriter::new(&staging, &renderer, &inputs);
-            writer.has_dashboard = assets::has_dashboard();
-            writer.base_url = base_url;
-            writer.quality = Some((&quality, &data.ledgers));
-            writer.write_all()?;
-            // The record counts itself, and its size depends on the count
-            // it holds: settle on a size that includes itself (adding its
-            // length can add a digit, hence the loop; two rounds at most).
-            record.files = staging.files() - files_before + 1;
-            let pages_bytes = staging.bytes() - bytes_before;
-            record.bytes = pages_bytes;
-            let json = loop {
-                let json = serde_json::to_vec(&record)?;
-                let total = pages_bytes + json.len() as u64;
-                if record.bytes == total {
-                    break json;
-                }
-                record.bytes = total;
-            };
-            staging.write(&format!("{as_of}/{}", cache::RECORD), json)?;
-            render_time += t.elapsed();
-            built += 1;
-        }
+        let t = Instant::now();
+        let entry = history::Entry::new(
+            index,
+            &snapshot,
+            &ctx.aging,
+            &kpis,
+            data.config.aging.bucket_count(),
+        );
+        let headline = Headline::new(&snapshot, &ctx.aging, &kpis);
+        let figures = Comparison::new(&kpis);
+        let mut record = Record::new(
+            keys[index].clone(),
+            entry.clone(),
+            headline.clone(),
+            figures.clone(),
+            snapshot.invoices.len() as u64,
+        );
+        history.push(entry);
+        headlines.push(headline);
+        invoices += record.invoices;
+        let inputs = pages::Inputs {
+            config: &data.config,
+            snapshot: &snapshot,
+            ctx: &ctx,
+            kpis: &kpis,
+            previous: previous_figures.as_ref(),
+            history: &history,
+            customer_activity: &customer_activity,
+        };
+        let (files_before, bytes_before) = (staging.files(), staging.bytes());
+        let mut writer = snapshot::SnapshotWriter::new(&staging, &renderer, &inputs);
+        writer.has_dashboard = assets::has_dashboard();
+        writer.base_url = base_url;
+        writer.quality = Some((&quality, &data.ledgers));
+        writer.write_all()?;
+        // The record counts itself, and its size depends on the count
+        // it holds: settle on a size that includes itself (adding its
+        // length can add a digit, hence the loop; two rounds at most).
+        record.files = staging.files() - files_before + 1;
+        let pages_bytes = staging.bytes() - bytes_before;
+        record.bytes = pages_bytes;
+        let json = loop {
+            let json = serde_json::to_vec(&record)?;
+            let total = pages_bytes + json.len() as u64;
+            if record.bytes == total {
+                break json;
+            }
+            record.bytes = total;
+        };
+        staging.write(&format!("{as_of}/{}", cache::RECORD), json)?;
+        render_time += t.elapsed();
+        built += 1;
+        previous_figures = Some(figures);
         drop(ctx);
         previous = Some(snapshot);
-        previous_kpis = Some(kpis);
         progress.inc(1);
     }
     progress.finish_and_clear();

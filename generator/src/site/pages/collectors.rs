@@ -21,11 +21,7 @@ pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
             "#Promises kept %", "#Open disputes", "#Contacts",
         ],
     );
-    let previous_rank = |name: &str| {
-        inp.previous
-            .and_then(|p| p.scorecard.iter().find(|c| c.collector == name))
-            .and_then(|c| c.rank)
-    };
+    let previous_rank = |name: &str| inp.previous.and_then(|p| p.rank_of(name));
     let mut rows: Vec<&CollectorScore> = k.scorecard.iter().collect();
     rows.sort_by_key(|c| (c.rank.unwrap_or(u32::MAX), c.collector.clone()));
     let divisions = divisions_by_collector(inp.snapshot);

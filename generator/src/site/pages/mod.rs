@@ -12,6 +12,7 @@ pub mod worklist;
 
 pub mod aging;
 
+use super::comparison::Comparison;
 use super::history::History;
 use crate::config::Config;
 use arsite_core::activity::{ActivityLog, ActivityRef};
@@ -28,7 +29,8 @@ pub struct Inputs<'a> {
     pub snapshot: &'a Snapshot,
     pub ctx: &'a Context<'a>,
     pub kpis: &'a SnapshotMetrics,
-    pub previous: Option<&'a SnapshotMetrics>,
+    /// What the previous snapshot's pages showed, to compare with.
+    pub previous: Option<&'a Comparison>,
     /// Points up to and including this snapshot.
     pub history: &'a History,
     pub customer_activity: &'a CustomerActivity<'a>,

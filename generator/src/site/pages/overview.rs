@@ -6,7 +6,6 @@ use super::{dso_text, opt_days, signed, slug, Inputs};
 use crate::site::page::{Block, Page, Section, Tile};
 use crate::site::table::{Cell, DataTable};
 use arsite_core::format::{money, percent};
-use arsite_core::metrics::Amount;
 use arsite_core::Money;
 use rust_decimal::Decimal;
 
@@ -58,9 +57,9 @@ fn change(
     }
 }
 
-fn money_change(inp: &Inputs, now: Money, before: Option<&Amount>) -> Option<String> {
+fn money_change(inp: &Inputs, now: Money, before: Option<Money>) -> Option<String> {
     before.map(|b| {
-        let d = now - b.money;
+        let d = now - b;
         let sign = if d.0 > 0 { "+" } else { "" };
         format!("{sign}{} since the previous snapshot", money(d, inp.exp()))
     })
@@ -74,7 +73,7 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     let mut tiles = Vec::new();
 
     let mut t = tile("Total AR", inp.money(k.ar.total.money));
-    t.change = money_change(inp, k.ar.total.money, prev.map(|p| &p.ar.total));
+    t.change = money_change(inp, k.ar.total.money, prev.map(|p| p.ar_total));
     tiles.push(t);
 
     let past_due_pct = pct(k.ar.past_due.money, k.ar.total.money);
@@ -84,7 +83,7 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     );
     (t.change, t.tone) = change(
         past_due_pct,
-        prev.and_then(|p| pct(p.ar.past_due.money, p.ar.total.money)),
+        prev.and_then(|p| pct(p.ar_past_due, p.ar_total)),
         "points",
         true,
     );
@@ -95,12 +94,7 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
         &format!("DSO ({method})"),
         format!("{} days", opt_days(k.dso.dso.days())),
     );
-    (t.change, t.tone) = change(
-        k.dso.dso.days(),
-        prev.and_then(|p| p.dso.dso.days()),
-        "days",
-        true,
-    );
+    (t.change, t.tone) = change(k.dso.dso.days(), prev.and_then(|p| p.dso), "days", true);
     if let (Some(target), Some(v)) = (k.dso.target, k.dso.versus_target) {
         let side = if v > Decimal::ZERO {
             "above"
@@ -118,16 +112,11 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     tiles.push(t);
 
     let mut t = tile("BPDSO", format!("{} days", opt_days(k.dso.bpdso.days())));
-    (t.change, _) = change(
-        k.dso.bpdso.days(),
-        prev.and_then(|p| p.dso.bpdso.days()),
-        "days",
-        true,
-    );
+    (t.change, _) = change(k.dso.bpdso.days(), prev.and_then(|p| p.bpdso), "days", true);
     tiles.push(t);
 
     let mut t = tile("ADD (DSO − BPDSO)", format!("{} days", opt_days(k.dso.add)));
-    (t.change, t.tone) = change(k.dso.add, prev.and_then(|p| p.dso.add), "days", true);
+    (t.change, t.tone) = change(k.dso.add, prev.and_then(|p| p.add), "days", true);
     tiles.push(t);
 
     let cei = k.cei.period.as_ref().and_then(|c| c.cei);
@@ -135,34 +124,21 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
         "CEI (period)",
         cei.map_or("—".into(), |c| format!("{c:.2} %")),
     );
-    (t.change, t.tone) = change(
-        cei,
-        prev.and_then(|p| p.cei.period.as_ref().and_then(|c| c.cei)),
-        "points",
-        false,
-    );
+    (t.change, t.tone) = change(cei, prev.and_then(|p| p.cei), "points", false);
     tiles.push(t);
 
     let mut t = tile(
         "Allowance (aging method)",
         inp.money(k.allowance.total.money),
     );
-    t.change = money_change(
-        inp,
-        k.allowance.total.money,
-        prev.map(|p| &p.allowance.total),
-    );
+    t.change = money_change(inp, k.allowance.total.money, prev.map(|p| p.allowance));
     tiles.push(t);
 
     let mut t = tile(
         "Write-offs in period",
         inp.money(k.bad_debt.write_offs.money),
     );
-    t.change = money_change(
-        inp,
-        k.bad_debt.write_offs.money,
-        prev.map(|p| &p.bad_debt.write_offs),
-    );
+    t.change = money_change(inp, k.bad_debt.write_offs.money, prev.map(|p| p.write_offs));
     tiles.push(t);
 
     let mut t = tile(
@@ -172,7 +148,7 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     t.change = money_change(
         inp,
         k.collections.collected.money,
-        prev.map(|p| &p.collections.collected),
+        prev.map(|p| p.collected),
     );
     tiles.push(t);
 
