@@ -318,6 +318,11 @@ impl ActivityLog {
         Money(i64::try_from(sum).unwrap_or(i64::MAX))
     }
 
+    /// Every text of the log, in symbol order (`Sym` n is the nth).
+    pub fn texts(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.text.len()).map(|i| self.text.get(Sym(i as u32)))
+    }
+
     /// The text behind a symbol of this log.
     pub fn text(&self, sym: Sym) -> &str {
         self.text.get(sym)
@@ -401,6 +406,14 @@ impl<'a> ActivityRef<'a> {
     /// deduplicated, so there is no such symbol for them.)
     pub fn customer_sym(&self) -> Sym {
         self.row.customer
+    }
+
+    /// The symbols of the row's texts: customer, invoice, collector
+    /// (empty for none), reference, note. For hashing rows by content
+    /// without reading each text again (see [`ActivityLog::texts`]).
+    pub fn text_syms(&self) -> [Sym; 5] {
+        let r = self.row;
+        [r.customer, r.invoice, r.collector, r.reference, r.note]
     }
 
     /// May be empty for customer-level rows (contacts, promises).

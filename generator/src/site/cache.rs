@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
-use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
 /// The record's file name inside a snapshot folder.
 pub const RECORD: &str = ".arsite-snapshot.json";
@@ -293,8 +293,13 @@ pub fn snapshot_keys(
 }
 
 /// Running hash over the activity rows in date order, read up to a date.
+///
+/// Rows are hashed by content, never by symbol numbers (those depend on the
+/// file order of rows of any date): each distinct text is hashed once, in
+/// one pass over the pool, and rows hash those digests.
 struct LedgerPrefix<'a> {
     log: &'a ActivityLog,
+    texts: Vec<u64>,
     next: usize,
     hasher: Xxh3,
 }
@@ -303,6 +308,7 @@ impl<'a> LedgerPrefix<'a> {
     fn new(log: &'a ActivityLog) -> Self {
         LedgerPrefix {
             log,
+            texts: log.texts().map(|t| xxh3_64(t.as_bytes())).collect(),
             next: 0,
             hasher: Xxh3::new(),
         }
@@ -313,7 +319,17 @@ impl<'a> LedgerPrefix<'a> {
     fn through(&mut self, day: arsite_core::Day) -> u128 {
         let upto: ActivitySlice = self.log.through(day);
         for i in self.next..upto.len() {
-            self.log.get(i).hash(&mut self.hasher);
+            let a = self.log.get(i);
+            let mut row = [0u64; 8];
+            row[0] = a.date().0 as u64;
+            row[1] = a.kind() as u64;
+            row[2] = a.amount().0 as u64;
+            for (slot, sym) in row[3..].iter_mut().zip(a.text_syms()) {
+                *slot = self.texts[sym.index()];
+            }
+            for v in row {
+                self.hasher.update(&v.to_le_bytes());
+            }
         }
         self.next = self.next.max(upto.len());
         self.hasher.digest128()
