@@ -635,4 +635,65 @@ mod tests {
         assert_eq!(one.get(1), two.get(1));
         assert_ne!(h(one.get(0)), h(one.get(1)));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn rows() -> impl Strategy<Value = Vec<Activity>> {
+            let row = (0..40i32, 0..9usize, 0..4u8, 0..6u8, -500..5000i64, 0..3u8).prop_map(
+                |(date, kind, customer, invoice, amount, note)| Activity {
+                    date: Day(date),
+                    kind: ActivityKind::ALL[kind],
+                    customer_id: format!("C{customer}"),
+                    invoice_id: if invoice == 0 {
+                        String::new()
+                    } else {
+                        format!("I{invoice}")
+                    },
+                    amount: Money(amount),
+                    collector: (customer % 2 == 0).then(|| format!("col{customer}")),
+                    reference: String::new(),
+                    note: ["", "n", "note"][note as usize].to_string(),
+                },
+            );
+            proptest::collection::vec(row, 0..60)
+        }
+
+        proptest! {
+            /// A snapshot's view is exactly the rows dated on or before it,
+            /// in date order, rows of one day in input order.
+            #[test]
+            fn through_is_the_stable_date_filter(rows in rows(), day in -1..41i32) {
+                let log = ActivityLog::from_rows(&rows);
+                let mut expected: Vec<&Activity> =
+                    rows.iter().filter(|a| a.date <= Day(day)).collect();
+                expected.sort_by_key(|a| a.date);
+                let got: Vec<Activity> =
+                    log.through(Day(day)).iter().map(|a| a.to_owned()).collect();
+                prop_assert_eq!(got.len(), expected.len());
+                for (g, e) in got.iter().zip(expected) {
+                    prop_assert_eq!(g, e);
+                }
+            }
+
+            /// Window sums agree with adding up the payments one by one.
+            #[test]
+            fn paid_is_the_sum_of_the_customers_payments(
+                rows in rows(), from in 0..40i32, to in 0..40i32,
+            ) {
+                let log = ActivityLog::from_rows(&rows);
+                for a in log.all().iter() {
+                    let expected: i64 = rows
+                        .iter()
+                        .filter(|r| r.kind == ActivityKind::Payment)
+                        .filter(|r| r.customer_id == a.customer_id())
+                        .filter(|r| Day(from) <= r.date && r.date <= Day(to))
+                        .map(|r| r.amount.0)
+                        .sum();
+                    prop_assert_eq!(log.paid(a.customer_sym(), Day(from), Day(to)), Money(expected));
+                }
+            }
+        }
+    }
 }
