@@ -18,6 +18,7 @@ pub mod history;
 pub mod metrics_json;
 pub mod output;
 pub mod page;
+pub mod page_value;
 pub mod pages;
 pub mod render;
 pub mod snapshot;

@@ -3,6 +3,7 @@
 
 use super::output::Staging;
 use super::page::Page;
+use super::page_value::page_value;
 use super::pages::{self, Inputs};
 use super::render::Renderer;
 use super::table::DataTable;
@@ -103,6 +104,11 @@ pub struct SnapshotWriter<'a> {
     /// written one after the other; only per-customer and per-collector
     /// pages are written in parallel, and they have no sheets).
     workbook: Mutex<Vec<DataTable>>,
+    /// The same on every page of the snapshot: worked out once, not for
+    /// each of its tens of thousands of pages.
+    as_of: String,
+    freshness: String,
+    nav: minijinja::Value,
 }
 
 impl<'a> SnapshotWriter<'a> {
@@ -116,33 +122,18 @@ impl<'a> SnapshotWriter<'a> {
             base_url: None,
             quality: None,
             workbook: Mutex::new(Vec::new()),
+            as_of: inputs.snapshot.as_of.to_string(),
+            freshness: freshness(inputs),
+            nav: minijinja::Value::from_serialize(NAV),
         }
     }
 
     fn as_of(&self) -> String {
-        self.inputs.snapshot.as_of.to_string()
+        self.as_of.clone()
     }
 
-    /// What "fresh" means for this snapshot: the newest activity and sales it could use.
-    fn freshness(&self) -> String {
-        let ctx = self.inputs.ctx;
-        let activity = ctx.activity.last().map(|a| a.date().to_string());
-        let mut parts = Vec::new();
-        if let Some(a) = activity {
-            parts.push(format!("activity through {a}"));
-        }
-        if let Some(m) = self.inputs.kpis.dso.months.first() {
-            parts.push(format!(
-                "{} sales through {}",
-                if self.inputs.kpis.sales_derived {
-                    "derived"
-                } else {
-                    "credit"
-                },
-                m.month
-            ));
-        }
-        parts.join(" · ")
+    fn freshness(&self) -> &str {
+        &self.freshness
     }
 
     /// Renders `page` at `path` (relative to the snapshot folder, at most one
@@ -192,17 +183,18 @@ impl<'a> SnapshotWriter<'a> {
         };
         // The filter bar's scripts, only where a table asks for it and the
         // binary carries the dashboard (else the scripts do not exist).
+        let key = page.key;
         let filter_bar = self.has_dashboard && page.tables().any(|t| t.filter.is_some());
         let html = self.renderer.render(
             "page.html",
             context! {
-                p => &page,
+                p => page_value(page),
                 filter_bar,
                 site_title => &self.inputs.config.title,
                 root, snap, as_of => &as_of,
                 previous => &self.inputs.kpis.previous_as_of,
-                page => page.key,
-                nav => &NAV,
+                page => key,
+                nav => &self.nav,
                 freshness => self.freshness(),
                 currency => self.inputs.code(),
                 page_path,
@@ -354,6 +346,28 @@ impl<'a> SnapshotWriter<'a> {
         )?;
         self.staging.write(&format!("{as_of}/{as_of}.xlsx"), book)
     }
+}
+
+/// What "fresh" means for this snapshot: the newest activity and sales it could use.
+fn freshness(inputs: &Inputs) -> String {
+    let ctx = inputs.ctx;
+    let activity = ctx.activity.last().map(|a| a.date().to_string());
+    let mut parts = Vec::new();
+    if let Some(a) = activity {
+        parts.push(format!("activity through {a}"));
+    }
+    if let Some(m) = inputs.kpis.dso.months.first() {
+        parts.push(format!(
+            "{} sales through {}",
+            if inputs.kpis.sales_derived {
+                "derived"
+            } else {
+                "credit"
+            },
+            m.month
+        ));
+    }
+    parts.join(" · ")
 }
 
 /// At most [`EMAIL_ROWS`] rows of a table, saying so in the caption: an
