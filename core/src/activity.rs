@@ -2,7 +2,7 @@
 //! promises, disputes and contacts run to millions of rows, and every
 //! snapshot's metrics read all of them up to its date.
 //!
-//! Rows are fixed-size records (40 bytes) sorted by date once; their texts
+//! Rows are fixed-size records (36 bytes) sorted by date once; their texts
 //! (customer, invoice, collector, reference, note) live in one shared pool,
 //! each distinct text once. A snapshot's view of the log is then a prefix
 //! found by binary search ([`ActivityLog::through`]), not a filtered copy.
@@ -115,7 +115,11 @@ impl Interner {
     }
 }
 
+/// `packed(4)`: the `i64` amount would otherwise pad the row from 36 to 40
+/// bytes (35 MB at bench size). Fields are only ever copied out, never
+/// borrowed, so the packing needs no unsafe code.
 #[derive(Copy, Clone, Debug)]
+#[repr(C, packed(4))]
 struct Row {
     date: Day,
     amount: Money,
@@ -222,6 +226,9 @@ impl ActivityLogBuilder {
                 let i = u32::try_from(i).expect("fewer than 2^32 activity rows");
                 payments.entry(r.customer).or_default().push(i);
             }
+        }
+        for list in payments.values_mut() {
+            list.shrink_to_fit();
         }
         ActivityLog {
             rows,
@@ -535,6 +542,11 @@ mod tests {
             reference: String::new(),
             note: note.into(),
         }
+    }
+
+    #[test]
+    fn a_row_takes_36_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 36);
     }
 
     #[test]
