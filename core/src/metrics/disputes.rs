@@ -38,11 +38,13 @@ pub struct DisputeCase<'a> {
 
 /// Pairs openings and resolutions per (customer, invoice id); `rows` in
 /// date order. Returns the cases (in opening order, amounts 0) and the
-/// number of unmatched resolutions.
-pub fn pair<'a>(rows: impl Iterator<Item = ActivityRef<'a>>) -> (Vec<DisputeCase<'a>>, u32) {
+/// resolutions that found no open case.
+pub fn pair<'a>(
+    rows: impl Iterator<Item = ActivityRef<'a>>,
+) -> (Vec<DisputeCase<'a>>, Vec<ActivityRef<'a>>) {
     let mut cases: Vec<DisputeCase<'a>> = Vec::new();
     let mut open: HashMap<(Sym, &str), VecDeque<usize>> = HashMap::new();
-    let mut unmatched = 0;
+    let mut unmatched = Vec::new();
     for a in rows {
         let key = (a.customer_sym(), a.invoice_id());
         match a.kind() {
@@ -57,7 +59,7 @@ pub fn pair<'a>(rows: impl Iterator<Item = ActivityRef<'a>>) -> (Vec<DisputeCase
             ActivityKind::DisputeResolved => {
                 match open.get_mut(&key).and_then(VecDeque::pop_front) {
                     Some(i) => cases[i].resolved = Some(a),
-                    None => unmatched += 1,
+                    None => unmatched.push(a),
                 }
             }
             _ => {}
@@ -66,9 +68,9 @@ pub fn pair<'a>(rows: impl Iterator<Item = ActivityRef<'a>>) -> (Vec<DisputeCase
     (cases, unmatched)
 }
 
-/// The snapshot's dispute cases with their amounts, and the number of
-/// unmatched resolutions.
-pub fn cases<'a>(ctx: &Context<'a>) -> (Vec<DisputeCase<'a>>, u32) {
+/// The snapshot's dispute cases with their amounts, and the unmatched
+/// resolutions.
+pub fn cases<'a>(ctx: &Context<'a>) -> (Vec<DisputeCase<'a>>, Vec<ActivityRef<'a>>) {
     let (mut cases, unmatched) = pair(ctx.activity());
     for c in &mut cases {
         let o = c.opened;
@@ -136,7 +138,7 @@ fn tally(map: &mut BTreeMap<String, (u32, Money)>, key: &str, amount: Money) {
 
 pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
     let (cases, unmatched) = cases(ctx);
-    summarize(ctx, &cases, unmatched)
+    summarize(ctx, &cases, unmatched.len() as u32)
 }
 
 pub fn summarize(ctx: &Context<'_>, cases: &[DisputeCase<'_>], unmatched: u32) -> DisputeSummary {
@@ -276,7 +278,8 @@ mod tests {
         let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
         let (cases, unmatched) = cases(&ctx);
         // Unmatched: C2's (Mar 5) and C5's (Mar 6) resolutions.
-        assert_eq!(unmatched, 2);
+        let unmatched: Vec<_> = unmatched.iter().map(|a| a.customer_id()).collect();
+        assert_eq!(unmatched, vec!["C2", "C5"]);
         let open: Vec<_> = cases
             .iter()
             .filter(|c| c.resolved.is_none())
@@ -288,8 +291,9 @@ mod tests {
             open,
             vec![("C1", "service", 0), ("C3", "delivery", 0), ("C4", "quality", 900)]
         );
-        let s = summarize(&ctx, &cases, unmatched);
+        let s = summarize(&ctx, &cases, unmatched.len() as u32);
         assert_eq!((s.open_count, s.open_amount.money), (3, Money(900)));
+        assert_eq!(s.unmatched_resolutions, 2);
         // One resolution, Mar 10 − Mar 2 = 8 days.
         assert_eq!(s.resolved_to_date, 1);
         assert_eq!(s.median_resolution_days, Some(d("8.00")));

@@ -92,6 +92,8 @@ pub struct Details<'a> {
     pub promises: Vec<promises::PromiseOutcome<'a>>,
     /// Every dispute case with its amount, in opening order.
     pub dispute_cases: Vec<disputes::DisputeCase<'a>>,
+    /// Resolutions that found no open case of their customer and invoice.
+    pub unmatched_resolutions: Vec<crate::activity::ActivityRef<'a>>,
 }
 
 /// [`compute`] over an already built [`Context`].
@@ -105,7 +107,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
     let (collections, roll_forward) = collections::compute(ctx, &flows);
     let (outcomes, invalid) = promises::evaluate(ctx);
     let (dispute_cases, unmatched) = disputes::cases(ctx);
-    let disputes = disputes::summarize(ctx, &dispute_cases, unmatched);
+    let disputes = disputes::summarize(ctx, &dispute_cases, unmatched.len() as u32);
     let credit = credit::compute(ctx);
     let metrics = SnapshotMetrics {
         as_of: ctx.as_of().to_string(),
@@ -134,6 +136,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
     let details = Details {
         promises: outcomes,
         dispute_cases,
+        unmatched_resolutions: unmatched,
     };
     (metrics, details)
 }

@@ -155,3 +155,105 @@ pub fn compute(ctx: &Context<'_>, outcomes: &[PromiseOutcome<'_>]) -> WriteOffCa
         watch,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::promises;
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    fn agency(r: Row) -> Row {
+        Row {
+            status: Status::Agency,
+            ..r
+        }
+    }
+
+    #[test]
+    fn candidates_and_watch_list_by_hand() {
+        // As of 2026-06-30, default rule: over 120 days, broken promises
+        // due in the last 180 days, 2 of them for the watch list.
+        let cur = snap(
+            "2026-06-30",
+            &[
+                // C1: I1 149 days past due (Feb 1 → Jun 30) at risk; I2 29 days.
+                row("I1", "C1", "", "", "2026-01-02", "2026-02-01", 1_000, 1_000),
+                row("I2", "C1", "", "", "2026-05-02", "2026-06-01", 500, 500),
+                // C2: J1 122 days (300) and a credit J2 150 days (−100) at risk:
+                // 200. J3 exactly 120 days (Mar 2 → Jun 30) is not over 120.
+                row("J1", "C2", "", "", "2026-01-29", "2026-02-28", 300, 300),
+                row("J2", "C2", "", "", "2026-01-01", "2026-01-31", -100, -100),
+                row("J3", "C2", "", "", "2026-01-31", "2026-03-02", 5_000, 5_000),
+                // C3: 30 days past due, two broken promises in the window → watch.
+                row("K1", "C3", "", "", "2026-05-01", "2026-05-31", 400, 400),
+                // C4: 15 days past due, one broken promise → neither list.
+                row("L1", "C4", "", "", "2026-05-16", "2026-06-15", 200, 200),
+                // C5: 10 days past due, with the agency → watch.
+                agency(row("M1", "C5", "", "", "2026-05-21", "2026-06-20", 700, 700)),
+                // C6: with the agency but current → neither list.
+                agency(row("N1", "C6", "", "", "2026-06-15", "2026-07-15", 800, 800)),
+                // C7: a placement row on its open P1, 29 days past due → watch.
+                row("P1", "C7", "", "", "2026-05-02", "2026-06-01", 50, 50),
+            ],
+        );
+        let promise = |made: &str, customer: &str, by_date: &str| {
+            with_ref(
+                activity(made, ActivityKind::Promise, customer, "", 100),
+                by_date,
+            )
+        };
+        let act = vec![
+            // Due Nov 1, 2025: 241 days before the snapshot, outside the window.
+            promise("2025-10-20", "C3", "2025-11-01"),
+            promise("2026-04-01", "C3", "2026-04-10"), // 81 days
+            promise("2026-06-01", "C3", "2026-06-10"), // 20 days
+            promise("2026-04-20", "C4", "2026-05-01"),
+            activity("2026-06-05", ActivityKind::Placement, "C7", "P1", 50),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let w = compute(&ctx, &outcomes);
+        let lines = |v: &[WriteOffLine]| -> Vec<(String, i64, u32, bool)> {
+            v.iter()
+                .map(|l| (l.customer_id.clone(), l.at_risk.money.0, l.broken_promises, l.placed))
+                .collect()
+        };
+        // Candidates by amount at risk: C1 1,000, C2 200; total 1,200.
+        assert_eq!(
+            lines(&w.candidates),
+            vec![("C1".into(), 1_000, 0, false), ("C2".into(), 200, 0, false)]
+        );
+        assert_eq!(w.at_risk_total.money, Money(1_200));
+        assert_eq!(w.candidate_count, 2);
+        // Watch list by past due: C5 700, C3 400, C7 50.
+        assert_eq!(
+            lines(&w.watch),
+            vec![
+                ("C5".into(), 0, 0, true),
+                ("C3".into(), 0, 2, false),
+                ("C7".into(), 0, 0, true)
+            ]
+        );
+        assert_eq!(w.watch[1].past_due.money, Money(400));
+        // A 28-day threshold makes C3, C1's I2, C2's J3 and C7 candidates too.
+        let cfg = MetricsConfig {
+            write_off: WriteOffRule {
+                candidate_days: 28,
+                ..WriteOffRule::default()
+            },
+            ..MetricsConfig::default()
+        };
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let w = compute(&ctx, &outcomes);
+        // Over 28 days: C1 1,000 + 500; C2 300 − 100 + 5,000; C3 400; C7 50.
+        assert_eq!(w.at_risk_total.money, Money(1_500 + 5_200 + 400 + 50));
+        // C5 (10 days, with the agency) stays on the watch list; C4 (15 days,
+        // one broken promise) on neither.
+        assert_eq!(w.watch_count, 1);
+    }
+}
