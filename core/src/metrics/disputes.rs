@@ -243,7 +243,13 @@ mod tests {
         )
     }
 
-    fn event(kind: ActivityKind, date: &str, customer: &str, inv: &str, reference: &str) -> Activity {
+    fn event(
+        kind: ActivityKind,
+        date: &str,
+        customer: &str,
+        inv: &str,
+        reference: &str,
+    ) -> Activity {
         with_ref(activity(date, kind, customer, inv, 0), reference)
     }
 
@@ -270,7 +276,16 @@ mod tests {
         ];
         let cur = snap(
             "2026-03-31",
-            &[row("X1", "C4", "", "", "2026-02-01", "2026-03-03", 900, 900)],
+            &[row(
+                "X1",
+                "C4",
+                "",
+                "",
+                "2026-02-01",
+                "2026-03-03",
+                900,
+                900,
+            )],
         );
         let cfg = MetricsConfig::default();
         let l = SalesLedger::default();
@@ -289,7 +304,11 @@ mod tests {
         // invoice-less cases have no invoice to take an amount from: 0).
         assert_eq!(
             open,
-            vec![("C1", "service", 0), ("C3", "delivery", 0), ("C4", "quality", 900)]
+            vec![
+                ("C1", "service", 0),
+                ("C3", "delivery", 0),
+                ("C4", "quality", 900)
+            ]
         );
         let s = summarize(&ctx, &cases, unmatched.len() as u32);
         assert_eq!((s.open_count, s.open_amount.money), (3, Money(900)));

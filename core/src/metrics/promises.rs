@@ -480,9 +480,15 @@ mod tests {
         // F: the Mar 14 payment is after Mar 10 → 0 allocated, broken.
         // G: Mar 31 is after Mar 26 → broken. Kept: A and E only.
         let s = summarize(&ctx, &outcomes, 0);
-        assert_eq!((s.counts.kept, s.counts.broken, s.counts.pending), (2, 5, 0));
+        assert_eq!(
+            (s.counts.kept, s.counts.broken, s.counts.pending),
+            (2, 5, 0)
+        );
         assert_eq!(s.counts.kept_amount.money, Money(800));
-        let f = outcomes.iter().find(|o| o.row.customer_id() == "C3").unwrap();
+        let f = outcomes
+            .iter()
+            .find(|o| o.row.customer_id() == "C3")
+            .unwrap();
         assert_eq!((f.paid, f.status), (Money::ZERO, PromiseStatus::Broken));
     }
 

@@ -191,9 +191,27 @@ mod tests {
                 // C4: 15 days past due, one broken promise → neither list.
                 row("L1", "C4", "", "", "2026-05-16", "2026-06-15", 200, 200),
                 // C5: 10 days past due, with the agency → watch.
-                agency(row("M1", "C5", "", "", "2026-05-21", "2026-06-20", 700, 700)),
+                agency(row(
+                    "M1",
+                    "C5",
+                    "",
+                    "",
+                    "2026-05-21",
+                    "2026-06-20",
+                    700,
+                    700,
+                )),
                 // C6: with the agency but current → neither list.
-                agency(row("N1", "C6", "", "", "2026-06-15", "2026-07-15", 800, 800)),
+                agency(row(
+                    "N1",
+                    "C6",
+                    "",
+                    "",
+                    "2026-06-15",
+                    "2026-07-15",
+                    800,
+                    800,
+                )),
                 // C7: a placement row on its open P1, 29 days past due → watch.
                 row("P1", "C7", "", "", "2026-05-02", "2026-06-01", 50, 50),
             ],
@@ -220,7 +238,14 @@ mod tests {
         let w = compute(&ctx, &outcomes);
         let lines = |v: &[WriteOffLine]| -> Vec<(String, i64, u32, bool)> {
             v.iter()
-                .map(|l| (l.customer_id.clone(), l.at_risk.money.0, l.broken_promises, l.placed))
+                .map(|l| {
+                    (
+                        l.customer_id.clone(),
+                        l.at_risk.money.0,
+                        l.broken_promises,
+                        l.placed,
+                    )
+                })
                 .collect()
         };
         // Candidates by amount at risk: C1 1,000, C2 200; total 1,200.

@@ -141,7 +141,9 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
     let mut extras = Vec::new();
     let mut candidates = DataTable::new(
         "write-off-candidates",
-        format!("Write-off candidates on {as_of}: amount more than {days} days past due, largest first"),
+        format!(
+            "Write-off candidates on {as_of}: amount more than {days} days past due, largest first"
+        ),
         &[
             "Customer",
             "#Open",

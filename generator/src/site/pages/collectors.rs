@@ -223,8 +223,20 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         let (c, f) = (&p.counts, &p.fell_due_in_period);
         for (what, n, a, pn, pa) in [
             ("Kept", c.kept, &c.kept_amount, f.kept, &f.kept_amount),
-            ("Broken", c.broken, &c.broken_amount, f.broken, &f.broken_amount),
-            ("Pending", c.pending, &c.pending_amount, f.pending, &f.pending_amount),
+            (
+                "Broken",
+                c.broken,
+                &c.broken_amount,
+                f.broken,
+                &f.broken_amount,
+            ),
+            (
+                "Pending",
+                c.pending,
+                &c.pending_amount,
+                f.pending,
+                &f.pending_amount,
+            ),
         ] {
             promises.push(vec![
                 Cell::text(what),

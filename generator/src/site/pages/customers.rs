@@ -293,7 +293,10 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
         let o = d.opened;
         disputes.push(vec![
             Cell::text(o.date().to_string()),
-            Cell::text(d.resolved.map_or_else(|| "open".to_string(), |r| r.date().to_string())),
+            Cell::text(
+                d.resolved
+                    .map_or_else(|| "open".to_string(), |r| r.date().to_string()),
+            ),
             Cell::text(o.invoice_id()),
             Cell::text(o.dispute_reason().unwrap_or("(none)")),
             Cell::text(d.resolved.and_then(|r| r.resolution()).unwrap_or("")),
