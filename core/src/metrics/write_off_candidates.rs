@@ -4,9 +4,9 @@
 //! - *amount at risk* = Σ open of its items more than `candidate_days` past
 //!   due (credit items that old net against it: they are the customer's
 //!   own credit on the same old debt);
-//! - *broken promises* = its promises broken with a due date (promised date
-//!   + grace) at most `broken_promise_window_days` before the snapshot
-//!   date: an old broken promise says little about today;
+//! - *broken promises* = its promises broken with a due date (the promised
+//!   date plus grace) at most `broken_promise_window_days` before the
+//!   snapshot date: an old broken promise says little about today;
 //! - *placed* = one of its open items has status `agency`, or a placement
 //!   row on or before the snapshot date names one of its open items or no
 //!   invoice at all.
