@@ -325,6 +325,22 @@ impl ActivityLog {
         Money(i64::try_from(sum).unwrap_or(i64::MAX))
     }
 
+    /// The customer's payment rows dated `from` through `to`, both
+    /// included, in date order, each with its position in the log (a key
+    /// for callers that allocate each payment once).
+    pub fn payments(
+        &self,
+        customer: Sym,
+        from: Day,
+        to: Day,
+    ) -> impl Iterator<Item = (u32, ActivityRef<'_>)> + '_ {
+        let rows = self.payments.get(&customer).map_or(&[][..], Vec::as_slice);
+        let date = |&i: &u32| self.rows[i as usize].date;
+        let lo = rows.partition_point(|i| date(i) < from);
+        let hi = rows.partition_point(|i| date(i) <= to).max(lo);
+        rows[lo..hi].iter().map(|&i| (i, self.get(i as usize)))
+    }
+
     /// Every text of the log, in symbol order (`Sym` n is the nth).
     pub fn texts(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.text.len()).map(|i| self.text.get(Sym(i as u32)))

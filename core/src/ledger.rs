@@ -293,6 +293,11 @@ impl DsoMethod {
 pub struct MetricsConfig {
     /// Aging buckets (shared with the aging pages).
     pub aging: AgingScheme,
+    /// Days after the promised date a payment still keeps a promise
+    /// (`metrics::promises`); broken only after them.
+    pub promise_grace_days: u32,
+    /// Which accounts are write-off candidates or on the watch list.
+    pub write_off: crate::metrics::write_off_candidates::WriteOffRule,
     /// Reserve percentage per aging bucket, Current first (`1` means 1 %).
     /// A bucket past the end of the list uses the last percentage given.
     pub reserve_percent: Vec<Decimal>,
@@ -310,6 +315,8 @@ impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig {
             aging: AgingScheme::default(),
+            promise_grace_days: 0,
+            write_off: Default::default(),
             reserve_percent: [1, 2, 5, 10, 25, 50]
                 .into_iter()
                 .map(Decimal::from)

@@ -26,6 +26,10 @@ struct RawConfig {
     cei: RawCei,
     #[serde(default)]
     collectors: RawCollectors,
+    #[serde(default)]
+    promises: RawPromises,
+    #[serde(default)]
+    bad_debt: RawBadDebt,
     /// Where the site is published (`https://intranet/ar/`), for absolute
     /// links in the email summary and printed page footers.
     base_url: Option<String>,
@@ -59,6 +63,22 @@ struct RawDso {
 #[serde(deny_unknown_fields)]
 struct RawCei {
     window_months: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPromises {
+    /// Days after the promised date a payment still keeps a promise.
+    grace_days: Option<u32>,
+}
+
+/// The write-off candidate rule (`metrics::write_off_candidates`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBadDebt {
+    candidate_days: Option<u32>,
+    broken_promise_window_days: Option<u32>,
+    broken_promise_count: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,6 +221,22 @@ impl Config {
         if let Some(w) = raw.cei.window_months {
             metrics.cei_window_months = w;
         }
+        if let Some(g) = raw.promises.grace_days {
+            metrics.promise_grace_days = g;
+        }
+        let (b, rule) = (&raw.bad_debt, &mut metrics.write_off);
+        if let Some(d) = b.candidate_days {
+            rule.candidate_days = d;
+        }
+        if let Some(w) = b.broken_promise_window_days {
+            rule.broken_promise_window_days = w;
+        }
+        if let Some(n) = b.broken_promise_count {
+            if n == 0 {
+                bail!("bad_debt.broken_promise_count: expected at least 1, found 0");
+            }
+            rule.broken_promise_count = n;
+        }
         for (name, target) in &raw.collectors.targets {
             let key = format!("collectors.targets.{name:?}");
             let value = target.decimal(&key)?;
@@ -330,6 +366,22 @@ mod tests {
         assert_eq!(m.dso_target, Some(Decimal::from(45)));
         assert_eq!(m.cei_window_months, 1);
         assert_eq!(m.collector_targets["Ann Smith"], Money(12_000_050));
+        assert_eq!(m.promise_grace_days, 0);
+        assert_eq!(m.write_off.candidate_days, 120);
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n[promises]\ngrace_days = 3\n\
+             [bad_debt]\ncandidate_days = 90\nbroken_promise_window_days = 60\nbroken_promise_count = 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.metrics.promise_grace_days, 3);
+        assert_eq!(
+            (
+                c.metrics.write_off.candidate_days,
+                c.metrics.write_off.broken_promise_window_days,
+                c.metrics.write_off.broken_promise_count
+            ),
+            (90, 60, 1)
+        );
     }
 
     #[test]
@@ -376,6 +428,10 @@ mod tests {
             e.contains("collectors.thresholds.max_weighted_dpd: expected a limit of at least 0"),
             "{e}"
         );
+        let e = err("[bad_debt]\nbroken_promise_count = 0\n");
+        assert!(e.contains("broken_promise_count"), "{e}");
+        let e = err("[promises]\ngrace_days = -1\n");
+        assert!(e.contains("grace_days"), "{e}");
         let e = err("[collectors.thresholds]\nmax_over_90 = 5\n");
         assert!(e.contains("max_over_90"), "{e}");
         let e = err("[collectors.targets]\nAnn = 1.234\n");

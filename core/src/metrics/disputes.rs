@@ -1,20 +1,25 @@
 //! Disputes from the activity log, as of the snapshot date.
 //!
-//! Each `dispute_opened` row opens a case on its invoice; a
-//! `dispute_resolved` row closes the earliest case still open on the same
-//! invoice (rows in date order, ties in input order). A resolution with no
+//! Each `dispute_opened` row opens a case; a `dispute_resolved` row closes
+//! the earliest case still open with the same key (rows in date order, ties
+//! in input order). The key is (customer, invoice id): a resolution only
+//! ever closes a case of its own customer. Rows without an invoice id have
+//! the key (customer, none), so a resolution without an invoice closes the
+//! customer's earliest open invoice-less case. The reference is not part of
+//! the key: on an opening it holds the reason ("pricing"), on a resolution
+//! the outcome ("credit issued"), which never match. A resolution with no
 //! open case is counted as unmatched. A case's amount is the opening row's
-//! amount, or the invoice's open amount in the current snapshot when the row
-//! has none (0). Age = snapshot date − opened date, bucketed with the aging
-//! scheme's edges. Resolution time = resolved date − opened date, over every
-//! case resolved on or before the snapshot date.
+//! amount, or the invoice's open amount in the current snapshot when the
+//! row has none (0). Age = snapshot date − opened date, bucketed with the
+//! aging scheme's edges. Resolution time = resolved date − opened date,
+//! over every case resolved on or before the snapshot date.
 //!
 //! AR in dispute = open amounts (current snapshot) of the invoices with
 //! status `disputed` or with an open case.
 
 use super::amount::{div_round, percent_money, Amount};
 use super::context::Context;
-use crate::activity::ActivityRef;
+use crate::activity::{ActivityRef, Sym};
 use crate::ledger::ActivityKind;
 use crate::{Money, Status};
 use hashbrown::{HashMap, HashSet};
@@ -26,33 +31,55 @@ use std::collections::{BTreeMap, VecDeque};
 pub struct DisputeCase<'a> {
     pub opened: ActivityRef<'a>,
     pub resolved: Option<ActivityRef<'a>>,
+    /// The opening row's amount, else the invoice's open amount in the
+    /// current snapshot (0 when it is not there).
+    pub amount: Money,
 }
 
-/// Pairs openings and resolutions; `rows` in date order. Returns the cases
-/// (in opening order) and the number of unmatched resolutions.
-pub fn pair<'a>(rows: impl Iterator<Item = ActivityRef<'a>>) -> (Vec<DisputeCase<'a>>, u32) {
+/// Pairs openings and resolutions per (customer, invoice id); `rows` in
+/// date order. Returns the cases (in opening order, amounts 0) and the
+/// resolutions that found no open case.
+pub fn pair<'a>(
+    rows: impl Iterator<Item = ActivityRef<'a>>,
+) -> (Vec<DisputeCase<'a>>, Vec<ActivityRef<'a>>) {
     let mut cases: Vec<DisputeCase<'a>> = Vec::new();
-    let mut open: HashMap<&str, VecDeque<usize>> = HashMap::new();
-    let mut unmatched = 0;
+    let mut open: HashMap<(Sym, &str), VecDeque<usize>> = HashMap::new();
+    let mut unmatched = Vec::new();
     for a in rows {
+        let key = (a.customer_sym(), a.invoice_id());
         match a.kind() {
             ActivityKind::DisputeOpened => {
-                open.entry(a.invoice_id())
-                    .or_default()
-                    .push_back(cases.len());
+                open.entry(key).or_default().push_back(cases.len());
                 cases.push(DisputeCase {
                     opened: a,
                     resolved: None,
+                    amount: Money::ZERO,
                 });
             }
             ActivityKind::DisputeResolved => {
-                match open.get_mut(a.invoice_id()).and_then(VecDeque::pop_front) {
+                match open.get_mut(&key).and_then(VecDeque::pop_front) {
                     Some(i) => cases[i].resolved = Some(a),
-                    None => unmatched += 1,
+                    None => unmatched.push(a),
                 }
             }
             _ => {}
         }
+    }
+    (cases, unmatched)
+}
+
+/// The snapshot's dispute cases with their amounts, and the unmatched
+/// resolutions.
+pub fn cases<'a>(ctx: &Context<'a>) -> (Vec<DisputeCase<'a>>, Vec<ActivityRef<'a>>) {
+    let (mut cases, unmatched) = pair(ctx.activity());
+    for c in &mut cases {
+        let o = c.opened;
+        c.amount = if o.amount().0 != 0 {
+            o.amount()
+        } else {
+            ctx.current_invoice(o.invoice_id())
+                .map_or(Money::ZERO, |i| i.open)
+        };
     }
     (cases, unmatched)
 }
@@ -110,9 +137,13 @@ fn tally(map: &mut BTreeMap<String, (u32, Money)>, key: &str, amount: Money) {
 }
 
 pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
+    let (cases, unmatched) = cases(ctx);
+    summarize(ctx, &cases, unmatched.len() as u32)
+}
+
+pub fn summarize(ctx: &Context<'_>, cases: &[DisputeCase<'_>], unmatched: u32) -> DisputeSummary {
     let as_of = ctx.as_of();
     let scheme = &ctx.config.aging;
-    let (cases, unmatched) = pair(ctx.activity());
     let mut labels = scheme.labels();
     labels[0] = "0".to_string();
     let mut by_age = vec![(0u32, Money::ZERO); scheme.bucket_count()];
@@ -122,7 +153,7 @@ pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
     let mut open_invoices: HashSet<&str> = HashSet::new();
     let mut resolution_days = Vec::new();
     let mut resolved_in_period = 0;
-    for c in &cases {
+    for c in cases {
         if let Some(r) = c.resolved {
             resolution_days.push(r.date().days_since(c.opened.date()));
             if ctx.period.contains(r.date()) {
@@ -131,12 +162,7 @@ pub fn compute(ctx: &Context<'_>) -> DisputeSummary {
             continue;
         }
         let o = c.opened;
-        let amount = if o.amount().0 != 0 {
-            o.amount()
-        } else {
-            ctx.current_invoice(o.invoice_id())
-                .map_or(Money::ZERO, |i| i.open)
-        };
+        let amount = c.amount;
         open_count += 1;
         open_amount += amount;
         open_invoices.insert(o.invoice_id());
@@ -215,6 +241,81 @@ mod tests {
             activity(date, ActivityKind::DisputeResolved, "C1", inv, 0),
             "credit issued",
         )
+    }
+
+    fn event(
+        kind: ActivityKind,
+        date: &str,
+        customer: &str,
+        inv: &str,
+        reference: &str,
+    ) -> Activity {
+        with_ref(activity(date, kind, customer, inv, 0), reference)
+    }
+
+    #[test]
+    fn cases_pair_within_a_customer_only() {
+        use ActivityKind::{DisputeOpened as O, DisputeResolved as R};
+        // As of 2026-03-31. Opening amounts are 0: the case amount comes
+        // from the invoice's open amount in the snapshot.
+        let act = vec![
+            // C1 opens an invoice-less case (Mar 1); C2 resolves an
+            // invoice-less case (Mar 5). Paired on invoice id alone, C2's
+            // resolution closed C1's case; now it is unmatched and C1's stays open.
+            event(O, "2026-03-01", "C1", "", "service"),
+            event(R, "2026-03-05", "C2", "", "credit issued"),
+            // Two invoice-less cases of C3 (Mar 2, Mar 3); one resolution
+            // without an invoice (Mar 10) closes the earlier one: 8 days.
+            event(O, "2026-03-02", "C3", "", "pricing"),
+            event(O, "2026-03-03", "C3", "", "delivery"),
+            event(R, "2026-03-10", "C3", "", "price adjusted"),
+            // The same invoice id under two customers: C5's resolution does
+            // not close C4's case on X1.
+            event(O, "2026-03-04", "C4", "X1", "quality"),
+            event(R, "2026-03-06", "C5", "X1", "paid"),
+        ];
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "X1",
+                "C4",
+                "",
+                "",
+                "2026-02-01",
+                "2026-03-03",
+                900,
+                900,
+            )],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let (cases, unmatched) = cases(&ctx);
+        // Unmatched: C2's (Mar 5) and C5's (Mar 6) resolutions.
+        let unmatched: Vec<_> = unmatched.iter().map(|a| a.customer_id()).collect();
+        assert_eq!(unmatched, vec!["C2", "C5"]);
+        let open: Vec<_> = cases
+            .iter()
+            .filter(|c| c.resolved.is_none())
+            .map(|c| (c.opened.customer_id(), c.opened.reference(), c.amount.0))
+            .collect();
+        // Open: C1's, C3's Mar 3 case, C4's on X1 (amount 900 from the snapshot;
+        // invoice-less cases have no invoice to take an amount from: 0).
+        assert_eq!(
+            open,
+            vec![
+                ("C1", "service", 0),
+                ("C3", "delivery", 0),
+                ("C4", "quality", 900)
+            ]
+        );
+        let s = summarize(&ctx, &cases, unmatched.len() as u32);
+        assert_eq!((s.open_count, s.open_amount.money), (3, Money(900)));
+        assert_eq!(s.unmatched_resolutions, 2);
+        // One resolution, Mar 10 − Mar 2 = 8 days.
+        assert_eq!(s.resolved_to_date, 1);
+        assert_eq!(s.median_resolution_days, Some(d("8.00")));
     }
 
     #[test]

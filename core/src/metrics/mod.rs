@@ -22,6 +22,7 @@ pub mod promises;
 pub mod sales;
 pub mod scorecard;
 pub mod worklist;
+pub mod write_off_candidates;
 
 #[cfg(test)]
 mod testutil;
@@ -64,6 +65,7 @@ pub struct SnapshotMetrics {
     pub scorecard: Vec<scorecard::CollectorScore>,
     pub credit: credit::CreditSummary,
     pub worklist: Vec<worklist::WorklistEntry>,
+    pub write_off_candidates: write_off_candidates::WriteOffCandidates,
     /// Inputs that were ignored or look inconsistent.
     pub warnings: Vec<String>,
 }
@@ -82,14 +84,32 @@ pub fn compute(
     compute_with(&ctx)
 }
 
+/// The rows behind the figures, for pages that list them (not serialised):
+/// computed once with the figures, so a page never works one out again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Details<'a> {
+    /// Every valid promise with its outcome, in log order.
+    pub promises: Vec<promises::PromiseOutcome<'a>>,
+    /// Every dispute case with its amount, in opening order.
+    pub dispute_cases: Vec<disputes::DisputeCase<'a>>,
+    /// Resolutions that found no open case of their customer and invoice.
+    pub unmatched_resolutions: Vec<crate::activity::ActivityRef<'a>>,
+}
+
 /// [`compute`] over an already built [`Context`].
 pub fn compute_with(ctx: &Context<'_>) -> SnapshotMetrics {
+    compute_detailed(ctx).0
+}
+
+/// [`compute_with`], and the detail rows behind the figures.
+pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>) {
     let flows = collections::flows(ctx);
     let (collections, roll_forward) = collections::compute(ctx, &flows);
     let (outcomes, invalid) = promises::evaluate(ctx);
-    let disputes = disputes::compute(ctx);
+    let (dispute_cases, unmatched) = disputes::cases(ctx);
+    let disputes = disputes::summarize(ctx, &dispute_cases, unmatched.len() as u32);
     let credit = credit::compute(ctx);
-    SnapshotMetrics {
+    let metrics = SnapshotMetrics {
         as_of: ctx.as_of().to_string(),
         previous_as_of: ctx.previous.map(|p| p.as_of.to_string()),
         currency: ctx.current.currency.code.clone(),
@@ -106,12 +126,19 @@ pub fn compute_with(ctx: &Context<'_>) -> SnapshotMetrics {
         days_to_pay: days_to_pay::compute(ctx),
         scorecard: scorecard::compute(ctx, &flows, &outcomes, &disputes),
         worklist: worklist::compute(ctx, &outcomes, &credit),
+        write_off_candidates: write_off_candidates::compute(ctx, &outcomes),
         collections,
         roll_forward,
         disputes,
         credit,
         warnings: ctx.warnings.clone(),
-    }
+    };
+    let details = Details {
+        promises: outcomes,
+        dispute_cases,
+        unmatched_resolutions: unmatched,
+    };
+    (metrics, details)
 }
 
 #[cfg(test)]

@@ -1,20 +1,26 @@
 //! Promises to pay, judged as of the snapshot date.
 //!
 //! A promise row (made on its date, for its amount, to pay by the date in
-//! its reference) is *kept* when the customer's payments dated from the
-//! promise date through the promised date (both included, and never after
-//! the snapshot date) add up to at least the promised amount; *broken* when
-//! the snapshot date is after the promised date and it was not kept;
-//! *pending* otherwise. Each promise is judged on its own: one payment can
-//! keep two overlapping promises. Rows with an unreadable promised date, a
-//! promised date before the promise date, or an amount ≤ 0 are *invalid*
-//! and only counted. Rates are over resolved (kept + broken) promises.
+//! its reference) is matched to the invoice it names, or to the customer
+//! when it names none. Payments are allocated once: promises are taken in
+//! order of promised date, then promise date, then log order; each takes
+//! from the unallocated part of the matching payments (those on its invoice,
+//! or any of the customer's) dated from the promise date through its due
+//! date = promised date + `promise_grace_days` (never after the snapshot
+//! date), earliest payment first, up to its amount. A promise is *kept*
+//! when its allocation reaches its amount, *broken* when the snapshot date
+//! is after its due date and it is not kept, *pending* otherwise. Rows with
+//! an unreadable promised date, a promised date before the promise date, or
+//! an amount ≤ 0 are *invalid* and only counted. Rates are over resolved
+//! (kept + broken) promises; the period view counts the promises whose
+//! promised date lies in the period.
 
 use super::amount::{percent_money, Amount};
 use super::context::Context;
 use crate::activity::ActivityRef;
 use crate::ledger::ActivityKind;
 use crate::{Day, Money};
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,12 +33,22 @@ pub enum PromiseStatus {
     Pending,
 }
 
-/// Status of a promise of `amount` due on `promised`, given what was paid
-/// in its window by `as_of`.
-pub fn promise_status(paid: Money, amount: Money, promised: Day, as_of: Day) -> PromiseStatus {
+impl PromiseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromiseStatus::Kept => "kept",
+            PromiseStatus::Broken => "broken",
+            PromiseStatus::Pending => "pending",
+        }
+    }
+}
+
+/// Status of a promise of `amount` due on `due` (promised date + grace),
+/// given what was allocated to it by `as_of`.
+pub fn promise_status(paid: Money, amount: Money, due: Day, as_of: Day) -> PromiseStatus {
     if paid >= amount {
         PromiseStatus::Kept
-    } else if as_of > promised {
+    } else if as_of > due {
         PromiseStatus::Broken
     } else {
         PromiseStatus::Pending
@@ -43,16 +59,22 @@ pub fn promise_status(paid: Money, amount: Money, promised: Day, as_of: Day) -> 
 pub struct PromiseOutcome<'a> {
     pub row: ActivityRef<'a>,
     pub promised: Day,
+    /// Promised date + grace: paid by then keeps it, broken only after it.
+    pub due: Day,
+    /// Payments allocated to this promise (at most its amount).
     pub paid: Money,
     pub status: PromiseStatus,
     pub collector: &'a str,
+    /// The promised date lies in the snapshot's period.
+    pub fell_due_in_period: bool,
 }
 
-/// Every valid promise made on or before the snapshot date with its status,
-/// and the number of invalid promise rows.
+/// Every valid promise made on or before the snapshot date with its status
+/// (in log order), and the number of invalid promise rows.
 pub fn evaluate<'a>(ctx: &Context<'a>) -> (Vec<PromiseOutcome<'a>>, u32) {
     let log = ctx.activity.log();
     let as_of = ctx.as_of();
+    let grace = i32::try_from(ctx.config.promise_grace_days).unwrap_or(i32::MAX);
     let mut out = Vec::new();
     let mut invalid = 0;
     for a in ctx.activity() {
@@ -66,15 +88,47 @@ pub fn evaluate<'a>(ctx: &Context<'a>) -> (Vec<PromiseOutcome<'a>>, u32) {
             invalid += 1;
             continue;
         };
-        // Payments after the snapshot date never count: the window ends on it.
-        let paid = log.paid(a.customer_sym(), a.date(), promised.min(as_of));
         out.push(PromiseOutcome {
             row: a,
             promised,
-            paid,
-            status: promise_status(paid, a.amount(), promised, as_of),
+            due: Day(promised.0.saturating_add(grace)),
+            paid: Money::ZERO,
+            status: PromiseStatus::Pending,
             collector: ctx.collector_of(a),
+            fell_due_in_period: ctx.period.contains(promised),
         });
+    }
+    // Allocation order: promised date, then promise date; the stable sort
+    // keeps log order for ties.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&i| (out[i].promised, out[i].row.date()));
+    // Amount of each payment (by log position) already allocated.
+    let mut used: HashMap<u32, Money> = HashMap::new();
+    for i in order {
+        let o = &out[i];
+        let (amount, invoice) = (o.row.amount(), o.row.invoice_id());
+        // Payments after the snapshot date never count: the window ends on it.
+        let to = o.due.min(as_of);
+        let mut paid = Money::ZERO;
+        for (pos, p) in log.payments(o.row.customer_sym(), o.row.date(), to) {
+            if paid >= amount {
+                break;
+            }
+            if !invoice.is_empty() && p.invoice_id() != invoice {
+                continue;
+            }
+            let taken = used.entry(pos).or_insert(Money::ZERO);
+            let left = p.amount() - *taken;
+            if left.0 <= 0 {
+                continue;
+            }
+            let take = left.min(amount - paid);
+            *taken += take;
+            paid += take;
+        }
+        let o = &mut out[i];
+        o.paid = paid;
+        o.status = promise_status(paid, amount, o.due, as_of);
     }
     (out, invalid)
 }
@@ -150,19 +204,27 @@ pub struct PromiseCounts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CollectorPromises {
     pub collector: String,
+    /// Cumulative: every promise made on or before the snapshot date.
     #[serde(flatten)]
     pub counts: PromiseCounts,
+    /// The promises whose promised date lies in the period.
+    pub fell_due_in_period: PromiseCounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PromiseSummary {
+    /// Cumulative: every promise made on or before the snapshot date.
     #[serde(flatten)]
     pub counts: PromiseCounts,
+    /// The promises whose promised date lies in the period (those due in
+    /// its last `grace_days` days may still be pending).
+    pub fell_due_in_period: PromiseCounts,
+    pub grace_days: u32,
     pub invalid: u32,
     pub by_collector: Vec<CollectorPromises>,
 }
 
-/// Tallies per collector.
+/// Tallies per collector (cumulative).
 pub fn by_collector(outcomes: &[PromiseOutcome<'_>]) -> BTreeMap<String, Tally> {
     let mut m: BTreeMap<String, Tally> = BTreeMap::new();
     for o in outcomes {
@@ -177,13 +239,28 @@ pub fn summarize(
     invalid: u32,
 ) -> PromiseSummary {
     let mut total = Tally::default();
-    outcomes.iter().for_each(|o| total.add(o));
+    let mut period = Tally::default();
+    let mut period_by_collector: BTreeMap<&str, Tally> = BTreeMap::new();
+    for o in outcomes {
+        total.add(o);
+        if o.fell_due_in_period {
+            period.add(o);
+            period_by_collector.entry(o.collector).or_default().add(o);
+        }
+    }
     PromiseSummary {
         counts: total.output(ctx),
+        fell_due_in_period: period.output(ctx),
+        grace_days: ctx.config.promise_grace_days,
         invalid,
         by_collector: by_collector(outcomes)
             .into_iter()
             .map(|(collector, t)| CollectorPromises {
+                fell_due_in_period: period_by_collector
+                    .get(collector.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .output(ctx),
                 collector,
                 counts: t.output(ctx),
             })
@@ -301,6 +378,118 @@ mod tests {
             (ann.counts.broken, ann.counts.kept_rate_count),
             (1, Some(d("0.00")))
         );
+    }
+
+    fn on_invoice(mut a: Activity, invoice: &str) -> Activity {
+        a.invoice_id = invoice.to_string();
+        a
+    }
+
+    /// Allocation, invoice matching, grace and the period view. As of
+    /// 2026-03-31, previous snapshot 2026-02-28: period Mar 1–31.
+    fn allocation_rows() -> Vec<Activity> {
+        vec![
+            // A: C1, made Mar 1, 500 by Mar 10. B: C1, made Mar 2, 500 by Mar 12.
+            //    One payment of 700 on Mar 5: A (earlier promised date) takes
+            //    500, B gets the 200 left → B broken, not kept twice.
+            promise("2026-03-01", "C1", "2026-03-10", 500),
+            promise("2026-03-02", "C1", "2026-03-12", 500),
+            activity("2026-03-05", ActivityKind::Payment, "C1", "I1", 700),
+            // D: C2 promises 300 on invoice I7 by Mar 10; C2 pays 300 on I8
+            //    (Mar 6): not on I7 → D gets 0, broken. E: C2's customer-level
+            //    promise of 300 by Mar 20 takes that payment → kept.
+            on_invoice(promise("2026-03-01", "C2", "2026-03-10", 300), "I7"),
+            promise("2026-03-01", "C2", "2026-03-20", 300),
+            activity("2026-03-06", ActivityKind::Payment, "C2", "I8", 300),
+            // F: C3, 400 by Mar 10, paid 400 on Mar 14: inside 5 days of grace
+            //    (due Mar 15) → kept; without grace → broken.
+            promise("2026-03-01", "C3", "2026-03-10", 400),
+            activity("2026-03-14", ActivityKind::Payment, "C3", "I3", 400),
+            // G: C4, 100 by Mar 26, unpaid: with grace due Mar 31 = snapshot
+            //    date → pending; without grace → broken.
+            promise("2026-03-20", "C4", "2026-03-26", 100),
+            // H: C5, 250 by Feb 20, unpaid → broken; fell due before the period.
+            promise("2026-02-10", "C5", "2026-02-20", 250),
+        ]
+    }
+
+    #[test]
+    fn payments_are_allocated_once_with_grace_and_period_view() {
+        let act = allocation_rows();
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let cfg = MetricsConfig {
+            promise_grace_days: 5,
+            ..MetricsConfig::default()
+        };
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let (outcomes, invalid) = evaluate(&ctx);
+        assert_eq!(invalid, 0);
+        // Log (date) order: H, A, D, E, F, B, G.
+        let got: Vec<_> = outcomes
+            .iter()
+            .map(|o| (o.row.customer_id(), o.paid.0, o.status))
+            .collect();
+        use PromiseStatus::*;
+        assert_eq!(
+            got,
+            vec![
+                ("C5", 0, Broken),
+                ("C1", 500, Kept),
+                ("C2", 0, Broken),
+                ("C2", 300, Kept),
+                ("C3", 400, Kept),
+                ("C1", 200, Broken),
+                ("C4", 0, Pending),
+            ]
+        );
+        let s = summarize(&ctx, &outcomes, invalid);
+        // Cumulative: kept A 500 + E 300 + F 400 = 3 (1,200); broken B 500 +
+        // D 300 + H 250 = 3 (1,050); pending G.
+        // By count 3 / 6 = 50.00 %; by amount 1,200 / 2,250 = 53.333… → 53.33 %.
+        let c = &s.counts;
+        assert_eq!((c.made, c.kept, c.broken, c.pending), (7, 3, 3, 1));
+        assert_eq!(
+            (c.kept_amount.money, c.broken_amount.money),
+            (Money(1_200), Money(1_050))
+        );
+        assert_eq!(c.kept_rate_count, Some(d("50.00")));
+        assert_eq!(c.kept_rate_amount, Some(d("53.33")));
+        // Fell due in March (H is February's): kept 3 (1,200), broken B + D =
+        // 2 (800), pending G. By count 3 / 5 = 60.00 %; by amount 1,200 / 2,000 = 60.00 %.
+        let p = &s.fell_due_in_period;
+        assert_eq!((p.made, p.kept, p.broken, p.pending), (6, 3, 2, 1));
+        assert_eq!(p.broken_amount.money, Money(800));
+        assert_eq!(p.kept_rate_count, Some(d("60.00")));
+        assert_eq!(p.kept_rate_amount, Some(d("60.00")));
+        assert_eq!(s.grace_days, 5);
+    }
+
+    #[test]
+    fn without_grace_a_late_payment_breaks_the_promise() {
+        let act = allocation_rows();
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let (outcomes, _) = evaluate(&ctx);
+        // F: the Mar 14 payment is after Mar 10 → 0 allocated, broken.
+        // G: Mar 31 is after Mar 26 → broken. Kept: A and E only.
+        let s = summarize(&ctx, &outcomes, 0);
+        assert_eq!(
+            (s.counts.kept, s.counts.broken, s.counts.pending),
+            (2, 5, 0)
+        );
+        assert_eq!(s.counts.kept_amount.money, Money(800));
+        let f = outcomes
+            .iter()
+            .find(|o| o.row.customer_id() == "C3")
+            .unwrap();
+        assert_eq!((f.paid, f.status), (Money::ZERO, PromiseStatus::Broken));
     }
 
     #[test]

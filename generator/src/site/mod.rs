@@ -254,7 +254,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             &data.customers,
             &data.config.metrics,
         );
-        let kpis = metrics::compute_with(&ctx);
+        let (kpis, details) = metrics::compute_detailed(&ctx);
         stages.compute_s += t.elapsed().as_secs_f64();
         let t = Instant::now();
         let entry = history::Entry::new(
@@ -281,6 +281,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             snapshot: &snapshot,
             ctx: &ctx,
             kpis: &kpis,
+            details: &details,
             previous: previous_figures.as_ref(),
             history: &history,
             customer_activity: &customer_activity,
@@ -309,6 +310,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         render_time += t.elapsed();
         built += 1;
         previous_figures = Some(figures);
+        drop(details);
         drop(ctx);
         previous = Some(snapshot);
         progress.inc(1);

@@ -9,7 +9,6 @@ use super::render::Renderer;
 use super::table::DataTable;
 use super::{metrics_json, xlsx};
 use anyhow::Result;
-use arsite_core::metrics::promises;
 use arsite_core::wire;
 use base64::Engine;
 use minijinja::context;
@@ -268,8 +267,7 @@ impl<'a> SnapshotWriter<'a> {
             Csv::PerTable { workbook: true },
         )?;
 
-        let (outcomes, _) = promises::evaluate(inp.ctx);
-        let prepared = pages::customers::Prepared::new(inp, &outcomes);
+        let prepared = pages::customers::Prepared::new(inp);
         let (bad_debt, extras) = pages::bad_debt::page(inp, &prepared);
         self.page("bad-debt.html", bad_debt, Csv::PerTable { workbook: true })?;
         for e in extras {

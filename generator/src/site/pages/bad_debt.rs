@@ -8,9 +8,8 @@ use crate::site::chart::{line_chart, stacked_bars, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{neutralize, Cell, DataTable};
 use arsite_core::ledger::ActivityKind;
-use arsite_core::metrics::promises::PromiseStatus;
+use arsite_core::metrics::write_off_candidates::WriteOffLine;
 use arsite_core::metrics::NamedAmount;
-use arsite_core::Status;
 
 /// A file written beside the page (relative to the snapshot folder).
 pub struct Extra {
@@ -135,72 +134,74 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
         b.bad_debt_ratio.map_or("—".into(), |r| format!("{r:.2} %")),
     );
 
-    // Write-off candidates: items over 120 days past due, broken promises, or placed with an agency.
-    let report = &inp.ctx.aging;
+    // Write-off candidates and the watch list: core's lists, laid out.
+    let w = &k.write_off_candidates;
+    let days = w.rule.candidate_days;
+    let window = w.rule.broken_promise_window_days;
+    let mut extras = Vec::new();
     let mut candidates = DataTable::new(
         "write-off-candidates",
-        format!("Write-off candidates on {as_of}: over 120 days past due, broken promises, or placed with an agency"),
-        &["Customer", "#Open", "#Over 120 days", "#Broken promises", "Placed", "Why", "Documentation"],
+        format!(
+            "Write-off candidates on {as_of}: amount more than {days} days past due, largest first"
+        ),
+        &[
+            "Customer",
+            "#Open",
+            "#Past due",
+            &format!("#At risk (over {days} days)"),
+            &format!("#Broken promises ({window} days)"),
+            "Placed",
+            "Documentation",
+        ],
     );
-    let mut extras = Vec::new();
-    for (ci, c) in s.customers.iter().enumerate() {
-        if report.by_customer[ci].count() == 0 {
-            continue;
-        }
-        let items = &prepared.invoices[ci];
-        let over_120: arsite_core::Money = items
-            .iter()
-            .map(|&i| &s.invoices[i])
-            .filter(|inv| inv.days_past_due(as_of) > 120)
-            .map(|inv| inv.open)
-            .sum();
-        let broken = prepared.promises.get(c.id.as_str()).map_or(0, |v| {
-            v.iter()
-                .filter(|o| o.status == PromiseStatus::Broken)
-                .count()
-        });
-        let placed = items
-            .iter()
-            .any(|&i| s.invoices[i].status == Status::Agency)
-            || inp
-                .customer_activity(&c.id)
-                .any(|a| a.kind() == ActivityKind::Placement);
-        if over_120.0 <= 0 && broken == 0 && !placed {
-            continue;
-        }
-        let mut why = Vec::new();
-        if over_120.0 > 0 {
-            why.push(format!("{} over 120 days past due", inp.money(over_120)));
-        }
-        if broken > 0 {
-            why.push(format!("{broken} broken promise(s)"));
-        }
-        if placed {
-            why.push("placed with a collection agency".to_string());
-        }
-        let file = format!("bad-debt/{}.csv", slug(&c.id));
+    for l in &w.candidates {
+        let file = format!("bad-debt/{}.csv", slug(&l.customer_id));
         extras.push(Extra {
             path: file.clone(),
-            content: documentation_csv(inp, prepared, ci),
+            content: documentation_csv(inp, prepared, l.customer),
         });
-        candidates.push(vec![
-            Cell::link(
-                format!("{} ({})", c.name, c.id),
-                format!("customers/{}.html", slug(&c.id)),
-            ),
-            Cell::money(report.by_customer[ci].total(), exp),
-            Cell::money(over_120, exp),
-            Cell::int(broken as i64),
-            Cell::text(if placed { "yes" } else { "no" }),
-            Cell::text(why.join("; ")),
-            Cell::link("CSV", file),
-        ]);
+        candidates.push(write_off_row(inp, l, Some(file)));
     }
+    candidates.footer = Some(vec![
+        Cell::text(format!("Total ({} accounts)", w.candidate_count)),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::amount(&w.at_risk_total),
+        Cell::text(""),
+        Cell::text(""),
+        Cell::text(""),
+    ]);
+    let mut watch = DataTable::new(
+        "write-off-watch",
+        format!(
+            "Watch list on {as_of}: past due, nothing over {days} days, but {} or more broken promises in {window} days or placed with an agency",
+            w.rule.broken_promise_count
+        ),
+        &[
+            "Customer",
+            "#Open",
+            "#Past due",
+            &format!("#At risk (over {days} days)"),
+            &format!("#Broken promises ({window} days)"),
+            "Placed",
+        ],
+    );
+    for l in &w.watch {
+        watch.push(write_off_row(inp, l, None));
+    }
+    let candidate_note = format!(
+        "Write-off candidates: accounts with an amount more than {days} days past due (open items over the \
+         threshold, credits that old netted), sorted by that amount at risk; the whole balance is shown beside it. \
+         Broken promises count when due in the last {window} days (promised date + grace). Accounts with \
+         nothing over {days} days go on the watch list instead: something past due and {} or more broken \
+         promises in the window, or an open item with the agency. Set in arsite.toml [bad_debt].",
+        w.rule.broken_promise_count
+    );
     let page = Page {
         key: "bad-debt",
         title: format!("Bad debt and allowance on {as_of}"),
         lede: Some(format!("Write-offs of the period {} to {}; bad-debt ratio = write-offs / credit sales of the period.", k.period_start, k.period_end)),
-        notes: inp.sales_note().into_iter().collect(),
+        notes: inp.sales_note().into_iter().chain([candidate_note]).collect(),
         sections: vec![
             Section::new("write-offs", "Write-offs")
                 .chart(wo_chart)
@@ -210,10 +211,32 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
             Section::new("ratio", "Bad-debt ratio trend").chart(ratio_chart),
             Section::new("allowance", "Allowance").table(allowance),
             Section::new("agency", "Agency placements and recoveries").table(agency),
-            Section::new("candidates", "Write-off candidates").table(candidates),
+            Section::new("candidates", "Write-off candidates")
+                .table(candidates)
+                .table(watch),
         ],
     };
     (page, extras)
+}
+
+/// One line of the candidate or watch list; `file` links its documentation.
+fn write_off_row(inp: &Inputs, l: &WriteOffLine, file: Option<String>) -> Vec<Cell> {
+    let c = &inp.snapshot.customers[l.customer];
+    let mut row = vec![
+        Cell::link(
+            format!("{} ({})", c.name, c.id),
+            format!("customers/{}.html", slug(&c.id)),
+        ),
+        Cell::amount(&l.balance),
+        Cell::amount(&l.past_due),
+        Cell::amount(&l.at_risk),
+        Cell::int(i64::from(l.broken_promises)),
+        Cell::text(if l.placed { "yes" } else { "no" }),
+    ];
+    if let Some(f) = file {
+        row.push(Cell::link("CSV", f));
+    }
+    row
 }
 
 /// Supporting documentation for an agency: open invoices, then contacts,

@@ -205,8 +205,14 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     }
     let mut promises = DataTable::new(
         "collector-promises",
-        format!("{label}'s promises to pay up to {as_of}"),
-        &["Promises", "#Count", "#Amount"],
+        format!("{label}'s promises to pay: all made up to {as_of}, and those that fell due in the period"),
+        &[
+            "Promises",
+            "#Count to date",
+            "#Amount to date",
+            "#Count fell due in period",
+            "#Amount fell due in period",
+        ],
     );
     if let Some(p) = k
         .promises
@@ -214,22 +220,32 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         .iter()
         .find(|p| &p.collector == name)
     {
-        let c = &p.counts;
-        promises.push(vec![
-            Cell::text("Kept"),
-            Cell::int(i64::from(c.kept)),
-            Cell::amount(&c.kept_amount),
-        ]);
-        promises.push(vec![
-            Cell::text("Broken"),
-            Cell::int(i64::from(c.broken)),
-            Cell::amount(&c.broken_amount),
-        ]);
-        promises.push(vec![
-            Cell::text("Pending"),
-            Cell::int(i64::from(c.pending)),
-            Cell::amount(&c.pending_amount),
-        ]);
+        let (c, f) = (&p.counts, &p.fell_due_in_period);
+        for (what, n, a, pn, pa) in [
+            ("Kept", c.kept, &c.kept_amount, f.kept, &f.kept_amount),
+            (
+                "Broken",
+                c.broken,
+                &c.broken_amount,
+                f.broken,
+                &f.broken_amount,
+            ),
+            (
+                "Pending",
+                c.pending,
+                &c.pending_amount,
+                f.pending,
+                &f.pending_amount,
+            ),
+        ] {
+            promises.push(vec![
+                Cell::text(what),
+                Cell::int(i64::from(n)),
+                Cell::amount(a),
+                Cell::int(i64::from(pn)),
+                Cell::amount(pa),
+            ]);
+        }
     }
     let mut disputes = DataTable::new(
         "collector-disputes",

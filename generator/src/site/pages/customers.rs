@@ -6,28 +6,45 @@ use super::{slug, Inputs};
 use crate::site::chart::{line_chart, Series};
 use crate::site::page::{Block, Page, Section, Tile};
 use crate::site::table::{Cell, DataTable};
+use arsite_core::activity::ActivityRef;
 use arsite_core::ledger::ActivityKind;
 use arsite_core::metrics::credit::CreditLine;
-use arsite_core::metrics::promises::{PromiseOutcome, PromiseStatus};
+use arsite_core::metrics::disputes::DisputeCase;
+use arsite_core::metrics::promises::PromiseOutcome;
 use std::collections::HashMap;
 
-/// Per-snapshot indexes, built once so each customer page is a lookup.
+/// Per-snapshot indexes of core's results, built once so each customer
+/// page is a lookup.
 pub struct Prepared<'a> {
     pub invoices: Vec<Vec<usize>>,
     pub promises: HashMap<&'a str, Vec<&'a PromiseOutcome<'a>>>,
+    pub disputes: HashMap<&'a str, Vec<&'a DisputeCase<'a>>>,
+    pub unmatched_resolutions: HashMap<&'a str, Vec<ActivityRef<'a>>>,
     pub credit: HashMap<&'a str, &'a CreditLine>,
 }
 
 impl<'a> Prepared<'a> {
-    pub fn new(inp: &'a Inputs<'a>, outcomes: &'a [PromiseOutcome<'a>]) -> Prepared<'a> {
+    pub fn new(inp: &'a Inputs<'a>) -> Prepared<'a> {
         let s = inp.snapshot;
+        let d = inp.details;
         let mut invoices = vec![Vec::new(); s.customers.len()];
         for (i, inv) in s.invoices.iter().enumerate() {
             invoices[inv.customer as usize].push(i);
         }
         let mut promises: HashMap<&str, Vec<&PromiseOutcome>> = HashMap::new();
-        for o in outcomes {
+        for o in &d.promises {
             promises.entry(o.row.customer_id()).or_default().push(o);
+        }
+        let mut disputes: HashMap<&str, Vec<&DisputeCase>> = HashMap::new();
+        for c in &d.dispute_cases {
+            disputes.entry(c.opened.customer_id()).or_default().push(c);
+        }
+        let mut unmatched_resolutions: HashMap<&str, Vec<ActivityRef>> = HashMap::new();
+        for &r in &d.unmatched_resolutions {
+            unmatched_resolutions
+                .entry(r.customer_id())
+                .or_default()
+                .push(r);
         }
         let credit = inp
             .kpis
@@ -39,6 +56,8 @@ impl<'a> Prepared<'a> {
         Prepared {
             invoices,
             promises,
+            disputes,
+            unmatched_resolutions,
             credit,
         }
     }
@@ -222,77 +241,117 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
         None,
     );
 
+    let grace = inp.kpis.promises.grace_days;
     let mut promises = DataTable::new(
         "promises",
         format!("Promises to pay of {title} up to {as_of}"),
         &[
             "Made",
+            "Invoice",
             "Promised for",
+            "Kept if paid by",
             "#Amount",
-            "#Paid by then",
+            "#Paid toward it",
             "Status",
+            "Fell due in the period",
             "Collector",
         ],
     );
     for o in prepared.promises.get(c.id.as_str()).into_iter().flatten() {
         promises.push(vec![
             Cell::text(o.row.date().to_string()),
+            Cell::text(o.row.invoice_id()),
             Cell::text(o.promised.to_string()),
+            Cell::text(o.due.to_string()),
             Cell::money(o.row.amount(), exp),
             Cell::money(o.paid, exp),
-            Cell::text(match o.status {
-                PromiseStatus::Kept => "kept",
-                PromiseStatus::Broken => "broken",
-                PromiseStatus::Pending => "pending",
-            }),
+            Cell::text(o.status.as_str()),
+            Cell::text(if o.fell_due_in_period { "yes" } else { "no" }),
             Cell::text(o.collector.to_string()),
         ]);
     }
     let mut disputes = DataTable::new(
         "disputes",
-        format!("Dispute events of {title} up to {as_of}"),
+        format!("Dispute cases of {title} up to {as_of}, newest first"),
         &[
-            "Date",
-            "Event",
+            "Opened",
+            "Resolved",
             "Invoice",
-            "Reason or resolution",
+            "Reason",
+            "Resolution",
             "#Amount",
             "Note",
         ],
     );
+    for d in prepared
+        .disputes
+        .get(c.id.as_str())
+        .into_iter()
+        .flatten()
+        .rev()
+    {
+        let o = d.opened;
+        disputes.push(vec![
+            Cell::text(o.date().to_string()),
+            Cell::text(
+                d.resolved
+                    .map_or_else(|| "open".to_string(), |r| r.date().to_string()),
+            ),
+            Cell::text(o.invoice_id()),
+            Cell::text(o.dispute_reason().unwrap_or("(none)")),
+            Cell::text(d.resolved.and_then(|r| r.resolution()).unwrap_or("")),
+            Cell::money(d.amount, exp),
+            Cell::text(o.note()),
+        ]);
+    }
+    for r in prepared
+        .unmatched_resolutions
+        .get(c.id.as_str())
+        .into_iter()
+        .flatten()
+        .rev()
+    {
+        disputes.push(vec![
+            Cell::text("(no open case)"),
+            Cell::text(r.date().to_string()),
+            Cell::text(r.invoice_id()),
+            Cell::text(""),
+            Cell::text(r.resolution().unwrap_or("(none)")),
+            Cell::money(r.amount(), exp),
+            Cell::text(r.note()),
+        ]);
+    }
     let mut contacts = DataTable::new(
         "contacts",
         format!("Contacts with {title} up to {as_of}, newest first"),
         &["Date", "Channel", "Collector", "Note"],
     );
     for a in inp.customer_activity(&c.id).rev() {
-        match a.kind() {
-            ActivityKind::DisputeOpened | ActivityKind::DisputeResolved => disputes.push(vec![
-                Cell::text(a.date().to_string()),
-                Cell::text(if a.kind() == ActivityKind::DisputeOpened {
-                    "opened"
-                } else {
-                    "resolved"
-                }),
-                Cell::text(a.invoice_id()),
-                Cell::text(a.reference()),
-                Cell::money(a.amount(), exp),
-                Cell::text(a.note()),
-            ]),
-            ActivityKind::Contact => contacts.push(vec![
+        if a.kind() == ActivityKind::Contact {
+            contacts.push(vec![
                 Cell::text(a.date().to_string()),
                 Cell::text(a.reference()),
                 Cell::text(a.collector_name().unwrap_or_default()),
                 Cell::text(a.note()),
-            ]),
-            _ => {}
+            ]);
         }
     }
+    let mut notes = vec![format!(
+        "Promises: a promise naming an invoice is kept by payments on that invoice, else by any of the \
+         customer's payments; each payment counts once (promises by promised date, then date made); \
+         kept if paid by the promised date + {grace} day(s) of grace, broken only after it."
+    )];
+    notes.push(
+        "Disputes: a resolution closes the earliest open case of the same customer and invoice \
+         (without an invoice: the customer's earliest open case without one); the amount is the \
+         opening row's, else the invoice's open amount."
+            .to_string(),
+    );
     Page {
         key: "customers",
         title,
         lede: None,
-        notes: Vec::new(),
+        notes,
         sections: vec![
             Section::new("summary", "Summary").with(Block::Tiles { tiles }),
             Section::new("open-items", "Open items").table(open),

@@ -4,7 +4,7 @@
 use super::{slug, Inputs};
 use crate::site::page::{Block, Page, Section, Tile};
 use crate::site::table::{Cell, DataTable};
-use arsite_core::metrics::disputes::{pair, DisputeLine};
+use arsite_core::metrics::disputes::DisputeLine;
 
 fn lines(id: &str, caption: String, first: &str, lines: &[DisputeLine]) -> DataTable {
     let mut t = DataTable::new(id, caption, &[first, "#Open disputes", "#Amount"]);
@@ -60,7 +60,7 @@ pub fn page(inp: &Inputs) -> Page {
             tone: "",
         },
     ];
-    let (cases, _) = pair(inp.ctx.activity());
+    let cases = &inp.details.dispute_cases;
     let mut open = DataTable::new(
         "open-disputes",
         format!("Disputes open on {as_of}, oldest first"),
@@ -100,7 +100,7 @@ pub fn page(inp: &Inputs) -> Page {
             .get(id)
             .map_or_else(|| id.to_string(), |name| format!("{name} ({id})"))
     };
-    for c in &cases {
+    for c in cases {
         let o = c.opened;
         match c.resolved {
             None => open.push(vec![
@@ -112,7 +112,7 @@ pub fn page(inp: &Inputs) -> Page {
                 ),
                 Cell::text(o.invoice_id()),
                 Cell::text(o.dispute_reason().unwrap_or("(none)").to_string()),
-                Cell::money(o.amount(), inp.exp()),
+                Cell::money(c.amount, inp.exp()),
                 Cell::text(o.note()),
             ]),
             Some(r) if period.contains(r.date()) => resolved.push(vec![
@@ -131,8 +131,13 @@ pub fn page(inp: &Inputs) -> Page {
     Page {
         key: "disputes",
         title: format!("Disputes on {as_of}"),
-        lede: Some("From the activity file: dispute_opened and dispute_resolved rows, paired per invoice (a resolution closes the earliest open case).".into()),
-        notes: Vec::new(),
+        lede: Some("From the activity file: dispute_opened and dispute_resolved rows, paired per customer and invoice (a resolution closes the earliest open case of the same customer and invoice).".into()),
+        notes: vec![
+            "A resolution without an invoice closes the customer's earliest open case without one; a resolution never closes another customer's case. \
+             A case's amount is the opening row's amount, else (when that is 0) the invoice's open amount on this snapshot."
+                .to_string(),
+            format!("Resolutions with no open case to close: {}.", d.unmatched_resolutions),
+        ],
         sections: vec![
             Section::new("summary", "Summary").with(Block::Tiles { tiles }),
             Section::new("by-reason", "Open by reason").table(lines("disputes-by-reason", format!("Open disputes by reason on {as_of}"), "Reason", &d.by_reason)),

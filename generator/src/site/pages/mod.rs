@@ -17,7 +17,7 @@ use super::history::History;
 use crate::config::Config;
 use arsite_core::activity::{ActivityLog, ActivityRef};
 use arsite_core::ledger::ActivityKind;
-use arsite_core::metrics::{Context, SnapshotMetrics};
+use arsite_core::metrics::{Context, Details, SnapshotMetrics};
 use arsite_core::{Day, Snapshot};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -29,6 +29,8 @@ pub struct Inputs<'a> {
     pub snapshot: &'a Snapshot,
     pub ctx: &'a Context<'a>,
     pub kpis: &'a SnapshotMetrics,
+    /// The rows behind core's figures (promise outcomes, dispute cases).
+    pub details: &'a Details<'a>,
     /// What the previous snapshot's pages showed, to compare with.
     pub previous: Option<&'a Comparison>,
     /// Points up to and including this snapshot.
