@@ -276,6 +276,14 @@ impl Drop for Staging {
 /// process no longer exists. Folders of a build still running are left. A
 /// killed build whose staging folder was complete is finished, not deleted
 /// (see the module comment).
+/// Finishes or removes what killed builds into `target` left beside it
+/// (staging folders, a previous site moved aside). Run at the start of
+/// every build, also one that then finds nothing to do.
+pub fn recover(target: &Path) -> Result<()> {
+    let name = file_name(target)?;
+    remove_abandoned(&parent_of(target), &name, target)
+}
+
 fn remove_abandoned(parent: &Path, name: &str, target: &Path) -> Result<()> {
     // Liveness is read from /proc; without it, leave everything alone.
     if !Path::new("/proc/self").exists() {
