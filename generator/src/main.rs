@@ -189,6 +189,9 @@ fn run(cli: Cli) -> Result<u8> {
             runtime.block_on(async {
                 let (live, _watching) = match watch {
                     Some(data_dir) => {
+                        // Refused before serving: a watch loop would otherwise
+                        // report the same refusal on every change.
+                        site::paths::check_inputs_outside(&data_dir, templates.as_deref(), &site)?;
                         let live = arsite::serve::live::LiveReload::new();
                         let opts = BuildOptions {
                             templates_dir: templates,

@@ -149,3 +149,35 @@ fn strict_ledgers_fail_when_opening() {
     let e = DataSet::open_with(dir.path(), ImportOptions { strict: true }).unwrap_err();
     assert_eq!(arsite::import::exit_code(&e), 65);
 }
+
+/// A file name with two different dates is ambiguous: refused, naming the
+/// file and both dates, instead of silently taking the first (issue 13,
+/// item 19).
+#[test]
+fn a_file_name_with_two_dates_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = SampleOptions {
+        customers: 10,
+        months: 2,
+        ..SampleOptions::default()
+    };
+    write_sample_as(&opts, ExportFormat::QuickBooks, dir.path()).unwrap();
+    let snapshots = dir.path().join("snapshots");
+    let mut names: Vec<_> = std::fs::read_dir(&snapshots)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let first = &names[0];
+    let stem = first.file_stem().unwrap().to_str().unwrap();
+    let ext = first.extension().unwrap().to_str().unwrap();
+    let renamed = snapshots.join(format!("{stem} vs 2025-01-15.{ext}"));
+    std::fs::rename(first, &renamed).unwrap();
+    let err = match check(dir.path()) {
+        Ok(report) => report.render(false),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("vs 2025-01-15"), "{err}");
+    assert!(err.contains("expected exactly one snapshot date"), "{err}");
+    assert!(err.contains("2025-01-15") && err.contains(", "), "{err}");
+}

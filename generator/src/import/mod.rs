@@ -317,7 +317,23 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
         } else {
             match &spec.as_of {
                 AsOf::FileName if !spec.mapped => Day::parse_iso(stem).filter(|_| stem.len() == 10),
-                AsOf::FileName => date_in_name(stem),
+                AsOf::FileName => {
+                    let mut dates = dates_in_name(stem);
+                    dates.dedup();
+                    if dates.len() > 1 {
+                        problems.push(Problem::file(
+                            &path,
+                            Kind::SnapshotDate,
+                            format!(
+                                "the file name {name:?} holds {} dates ({}): expected exactly one snapshot date in it",
+                                dates.len(),
+                                dates.iter().map(Day::to_string).collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                        continue;
+                    }
+                    dates.first().copied()
+                }
                 AsOf::Value(d) => Some(*d),
                 AsOf::Column => match snapshot_csv::peek_as_of(&path, spec) {
                     Ok(d) => Some(d),
@@ -367,10 +383,13 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
     Ok(found)
 }
 
-/// The first `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date.
-fn date_in_name(stem: &str) -> Option<Day> {
+/// Every `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date, in
+/// order: a name with two different dates (`aging 2026-10-31 vs
+/// 2026-09-30`) is ambiguous and refused by the caller.
+fn dates_in_name(stem: &str) -> Vec<Day> {
     let b = stem.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+    let mut dates = Vec::new();
     for start in 0..b.len() {
         if start > 0 && digit(start - 1) {
             continue;
@@ -378,7 +397,8 @@ fn date_in_name(stem: &str) -> Option<Day> {
         if (0..4).all(|k| digit(start + k)) && b.get(start + 4) == Some(&b'-') {
             if let Some(d) = stem.get(start..start + 10).and_then(Day::parse_iso) {
                 if !digit(start + 10) {
-                    return Some(d);
+                    dates.push(d);
+                    continue;
                 }
             }
         }
@@ -386,11 +406,11 @@ fn date_in_name(stem: &str) -> Option<Day> {
             let t = &stem[start..start + 8];
             let iso = format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]);
             if let Some(d) = Day::parse_iso(&iso) {
-                return Some(d);
+                dates.push(d);
             }
         }
     }
-    None
+    dates
 }
 
 #[cfg(test)]
@@ -399,12 +419,17 @@ mod tests {
 
     #[test]
     fn dates_in_file_names() {
-        let d = Day::parse_iso("2026-10-31");
-        assert_eq!(date_in_name("FBL5N_2026-10-31"), d);
-        assert_eq!(date_in_name("A_R Aging Detail 20261031"), d);
-        assert_eq!(date_in_name("2026-10-31"), d);
-        assert_eq!(date_in_name("aging 2026-13-01"), None);
-        assert_eq!(date_in_name("x120261031"), None);
-        assert_eq!(date_in_name("aging"), None);
+        let d: Vec<Day> = Day::parse_iso("2026-10-31").into_iter().collect();
+        assert_eq!(dates_in_name("FBL5N_2026-10-31"), d);
+        assert_eq!(dates_in_name("A_R Aging Detail 20261031"), d);
+        assert_eq!(dates_in_name("2026-10-31"), d);
+        assert_eq!(dates_in_name("aging 2026-13-01"), []);
+        assert_eq!(dates_in_name("x120261031"), []);
+        assert_eq!(dates_in_name("aging"), []);
+        let two = dates_in_name("aging 2026-10-31 vs 20260930");
+        assert_eq!(
+            two.iter().map(Day::to_string).collect::<Vec<_>>(),
+            ["2026-10-31", "2026-09-30"]
+        );
     }
 }

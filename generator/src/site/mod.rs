@@ -20,6 +20,7 @@ pub mod output;
 pub mod page;
 pub mod page_value;
 pub mod pages;
+pub mod paths;
 pub mod render;
 pub mod snapshot;
 pub mod table;
@@ -157,6 +158,8 @@ fn plan(records: &[Option<Record>], keys: &[String]) -> Vec<Plan> {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
+    paths::check_inputs_outside(&opts.data_dir, opts.templates_dir.as_deref(), &opts.out_dir)?;
+    output::recover(&opts.out_dir)?;
     let mut stages = Stages::default();
     let program = cache::program_fingerprint(opts.templates_dir.as_deref())?;
     let old_inputs = cache::Inputs::load(&opts.out_dir, &opts.data_dir);

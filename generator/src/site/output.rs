@@ -83,16 +83,38 @@ impl Writer {
     }
 }
 
+/// Writes a file of the staging folder, which starts empty: each path is
+/// created new, so two pages that got the same file name fail the build
+/// instead of one silently replacing the other.
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    fs::write(path, bytes).or_else(|e| match path.parent() {
+    create_new(path, bytes).or_else(|e| match path.parent() {
         // Creating the folder only when the write says it is missing
         // saves a system call per file on the common path.
         Some(parent) if e.kind() == std::io::ErrorKind::NotFound => {
             fs::create_dir_all(parent)?;
-            fs::write(path, bytes)
+            create_new(path, bytes)
         }
         _ => Err(e),
     })
+}
+
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                std::io::Error::new(
+                    e.kind(),
+                    "this build already wrote a file of that name (two pages would share it)",
+                )
+            } else {
+                e
+            }
+        })?;
+    file.write_all(bytes)
 }
 
 impl Staging {
@@ -254,6 +276,14 @@ impl Drop for Staging {
 /// process no longer exists. Folders of a build still running are left. A
 /// killed build whose staging folder was complete is finished, not deleted
 /// (see the module comment).
+/// Finishes or removes what killed builds into `target` left beside it
+/// (staging folders, a previous site moved aside). Run at the start of
+/// every build, also one that then finds nothing to do.
+pub fn recover(target: &Path) -> Result<()> {
+    let name = file_name(target)?;
+    remove_abandoned(&parent_of(target), &name, target)
+}
+
 fn remove_abandoned(parent: &Path, name: &str, target: &Path) -> Result<()> {
     // Liveness is read from /proc; without it, leave everything alone.
     if !Path::new("/proc/self").exists() {
@@ -419,6 +449,19 @@ mod tests {
         let _ = s.write("page/inner.html", b"y");
         let e = s.finish_writes().unwrap_err().to_string();
         assert!(e.contains("page/inner.html: cannot write"), "{e}");
+    }
+
+    #[test]
+    fn a_second_file_of_one_name_fails_the_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut s = Staging::new(&tmp.path().join("site")).unwrap();
+        s.write("customers/index.html", b"the list").unwrap();
+        s.write("customers/index.html", b"a customer").unwrap();
+        let e = s.finish_writes().unwrap_err().to_string();
+        assert!(
+            e.contains("customers/index.html: cannot write: this build already wrote"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -155,10 +155,13 @@ impl<'a> SnapshotWriter<'a> {
                         .write(&format!("{as_of}/{csv_path}"), t.to_csv())?;
                     t.csv_href = Some(format!("{snap}{csv_path}"));
                     if workbook {
+                        // The e-mail summary links from the snapshot folder.
+                        let mut copy = t.clone();
+                        rebase_links(&mut copy, path);
                         self.workbook
                             .lock()
                             .expect("no panic while held")
-                            .push(t.clone());
+                            .push(copy);
                     }
                 }
                 Csv::OnePerPage => {
@@ -371,6 +374,24 @@ fn freshness(inputs: &Inputs) -> String {
 /// At most [`EMAIL_ROWS`] rows of a table, saying so in the caption: an
 /// email must stay small (under 100 KB with fifty collectors) and the full
 /// table is one link away.
+/// Makes the links of a table taken from the page at `page_path` (relative
+/// to the snapshot folder) relative to the snapshot folder itself: the
+/// scorecard's `ann.html` on `collectors/index.html` becomes
+/// `collectors/ann.html`, a `../x.html` there becomes `x.html`.
+fn rebase_links(t: &mut DataTable, page_path: &str) {
+    let Some((folder, _)) = page_path.rsplit_once('/') else {
+        return;
+    };
+    for cell in t.rows.iter_mut().flatten() {
+        if let Some(href) = &mut cell.href {
+            *href = match href.strip_prefix("../") {
+                Some(up) => up.to_string(),
+                None => format!("{folder}/{href}"),
+            };
+        }
+    }
+}
+
 fn email_table(t: &DataTable) -> DataTable {
     let mut t = t.clone();
     if t.rows.len() > EMAIL_ROWS {
@@ -405,6 +426,28 @@ pub fn data_script(as_of: &str, bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::site::table::Cell;
+
+    #[test]
+    fn links_of_a_table_in_a_folder_are_rebased_to_the_snapshot() {
+        let mut t = DataTable::new("scorecard", "Collector scorecard", &["Collector"]);
+        t.push(vec![Cell::link("Ann", "ann-0123.html")]);
+        t.push(vec![Cell::link("Overview", "../index.html")]);
+        t.push(vec![Cell::text("plain")]);
+        rebase_links(&mut t, "collectors/index.html");
+        let hrefs: Vec<_> = t.rows.iter().map(|r| r[0].href.clone()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                Some("collectors/ann-0123.html".into()),
+                Some("index.html".into()),
+                None
+            ]
+        );
+        let mut top = DataTable::new("aging", "Aging", &["Customer"]);
+        top.push(vec![Cell::link("C1", "customers/c1.html")]);
+        rebase_links(&mut top, "aging.html");
+        assert_eq!(top.rows[0][0].href.as_deref(), Some("customers/c1.html"));
+    }
 
     #[test]
     fn email_tables_are_cut_and_say_so() {

@@ -120,21 +120,47 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// A file name for an id (customer or collector) that is safe everywhere
-/// and one-to-one: ASCII letters, digits and `-` stay; every other byte
-/// becomes `_XX` (hex), `_` included.
+/// Bytes of an id kept readable at the front of its file name.
+const SLUG_READABLE: usize = 40;
+
+/// The file name stem of a page generated per id (customer, collector).
+///
+/// The id is untrusted text from the ERP export, so the name is built to be
+/// safe on every file system a site is copied to, and bounded:
+/// - a readable part: the id's ASCII letters and digits lowercased, every
+///   other run of characters one `-`, at most [`SLUG_READABLE`] bytes;
+/// - then `-` and 16 hex digits of the id's xxh3-64 hash (of the exact id,
+///   case included), so `C1` and `c1` get different names even on
+///   case-insensitive file systems, and long non-ASCII names stay short.
+///
+/// At most 57 bytes, only `[a-z0-9-]`, never a Windows reserved name
+/// (`CON`, `NUL`, …: the hash follows), never a trailing dot or space, the
+/// same in every build. Generated names always end in `-` + 16 hex digits
+/// and fixed names (`index`, table ids) never do, so no id can name a fixed
+/// page or CSV; the staging folder refuses a second file of one name as a
+/// last line of defence.
 pub fn slug(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("_{b:02X}"));
+    let mut out = String::with_capacity(SLUG_READABLE + 17);
+    for ch in id.chars() {
+        if out.len() >= SLUG_READABLE {
+            break;
+        }
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
         }
     }
-    if out.is_empty() {
-        out.push('_');
+    if !out.is_empty() && !out.ends_with('-') {
+        out.push('-');
     }
+    if out.is_empty() {
+        out.push_str("id-");
+    }
+    out.push_str(&format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+    ));
     out
 }
 
@@ -168,13 +194,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_are_safe_and_one_to_one() {
-        assert_eq!(slug("C00144"), "C00144");
-        assert_eq!(slug("a_b"), "a_5Fb");
-        assert_eq!(slug("a/b"), "a_2Fb");
-        assert_eq!(slug("../x"), "_2E_2E_2Fx");
-        assert_eq!(slug("Ü"), "_C3_9C");
-        assert_eq!(slug(""), "_");
-        assert_ne!(slug("a_2Fb"), slug("a/b"));
+    fn slugs_are_safe_bounded_and_one_to_one() {
+        let hash = |id: &str| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(id.as_bytes()));
+        assert_eq!(slug("C00144"), format!("c00144-{}", hash("C00144")));
+        assert_eq!(slug("../x"), format!("x-{}", hash("../x")));
+        assert_eq!(
+            slug("Garcia SAS"),
+            format!("garcia-sas-{}", hash("Garcia SAS"))
+        );
+        assert_eq!(slug(""), format!("id-{}", hash("")));
+        assert_eq!(slug("Ü"), format!("id-{}", hash("Ü")));
+        // Case-insensitive file systems: C1 and c1 differ after lowercasing.
+        assert_ne!(slug("C1").to_lowercase(), slug("c1").to_lowercase());
+        assert_ne!(slug("a_b"), slug("a/b"));
+        // A 48-character Cyrillic name (270 bytes escaped before) stays short.
+        let long = "Общество с ограниченной ответственностью Ромашка";
+        assert!(slug(long).len() <= 57, "{}", slug(long));
+        let ascii_long = "x".repeat(500);
+        assert_eq!(slug(&ascii_long).len(), SLUG_READABLE + 1 + 16);
+        // Windows reserved names and trailing dots never survive as a name.
+        for id in [
+            "CON",
+            "nul",
+            "com1",
+            "LPT9",
+            "a.",
+            "b ",
+            "index",
+            "index--customers",
+        ] {
+            let s = slug(id);
+            assert!(s.len() > id.len() + 10, "{id} -> {s}");
+            assert!(s
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            assert!(!s.ends_with('.') && !s.ends_with(' '));
+        }
     }
 }

@@ -1,0 +1,137 @@
+//! The output folder is replaced wholesale by every build, so nothing the
+//! build reads may live inside it: a data folder (or one of its files,
+//! through a symbolic link) or a templates folder there would be deleted
+//! with the previous site. Checked before anything is read or written.
+
+use crate::import::InputError;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+/// Refuses (exit 78) a build whose inputs lie inside `out`.
+pub fn check_inputs_outside(data: &Path, templates: Option<&Path>, out: &Path) -> Result<()> {
+    let out_abs = resolve(out);
+    let inside = |input: &Path| resolve(input).starts_with(&out_abs);
+    let refuse = |what: &str, path: &Path| -> Result<()> {
+        Err(InputError::Config(format!(
+            "{}: the {what} lies inside the output folder {}, which every build replaces; \
+             choose an --out folder outside it",
+            path.display(),
+            out.display()
+        ))
+        .into())
+    };
+    if inside(data) {
+        return refuse("data folder", data);
+    }
+    if let Some(t) = templates {
+        if inside(t) {
+            return refuse("templates folder", t);
+        }
+    }
+    // A data folder's files may be links into the output folder.
+    for file in input_files(data) {
+        if inside(&file) {
+            return refuse("input file", &file);
+        }
+    }
+    Ok(())
+}
+
+/// The data folder's own files and those of its first level of folders
+/// (`snapshots/`), which is everything a build reads from it.
+fn input_files(data: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(data) else {
+        return files;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if let Ok(inner) = std::fs::read_dir(&path) {
+                files.extend(inner.flatten().map(|e| e.path()));
+            }
+        }
+        files.push(path);
+    }
+    files
+}
+
+/// The absolute path with symbolic links resolved; for a path that does not
+/// exist yet, its nearest existing ancestor resolved and the rest appended.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                if part == ".." {
+                    out.pop();
+                } else if part != "." {
+                    out.push(part);
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_inside_the_output_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("data")).unwrap();
+        let err = check_inputs_outside(&site.join("data"), None, &site).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("data folder lies inside the output folder"));
+        assert_eq!(crate::import::exit_code(&err), 78);
+        // The same folder spelled with `..` and a trailing `.`.
+        std::fs::create_dir_all(tmp.path().join("x")).unwrap();
+        let odd = tmp.path().join("x/../site/./data");
+        assert!(check_inputs_outside(&odd, None, &site).is_err());
+        // The output folder itself as the data folder.
+        assert!(check_inputs_outside(&site, None, &site).is_err());
+        // Templates inside the output.
+        let data = tmp.path().join("data");
+        std::fs::create_dir_all(data.join("snapshots")).unwrap();
+        assert!(check_inputs_outside(&data, Some(&site.join("t")), &site).is_err());
+        // Beside each other is fine, and so is an output inside the data folder.
+        check_inputs_outside(&data, Some(&tmp.path().join("tpl")), &site).unwrap();
+        check_inputs_outside(&data, None, &data.join("public")).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_input_file_inside_the_output_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(site.join("2026-01-31.csv"), "x").unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir_all(data.join("snapshots")).unwrap();
+        std::os::unix::fs::symlink(
+            site.join("2026-01-31.csv"),
+            data.join("snapshots/2026-01-31.csv"),
+        )
+        .unwrap();
+        let err = check_inputs_outside(&data, None, &site).unwrap_err();
+        assert!(err.to_string().contains("input file"), "{err}");
+        // A link to the output folder itself as --out: resolved first.
+        let link = tmp.path().join("out-link");
+        std::os::unix::fs::symlink(&data, &link).unwrap();
+        assert!(check_inputs_outside(&data, None, &link).is_err());
+    }
+}
