@@ -242,7 +242,16 @@ mod tests {
         // date unknown. Coverage = 9,200 / (9,200 + 800) = 92.00 %.
         let prev = snap(
             "2026-02-28",
-            &[row("A", "C1", "", "", "2026-02-01", "2026-03-03", 9_200, 9_200)],
+            &[row(
+                "A",
+                "C1",
+                "",
+                "",
+                "2026-02-01",
+                "2026-03-03",
+                9_200,
+                9_200,
+            )],
         );
         let cur = snap("2026-03-31", &[]);
         let mut act = vec![
@@ -265,9 +274,18 @@ mod tests {
 
         // 1,500 of unapplied cash (no invoice id) is period cash too:
         // 9,200 / 11,500 = 80.00 %, exactly the minimum: still shown.
-        act.push(activity("2026-03-21", ActivityKind::Payment, "C1", "", 1_500));
+        act.push(activity(
+            "2026-03-21",
+            ActivityKind::Payment,
+            "C1",
+            "",
+            1_500,
+        ));
         let r = run(&act);
-        assert_eq!((r.payments_unapplied, r.amount_unapplied.money), (1, Money(1_500)));
+        assert_eq!(
+            (r.payments_unapplied, r.amount_unapplied.money),
+            (1, Money(1_500))
+        );
         assert_eq!(r.coverage_percent, Some(d("80.00")));
         assert_eq!(r.weighted_days_to_pay, Some(d("40.00")));
 
@@ -278,7 +296,10 @@ mod tests {
         assert_eq!(r.coverage_percent, Some(d("79.99")));
         assert_eq!(r.status, TimingStatus::InsufficientData);
         assert_eq!((r.weighted_days_to_pay, r.weighted_days_late), (None, None));
-        assert_eq!((r.payments_unmatched, r.amount_unmatched.money), (2, Money(801)));
+        assert_eq!(
+            (r.payments_unmatched, r.amount_unmatched.money),
+            (2, Money(801))
+        );
     }
 
     #[test]

@@ -31,7 +31,10 @@ pub enum DsoValue {
     /// while AR remained, and stops there (Oracle HFM's rule) instead of
     /// adding that month's days. `days_before` is what was counted up to
     /// it (HFM's figure; a lower bound, so not shown as the DSO).
-    NegativeSales { month: String, days_before: Decimal },
+    NegativeSales {
+        month: String,
+        days_before: Decimal,
+    },
 }
 
 impl DsoValue {
@@ -443,8 +446,26 @@ mod tests {
         let cur = snap(
             "2026-03-31",
             &[
-                row("N1", "C1", "North", "", "2026-02-10", "2026-04-10", 4_500, 4_500),
-                row("S1", "C2", "South", "", "2026-02-10", "2026-04-10", 4_650, 4_650),
+                row(
+                    "N1",
+                    "C1",
+                    "North",
+                    "",
+                    "2026-02-10",
+                    "2026-04-10",
+                    4_500,
+                    4_500,
+                ),
+                row(
+                    "S1",
+                    "C2",
+                    "South",
+                    "",
+                    "2026-02-10",
+                    "2026-04-10",
+                    4_650,
+                    4_650,
+                ),
             ],
         );
         let entry = |period, division: &str, amount| SalesEntry {

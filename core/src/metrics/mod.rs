@@ -27,7 +27,7 @@ pub mod worklist;
 mod testutil;
 
 pub use amount::{Amount, NamedAmount};
-pub use context::{Context, PeriodRange};
+pub use context::{Context, EarlierAr, PeriodRange};
 
 use crate::activity::ActivityLog;
 use crate::ledger::{CustomerInfo, MetricsConfig, SalesLedger};

@@ -341,16 +341,6 @@ impl CreditSales {
         }
         out
     }
-
-    /// The first day of the trailing `n` months (the snapshot's month counts
-    /// as the first of them).
-    pub fn window_start(&self, n: u32) -> Day {
-        let mut p = period_of(self.as_of);
-        for _ in 1..n.max(1) {
-            p = previous_period(p);
-        }
-        period_first_day(p)
-    }
 }
 
 #[cfg(test)]
@@ -492,11 +482,29 @@ mod tests {
         // Now: sales 0; the 5.00 is a deduction, the 7.00 unapplied cash.
         let prev = snap(
             "2026-02-28",
-            &[row("P1", "C1", "N", "ann", "2026-02-10", "2026-03-12", 500, 500)],
+            &[row(
+                "P1",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-10",
+                "2026-03-12",
+                500,
+                500,
+            )],
         );
         let cur = snap(
             "2026-03-31",
-            &[row("P1", "C1", "N", "ann", "2026-02-10", "2026-03-12", 500, 500)],
+            &[row(
+                "P1",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-10",
+                "2026-03-12",
+                500,
+                500,
+            )],
         );
         let mut cash = activity("2026-03-09", ActivityKind::Payment, "C1", "UC-7", 700);
         cash.reference = "Unapplied".into();
