@@ -88,6 +88,8 @@ pub struct CeiMetrics {
     /// / N; `None` unless `rolling_status` is `computed`.
     pub rolling: Option<RollingCeiLine>,
     pub rolling_status: RollingStatus,
+    /// N of the rolling CEI (`cei_window_months`, at least 1).
+    pub rolling_window_months: u32,
 }
 
 /// Whether the rolling CEI could be computed, and if not, what is missing.
@@ -143,6 +145,7 @@ pub fn compute(ctx: &Context<'_>) -> CeiMetrics {
         period,
         rolling,
         rolling_status,
+        rolling_window_months: ctx.config.cei_window(),
     }
 }
 

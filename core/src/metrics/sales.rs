@@ -152,7 +152,10 @@ impl CreditSales {
 
     /// Rule 3 of derived sales: documents no snapshot shows that are paid
     /// in the period. Credit memos and unapplied cash are only reported.
+    /// Only with a previous snapshot: without one, a document the current
+    /// snapshot does not show may have been issued long before the period.
     fn add_estimates(&mut self, ctx: &Context<'_>) {
+        let estimate = ctx.previous.is_some();
         struct Doc<'a> {
             /// The earliest payment (rows come sorted by date).
             first: Option<ActivityRef<'a>>,
@@ -167,7 +170,7 @@ impl CreditSales {
                     detail.unapplied_cash += a.amount()
                 }
                 ActivityKind::Payment | ActivityKind::WriteOff
-                    if !ctx.in_either_snapshot(a.invoice_id()) =>
+                    if estimate && !ctx.in_either_snapshot(a.invoice_id()) =>
                 {
                     let doc = docs.entry(a.invoice_id()).or_insert(Doc {
                         first: None,
@@ -540,6 +543,10 @@ mod tests {
         // Unapplied: 700 + 100 + 200 = 1,000.
         assert_eq!(d.unapplied_cash, Money(1_000));
         assert_eq!((d.estimated, d.estimated_documents), (Money(300), 1));
+        // Without a previous snapshot Z may be older than the period: no estimate.
+        let ctx = Context::new(&cur, None, &ledger, &log, &[], &cfg);
+        assert_eq!(ctx.sales.period_total(ctx.period), Some(Money(0)));
+        assert_eq!(ctx.sales.period_detail.estimated, Money(0));
     }
 
     #[test]
