@@ -118,7 +118,8 @@ pub fn page(inp: &Inputs) -> Page {
         title: format!("DSO trend up to {as_of}"),
         lede: Some(format!(
             "DSO by the {method} method (see the metrics documentation). BPDSO applies the same method to current (not yet due) AR only; \
-             ADD = DSO − BPDSO, the days attributable to late payment.{}",
+             ADD = DSO − BPDSO, the days attributable to late payment. Below: the collection effectiveness \
+             index and the period's payment timing.{}",
             k.dso.target.map_or(String::new(), |t| format!(" The dashed line is the target of {t:.2} days."))
         )),
         notes: inp.sales_note().into_iter().chain(derived_sales_note(inp)).collect(),

@@ -67,7 +67,7 @@ fn rolling_cei_tile(c: &arsite_core::metrics::cei::CeiMetrics) -> Tile {
         (Some(r), _) => {
             t.value = r.cei.map_or("—".into(), |v| format!("{v:.2} %"));
             t.target = Some(format!(
-                "beginning AR of {} (the window's start), sales {} to date / {n}",
+                "begins with the AR of {} (the window's start); sales since {} ÷ {n}",
                 r.beginning_as_of, r.window_start
             ));
         }
