@@ -5,6 +5,13 @@
 //! months by N (average monthly sales); both are computed as one exact
 //! fraction (numerator and denominator multiplied by N) and rounded once.
 //!
+//! Beginning AR: for the period CEI, the previous snapshot's; for the
+//! rolling CEI, the AR at the start of its N-month window — the snapshot
+//! dated exactly N months before this one ([`window_anchor`]), taken from
+//! the previous snapshot or from the earlier snapshots' AR the context
+//! carries. Without that snapshot the rolling CEI is "insufficient
+//! history", never a shorter window.
+//!
 //! CEI ≤ 100 exactly when the denominator is positive and ending AR ≥ ending
 //! current AR, i.e. the past-due part of ending AR is not negative (which
 //! holds when no credit balance is past due: no unapplied cash or credit
@@ -12,7 +19,9 @@
 
 use super::amount::{percent, Amount};
 use super::context::Context;
-use crate::Money;
+use crate::ledger::{period_last_day, period_of, previous_period};
+use crate::{Day, Money};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -58,6 +67,10 @@ pub struct CeiLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RollingCeiLine {
     pub window_months: u32,
+    /// The window: the day after `beginning_as_of` through the snapshot date.
+    pub window_start: String,
+    /// Date of the snapshot whose AR is the beginning AR.
+    pub beginning_as_of: String,
     pub beginning: Amount,
     /// Sales of the whole window (divided by `window_months` in the formula).
     pub sales: Amount,
@@ -71,41 +84,98 @@ pub struct CeiMetrics {
     /// Between the previous and this snapshot; `None` without a previous
     /// snapshot or without sales for the period.
     pub period: Option<CeiLine>,
-    /// Beginning AR of the previous snapshot, sales of the trailing N months
-    /// / N; `None` without a previous snapshot or enough sales history.
+    /// Beginning AR at the start of the N-month window, sales of the window
+    /// / N; `None` unless `rolling_status` is `computed`.
     pub rolling: Option<RollingCeiLine>,
+    pub rolling_status: RollingStatus,
+    /// N of the rolling CEI (`cei_window_months`, at least 1).
+    pub rolling_window_months: u32,
+}
+
+/// Whether the rolling CEI could be computed, and if not, what is missing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RollingStatus {
+    /// `rolling` holds the figures (its `cei` is `None` when nothing was
+    /// collectible).
+    Computed,
+    /// No snapshot is dated at the window's start (`needs_snapshot`).
+    InsufficientHistory { needs_snapshot: String },
+    /// Credit sales do not cover the window.
+    SalesNotCovered { window_start: String },
+}
+
+/// The date whose AR begins the N-month window ending on `as_of`: N
+/// calendar months before it. A month-end maps to the month-end N months
+/// back (2026-04-30 → 2026-01-31 for N = 3); another day to the same day of
+/// that month, or its last day when the month is shorter (2026-05-30 →
+/// 2026-02-28). The window is the day after the anchor through `as_of`, so
+/// for month-end snapshots it is exactly the N calendar months ending with
+/// the snapshot's month, and for a mid-month snapshot (the 15th) it runs
+/// from the 16th N months back.
+pub fn window_anchor(as_of: Day, n: u32) -> Day {
+    let own = period_of(as_of);
+    let mut p = own;
+    for _ in 0..n.max(1) {
+        p = previous_period(p);
+    }
+    let last = period_last_day(p);
+    if as_of == period_last_day(own) {
+        return last;
+    }
+    Day::from_ymd(p.0, p.1, as_of.date().day()).map_or(last, |d| d.min(last))
 }
 
 pub fn compute(ctx: &Context<'_>) -> CeiMetrics {
-    let Some(prev) = ctx.previous_aging.as_ref() else {
-        return CeiMetrics {
-            period: None,
-            rolling: None,
-        };
-    };
-    let beginning = prev.total.total();
     let ending = ctx.aging.total.total();
     let ending_current = ctx.aging.total.current();
-    let period = ctx.sales.period_total(ctx.period).map(|sales| CeiLine {
-        beginning: ctx.amount(beginning),
-        sales: ctx.amount(sales),
-        ending: ctx.amount(ending),
-        ending_current: ctx.amount(ending_current),
-        cei: cei(beginning, sales, ending, ending_current),
-    });
-    let n = ctx.config.cei_window();
-    let rolling = ctx
-        .sales
-        .between(ctx.sales.window_start(n), ctx.as_of(), None)
-        .map(|sales| RollingCeiLine {
-            window_months: n,
+    let beginning = ctx.previous_aging.as_ref().map(|p| p.total.total());
+    let period = beginning.and_then(|beginning| {
+        let sales = ctx.sales.period_total(ctx.period)?;
+        Some(CeiLine {
             beginning: ctx.amount(beginning),
             sales: ctx.amount(sales),
             ending: ctx.amount(ending),
             ending_current: ctx.amount(ending_current),
-            cei: rolling_cei(beginning, sales, n, ending, ending_current),
-        });
-    CeiMetrics { period, rolling }
+            cei: cei(beginning, sales, ending, ending_current),
+        })
+    });
+    let (rolling, rolling_status) = rolling(ctx, ending, ending_current);
+    CeiMetrics {
+        period,
+        rolling,
+        rolling_status,
+        rolling_window_months: ctx.config.cei_window(),
+    }
+}
+
+fn rolling(
+    ctx: &Context<'_>,
+    ending: Money,
+    ending_current: Money,
+) -> (Option<RollingCeiLine>, RollingStatus) {
+    let n = ctx.config.cei_window();
+    let anchor = window_anchor(ctx.as_of(), n);
+    let start = Day(anchor.0 + 1);
+    let Some(beginning) = ctx.ar_at(anchor).map(|ar| ar.total) else {
+        let needs_snapshot = anchor.to_string();
+        return (None, RollingStatus::InsufficientHistory { needs_snapshot });
+    };
+    let Some(sales) = ctx.sales.between(start, ctx.as_of(), None) else {
+        let window_start = start.to_string();
+        return (None, RollingStatus::SalesNotCovered { window_start });
+    };
+    let line = RollingCeiLine {
+        window_months: n,
+        window_start: start.to_string(),
+        beginning_as_of: anchor.to_string(),
+        beginning: ctx.amount(beginning),
+        sales: ctx.amount(sales),
+        ending: ctx.amount(ending),
+        ending_current: ctx.amount(ending_current),
+        cei: rolling_cei(beginning, sales, n, ending, ending_current),
+    };
+    (Some(line), RollingStatus::Computed)
 }
 
 #[cfg(test)]
@@ -114,6 +184,7 @@ mod tests {
     use super::*;
     use crate::activity::ActivityLog;
     use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
+    use crate::metrics::EarlierAr;
     use proptest::prelude::*;
     use std::str::FromStr;
 
@@ -212,10 +283,32 @@ mod tests {
         let p = r.period.unwrap();
         assert_eq!(p.sales.money, Money(6_000));
         assert_eq!(p.cei, Some(d("72.73")));
+        // Rolling (3 months): the window is Jan 1 – Mar 31, so it begins with
+        // the AR of a snapshot dated 2025-12-31, which the context lacks.
+        assert_eq!(r.rolling, None);
+        assert_eq!(
+            r.rolling_status,
+            RollingStatus::InsufficientHistory {
+                needs_snapshot: "2025-12-31".into()
+            }
+        );
+        // Given that snapshot's AR, 10,000: sales 12,000 / 3 = 4,000:
+        // (10,000 + 4,000 − 8,000) / (10,000 + 4,000 − 5,000) = 6,000 / 9,000 = 66.67
+        let earlier = [EarlierAr {
+            as_of: day("2025-12-31"),
+            total: Money(10_000),
+            current: Money(10_000),
+        }];
+        let log = ActivityLog::empty();
+        let ctx = Context::new(&cur, Some(&prev), &l, log, &[], &cfg).with_earlier(&earlier);
+        let r = compute(&ctx);
+        assert_eq!(r.rolling_status, RollingStatus::Computed);
         let roll = r.rolling.unwrap();
         assert_eq!(roll.sales.money, Money(12_000));
+        assert_eq!(roll.beginning_as_of, "2025-12-31");
+        assert_eq!(roll.window_start, "2026-01-01");
         assert_eq!(roll.cei, Some(d("66.67")));
-        // No previous snapshot: no beginning AR, no CEI.
+        // No previous snapshot: no beginning AR, no period CEI.
         let r = compute(&Context::new(
             &cur,
             None,
@@ -224,13 +317,93 @@ mod tests {
             &[],
             &cfg,
         ));
-        assert_eq!(
-            r,
-            CeiMetrics {
-                period: None,
-                rolling: None
-            }
+        assert_eq!(r.period, None);
+        assert_eq!(r.rolling, None);
+    }
+
+    #[test]
+    fn window_anchor_is_n_months_back() {
+        let at = |s: &str, n| window_anchor(day(s), n).to_string();
+        // Month-ends map to month-ends.
+        assert_eq!(at("2026-04-30", 3), "2026-01-31");
+        assert_eq!(at("2026-02-28", 3), "2025-11-30");
+        assert_eq!(at("2026-03-31", 1), "2026-02-28");
+        // Mid-month: the same day, or the month's last day when shorter.
+        assert_eq!(at("2026-03-15", 3), "2025-12-15");
+        assert_eq!(at("2026-05-30", 3), "2026-02-28");
+    }
+
+    #[test]
+    fn rolling_cei_begins_at_the_window_start() {
+        // Snapshots 2026-01-31 (AR 6,200, given as an earlier AR),
+        // 2026-03-31 (previous, AR 6,000) and 2026-04-30 (AR 6,340, of
+        // which 3,590 current). Ledger Feb 3,500 + Mar 3,600 + Apr 3,790 =
+        // 10,890. Window (N = 3): Feb 1 – Apr 30, beginning AR 6,200:
+        // (6,200 + 3,630 − 6,340) / (6,200 + 3,630 − 3,590) = 3,490 / 6,240
+        // = 55.93 %. The previous snapshot's 6,000 would give 3,290 / 6,040
+        // = 54.47 %.
+        let prev = snap(
+            "2026-03-31",
+            &[row(
+                "P",
+                "C1",
+                "",
+                "",
+                "2026-03-01",
+                "2026-03-31",
+                6_000,
+                6_000,
+            )],
         );
+        let cur = snap(
+            "2026-04-30",
+            &[
+                row("P", "C1", "", "", "2026-03-01", "2026-03-31", 6_000, 2_750),
+                row("Q", "C1", "", "", "2026-04-20", "2026-05-20", 3_590, 3_590),
+            ],
+        );
+        let l = SalesLedger::new(
+            [((2026, 2), 3_500), ((2026, 3), 3_600), ((2026, 4), 3_790)]
+                .into_iter()
+                .map(|(period, a)| SalesEntry {
+                    period,
+                    division: None,
+                    amount: Money(a),
+                })
+                .collect(),
+        );
+        let earlier = [
+            EarlierAr {
+                as_of: day("2026-01-31"),
+                total: Money(6_200),
+                current: Money(1),
+            },
+            EarlierAr {
+                as_of: day("2026-02-28"),
+                total: Money(9_999),
+                current: Money(1),
+            },
+        ];
+        let cfg = MetricsConfig::default();
+        let log = ActivityLog::empty();
+        let ctx = Context::new(&cur, Some(&prev), &l, log, &[], &cfg).with_earlier(&earlier);
+        let r = compute(&ctx);
+        let roll = r.rolling.unwrap();
+        assert_eq!(roll.beginning.money, Money(6_200));
+        assert_eq!(roll.sales.money, Money(10_890));
+        assert_eq!(roll.cei, Some(d("55.93")));
+        assert_eq!(
+            rolling_cei(Money(6_000), Money(10_890), 3, Money(6_340), Money(3_590)),
+            Some(d("54.47"))
+        );
+        // With N = 1 the window starts after the previous snapshot (Mar 31):
+        // (6,000 + 3,790 − 6,340) / (6,000 + 3,790 − 3,590) = 3,450 / 6,200 = 55.65
+        let cfg = MetricsConfig {
+            cei_window_months: 1,
+            ..MetricsConfig::default()
+        };
+        let ctx = Context::new(&cur, Some(&prev), &l, log, &[], &cfg).with_earlier(&earlier);
+        assert_eq!(compute(&ctx).rolling.unwrap().cei, Some(d("55.65")));
     }
 
     proptest! {

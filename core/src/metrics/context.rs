@@ -1,6 +1,7 @@
 //! Everything one snapshot's metrics are computed from, indexed once: the
-//! current and previous snapshot, the activity dated on or before the
-//! snapshot date, the customer master, the settings and the credit sales.
+//! current and previous snapshot, the AR totals of earlier snapshots, the
+//! activity dated on or before the snapshot date, the customer master, the
+//! settings and the credit sales.
 //!
 //! Nothing later than the snapshot date gets in: activity rows dated after
 //! it are dropped here, ledger months after its month are dropped by
@@ -47,6 +48,15 @@ impl PeriodRange {
     }
 }
 
+/// AR of an earlier snapshot: all the rolling CEI needs of it (its
+/// beginning AR), so that a build holds totals, not invoices, of the history.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct EarlierAr {
+    pub as_of: Day,
+    pub total: Money,
+    pub current: Money,
+}
+
 pub struct Context<'a> {
     pub current: &'a Snapshot,
     /// `None` when there is none or it is not earlier than `current`.
@@ -59,6 +69,10 @@ pub struct Context<'a> {
     pub sales: CreditSales,
     pub aging: AgingReport,
     pub previous_aging: Option<AgingReport>,
+    /// AR of snapshots before the current one, oldest first (may be empty;
+    /// see [`Context::with_earlier`]). Entries not earlier than the current
+    /// snapshot are never used.
+    pub earlier: &'a [EarlierAr],
     pub warnings: Vec<String>,
     current_ix: HashMap<&'a str, usize>,
     previous_ix: HashMap<&'a str, usize>,
@@ -116,6 +130,7 @@ impl<'a> Context<'a> {
             sales: CreditSales::default(),
             aging: AgingReport::compute(current, &config.aging),
             previous_aging: previous.map(|p| AgingReport::compute(p, &config.aging)),
+            earlier: &[],
             warnings,
             current_ix: index(current),
             previous_ix: previous.map(index).unwrap_or_default(),
@@ -124,8 +139,33 @@ impl<'a> Context<'a> {
         ctx
     }
 
+    /// The AR of earlier snapshots (oldest first), for figures that reach
+    /// further back than the previous snapshot (the rolling CEI).
+    pub fn with_earlier(mut self, earlier: &'a [EarlierAr]) -> Context<'a> {
+        self.earlier = earlier;
+        self
+    }
+
     pub fn as_of(&self) -> Day {
         self.current.as_of
+    }
+
+    /// AR of the snapshot dated exactly `day` (before the current one): the
+    /// previous snapshot's, else an earlier snapshot's; `None` if there is none.
+    pub fn ar_at(&self, day: Day) -> Option<EarlierAr> {
+        if day >= self.as_of() {
+            return None;
+        }
+        if let (Some(p), Some(a)) = (self.previous, &self.previous_aging) {
+            if p.as_of == day {
+                return Some(EarlierAr {
+                    as_of: day,
+                    total: a.total.total(),
+                    current: a.total.current(),
+                });
+            }
+        }
+        self.earlier.iter().rev().find(|e| e.as_of == day).copied()
     }
 
     pub fn exponent(&self) -> u32 {

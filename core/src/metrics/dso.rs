@@ -27,6 +27,14 @@ pub enum DsoValue {
     },
     /// The sales the method divides by are zero or negative.
     NoSales,
+    /// Countback only: the walk reached a month with negative net sales
+    /// while AR remained, and stops there (Oracle HFM's rule) instead of
+    /// adding that month's days. `days_before` is what was counted up to
+    /// it (HFM's figure; a lower bound, so not shown as the DSO).
+    NegativeSales {
+        month: String,
+        days_before: Decimal,
+    },
 }
 
 impl DsoValue {
@@ -48,6 +56,8 @@ impl DsoValue {
 /// the remaining AR is ≥ the month's sales, add the month's days and
 /// subtract its sales; then add remaining / sales × days of the month that
 /// is not covered in full. Stops as soon as nothing remains. AR ≤ 0 → 0.
+/// A month with negative sales reached while AR remains ends the walk:
+/// [`DsoValue::NegativeSales`]. (A month of zero sales is passed over whole.)
 pub fn countback(ar: Money, months: &[MonthSales]) -> DsoValue {
     countback_detail(ar, months).0
 }
@@ -65,6 +75,16 @@ fn countback_detail(ar: Money, months: &[MonthSales]) -> (DsoValue, usize) {
         }
         let sales = i128::from(m.sales.0);
         let days = i128::from(m.days);
+        if sales < 0 {
+            let days_before = div_round(whole_days, 1, 2).unwrap_or_default();
+            return (
+                DsoValue::NegativeSales {
+                    month: format_period(m.period),
+                    days_before,
+                },
+                n + 1,
+            );
+        }
         if remaining >= sales {
             whole_days += days;
             remaining -= sales;
@@ -389,6 +409,87 @@ mod tests {
             countback(Money(1), &[]),
             DsoValue::InsufficientHistory {
                 months_available: 0
+            }
+        );
+    }
+
+    #[test]
+    fn countback_stops_at_a_month_of_negative_sales() {
+        // Months back: 31 days 100,000; 28 days −5,000 (returns exceeded
+        // sales); 31 days 50,000. AR 125,000: after the first month 25,000
+        // remains, then the negative month stops the walk with 31 days
+        // counted. Before this rule: 31 + 28 + (25,000 + 5,000) / 50,000 × 31
+        // = 77.60 days.
+        let m = months(&[(31, 100_000), (28, -5_000), (31, 50_000)]);
+        assert_eq!(
+            countback(Money(125_000), &m),
+            DsoValue::NegativeSales {
+                month: "2000-11".into(),
+                days_before: d("31.00")
+            }
+        );
+        // AR used up before the negative month: it is never reached.
+        // 60,000 / 100,000 × 31 = 18.60
+        assert_eq!(countback(Money(60_000), &m), days("18.60"));
+        assert_eq!(countback(Money(100_000), &m), days("31.00"));
+    }
+
+    #[test]
+    fn division_without_a_ledger_row_has_insufficient_history() {
+        // Ledger: North March 3,100, February 2,800 and January 3,100;
+        // South March 3,100 and January 3,100, no February row.
+        // South AR 4,650 (Feb invoice): countback 3,100 ≥ 3,100 → 31 days,
+        // 1,550 remain, and February is missing for South: insufficient
+        // history after 1 month. Read as zero, February would have been
+        // passed over whole: 31 + 28 + 1,550 / 3,100 × 31 = 74.50.
+        // North AR 4,500: 31 + 1,400 / 2,800 × 28 = 45.00.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "N1",
+                    "C1",
+                    "North",
+                    "",
+                    "2026-02-10",
+                    "2026-04-10",
+                    4_500,
+                    4_500,
+                ),
+                row(
+                    "S1",
+                    "C2",
+                    "South",
+                    "",
+                    "2026-02-10",
+                    "2026-04-10",
+                    4_650,
+                    4_650,
+                ),
+            ],
+        );
+        let entry = |period, division: &str, amount| SalesEntry {
+            period,
+            division: Some(division.into()),
+            amount: Money(amount),
+        };
+        let l = SalesLedger::new(vec![
+            entry((2026, 1), "North", 3_100),
+            entry((2026, 2), "North", 2_800),
+            entry((2026, 3), "North", 3_100),
+            entry((2026, 1), "South", 3_100),
+            entry((2026, 3), "South", 3_100),
+        ]);
+        let cfg = MetricsConfig::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        let r = compute(&ctx);
+        assert_eq!(r.by_division[0].division, "North");
+        assert_eq!(r.by_division[0].dso, days("45.00"));
+        assert_eq!(r.by_division[1].division, "South");
+        assert_eq!(
+            r.by_division[1].dso,
+            DsoValue::InsufficientHistory {
+                months_available: 1
             }
         );
     }

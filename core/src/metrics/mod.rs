@@ -28,7 +28,7 @@ pub mod write_off_candidates;
 mod testutil;
 
 pub use amount::{Amount, NamedAmount};
-pub use context::{Context, PeriodRange};
+pub use context::{Context, EarlierAr, PeriodRange};
 
 use crate::activity::ActivityLog;
 use crate::ledger::{CustomerInfo, MetricsConfig, SalesLedger};
@@ -52,6 +52,9 @@ pub struct SnapshotMetrics {
     pub sales_derived: bool,
     /// Credit sales of the period (`None` when not covered).
     pub period_sales: Option<Amount>,
+    /// Estimated sales, credit-memo deductions and unapplied cash of the
+    /// period, as derived sales treat them.
+    pub sales_detail: sales::SalesDetail,
     pub ar: ar::ArSummary,
     pub dso: dso::DsoMetrics,
     pub cei: cei::CeiMetrics,
@@ -117,6 +120,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
         period_end: ctx.period.end.to_string(),
         sales_derived: ctx.sales.derived,
         period_sales: ctx.sales.period_total(ctx.period).map(|s| ctx.amount(s)),
+        sales_detail: sales::SalesDetail::new(&ctx.sales.period_detail, ctx.exponent()),
         ar: ar::compute(ctx),
         dso: dso::compute(ctx),
         cei: cei::compute(ctx),

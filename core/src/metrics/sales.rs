@@ -4,24 +4,28 @@
 //! Ledger months are assumed to accrue evenly over their days: part of a
 //! month (the snapshot's own month to date, or a period that does not start
 //! on the 1st) counts `month sales × days covered / days in month`, rounded
-//! to minor units half away from zero, month by month.
+//! to minor units half away from zero, month by month. A division's month is
+//! covered only by a ledger row of that division: no row is missing, not 0.
 //!
 //! Derived sales (ledger empty) are the original amounts (> 0) of the
 //! invoices seen, each invoice id once, dated by their invoice date:
 //! every invoice of the current snapshot, every invoice of the previous
-//! snapshot not in the current one, and every invoice named only by
-//! payments, credit memos or write-offs dated in the period (amount = the sum
-//! of those rows, dated by the earliest of them).
+//! snapshot not in the current one, and, as an *estimate*, every document
+//! no snapshot shows that is paid in the period (amount = its payments and
+//! write-offs of the period, dated by the earliest payment). Credit memos
+//! are never sales (they are reported as deductions), and unapplied cash
+//! ([`is_unapplied_cash`]) names no invoice, so it is no sale either.
 
-use super::amount::prorate;
+use super::amount::{prorate, Amount};
 use super::context::{Context, PeriodRange};
 use crate::activity::ActivityRef;
 use crate::ledger::{
     next_period, period_days, period_first_day, period_last_day, period_of, previous_period,
-    Period, SalesLedger,
+    ActivityKind, Period, SalesEntry, SalesLedger,
 };
 use crate::{Day, Money};
-use std::collections::{BTreeMap, HashSet};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Credit sales of one month as used by the DSO methods, newest first.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,22 +51,82 @@ pub struct CreditSales {
     pub period_by_collector: BTreeMap<String, Money>,
     /// Σ of `period_by_collector`.
     pub period_derived_total: Money,
+    /// What the period's activity adds to, or keeps out of, derived sales.
+    pub period_detail: PeriodDetail,
+    /// (month, division) pairs the ledger has a row for.
+    ledger_divisions: BTreeSet<(Period, String)>,
+}
+
+/// The period's activity as derived sales treat it (money in minor units).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeriodDetail {
+    /// Estimated sales: payments (and write-offs) of the period on documents
+    /// no snapshot shows, counted as invoices issued and settled inside the
+    /// period. Part of the derived sales (and of sales per collector).
+    pub estimated: Money,
+    pub estimated_documents: u32,
+    /// Credit memos dated in the period: never sales, reported as deductions.
+    pub credit_memos: Money,
+    /// Unapplied cash received in the period: no sale either.
+    pub unapplied_cash: Money,
+}
+
+/// [`PeriodDetail`] as serialised into the snapshot's metrics.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SalesDetail {
+    /// Included in derived sales, as an estimate.
+    pub estimated: Amount,
+    pub estimated_documents: u32,
+    /// Credit memos of the period (deductions; not subtracted from sales).
+    pub credit_memo_deductions: Amount,
+    /// Unapplied cash of the period (excluded).
+    pub unapplied_cash: Amount,
+}
+
+impl SalesDetail {
+    pub fn new(d: &PeriodDetail, exponent: u32) -> SalesDetail {
+        SalesDetail {
+            estimated: Amount::new(d.estimated, exponent),
+            estimated_documents: d.estimated_documents,
+            credit_memo_deductions: Amount::new(d.credit_memos, exponent),
+            unapplied_cash: Amount::new(d.unapplied_cash, exponent),
+        }
+    }
+}
+
+/// Whether a payment row is unapplied cash (cash not applied to an invoice):
+/// its invoice id is empty, or its reference or note says so — contains,
+/// ignoring case, "unapplied", "on account", "on-account" or "no remittance".
+/// Such cash pays no invoice: it is no sale and has no days to pay.
+pub fn is_unapplied_cash(a: ActivityRef<'_>) -> bool {
+    const MARKS: [&str; 4] = ["unapplied", "on account", "on-account", "no remittance"];
+    let says = |text: &str| {
+        let t = text.to_lowercase();
+        MARKS.iter().any(|m| t.contains(m))
+    };
+    a.kind() == ActivityKind::Payment
+        && (a.invoice_id().trim().is_empty() || says(a.reference()) || says(a.note()))
 }
 
 impl CreditSales {
     pub fn build(ledger: &SalesLedger, ctx: &Context<'_>) -> CreditSales {
         let as_of = ctx.as_of();
         let month = period_of(as_of);
-        let kept = ledger
+        let kept: Vec<SalesEntry> = ledger
             .entries()
             .iter()
             .filter(|e| e.period <= month)
             .cloned()
             .collect();
+        let ledger_divisions = kept
+            .iter()
+            .filter_map(|e| Some((e.period, e.division.clone()?)))
+            .collect();
         let mut s = CreditSales {
             derived: ledger.is_empty(),
             as_of,
             ledger: SalesLedger::new(kept),
+            ledger_divisions,
             ..CreditSales::default()
         };
         let mut seen: HashSet<&str> = HashSet::new();
@@ -82,30 +146,61 @@ impl CreditSales {
                 }
             }
         }
-        let mut only: BTreeMap<&str, (Day, Money, ActivityRef<'_>)> = BTreeMap::new();
+        s.add_estimates(ctx);
+        s
+    }
+
+    /// Rule 3 of derived sales: documents no snapshot shows that are paid
+    /// in the period. Credit memos and unapplied cash are only reported.
+    /// Only with a previous snapshot: without one, a document the current
+    /// snapshot does not show may have been issued long before the period.
+    fn add_estimates(&mut self, ctx: &Context<'_>) {
+        let estimate = ctx.previous.is_some();
+        struct Doc<'a> {
+            /// The earliest payment (rows come sorted by date).
+            first: Option<ActivityRef<'a>>,
+            amount: Money,
+        }
+        let mut docs: BTreeMap<&str, Doc<'_>> = BTreeMap::new();
+        let mut detail = PeriodDetail::default();
         for a in ctx.period_activity() {
-            if a.kind().settles()
-                && !a.invoice_id().is_empty()
-                && !ctx.in_either_snapshot(a.invoice_id())
-            {
-                // Rows come sorted by date: the first one seen is the earliest.
-                only.entry(a.invoice_id())
-                    .or_insert((a.date(), Money::ZERO, a))
-                    .1 += a.amount();
+            match a.kind() {
+                ActivityKind::CreditMemo => detail.credit_memos += a.amount(),
+                ActivityKind::Payment if is_unapplied_cash(a) => {
+                    detail.unapplied_cash += a.amount()
+                }
+                ActivityKind::Payment | ActivityKind::WriteOff
+                    if estimate && !ctx.in_either_snapshot(a.invoice_id()) =>
+                {
+                    let doc = docs.entry(a.invoice_id()).or_insert(Doc {
+                        first: None,
+                        amount: Money::ZERO,
+                    });
+                    doc.amount += a.amount();
+                    if a.kind() == ActivityKind::Payment && doc.first.is_none() {
+                        doc.first = Some(a);
+                    }
+                }
+                _ => {}
             }
         }
-        for (date, amount, a) in only.into_values() {
-            if amount.0 > 0 {
-                s.add(
+        for doc in docs.into_values() {
+            // A write-off alone is no evidence of a sale; nor are reversals
+            // that net to nothing.
+            let Some(a) = doc.first else { continue };
+            if doc.amount.0 > 0 {
+                detail.estimated += doc.amount;
+                detail.estimated_documents += 1;
+                self.add(
                     ctx.period,
-                    date,
-                    amount,
+                    a.date(),
+                    doc.amount,
                     ctx.division_of(a),
                     ctx.collector_of(a),
                 );
             }
         }
-        s
+        self.period_detail = detail;
     }
 
     fn add(
@@ -154,6 +249,19 @@ impl CreditSales {
         }
     }
 
+    /// [`Self::covers`] for one division (`None`: the whole business). A
+    /// ledger month covers a division only with a row of that division: a
+    /// division without a row that month is missing, not zero. Derived sales
+    /// cover every division over the same months.
+    pub fn covers_for(&self, p: Period, division: Option<&str>) -> bool {
+        match division {
+            Some(d) if !self.derived => {
+                self.covers(p) && self.ledger_divisions.contains(&(p, d.to_string()))
+            }
+            _ => self.covers(p),
+        }
+    }
+
     /// Credit sales from `start` through `end` (both included), in total
     /// (`division` `None`) or for one division. `None` when a month of the
     /// range is not covered or the range ends after the snapshot date.
@@ -168,7 +276,7 @@ impl CreditSales {
         let mut p = period_of(start);
         let last = period_of(end);
         while p <= last {
-            if !self.covers(p) {
+            if !self.covers_for(p, division) {
                 return None;
             }
             let from = start.max(period_first_day(p));
@@ -214,7 +322,7 @@ impl CreditSales {
         let own = period_of(self.as_of);
         let mut out = Vec::new();
         let mut p = own;
-        while self.covers(p) {
+        while self.covers_for(p, division) {
             let days = if p == own {
                 self.as_of.days_since(period_first_day(p)) as u32 + 1
             } else {
@@ -235,16 +343,6 @@ impl CreditSales {
             p = previous_period(p);
         }
         out
-    }
-
-    /// The first day of the trailing `n` months (the snapshot's month counts
-    /// as the first of them).
-    pub fn window_start(&self, n: u32) -> Day {
-        let mut p = period_of(self.as_of);
-        for _ in 1..n.max(1) {
-            p = previous_period(p);
-        }
-        period_first_day(p)
     }
 }
 
@@ -376,5 +474,106 @@ mod tests {
             Some(Money(800))
         );
         assert!(!s.covers((2025, 12)));
+    }
+
+    #[test]
+    fn credit_memos_and_unapplied_cash_are_no_sales() {
+        // P1 (dated Feb 10) is the only invoice seen, so March is covered and
+        // has no invoice. March activity on documents no snapshot shows:
+        // a 5.00 credit memo on X1 and 7.00 of unapplied cash on UC-7
+        // (reference "unapplied"). Before: 5.00 + 7.00 = 12.00 of sales.
+        // Now: sales 0; the 5.00 is a deduction, the 7.00 unapplied cash.
+        let prev = snap(
+            "2026-02-28",
+            &[row(
+                "P1",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-10",
+                "2026-03-12",
+                500,
+                500,
+            )],
+        );
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "P1",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-10",
+                "2026-03-12",
+                500,
+                500,
+            )],
+        );
+        let mut cash = activity("2026-03-09", ActivityKind::Payment, "C1", "UC-7", 700);
+        cash.reference = "Unapplied".into();
+        let mut act = vec![
+            activity("2026-03-05", ActivityKind::CreditMemo, "C1", "X1", 500),
+            cash,
+        ];
+        let cfg = MetricsConfig::default();
+        let ledger = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &ledger, &log, &[], &cfg);
+        assert_eq!(ctx.sales.period_total(ctx.period), Some(Money(0)));
+        assert_eq!(ctx.sales.period_derived_total, Money(0));
+        let d = ctx.sales.period_detail;
+        assert_eq!((d.credit_memos, d.unapplied_cash), (Money(500), Money(700)));
+        assert_eq!((d.estimated, d.estimated_documents), (Money(0), 0));
+
+        // Cash without an invoice id, or whose note says "no remittance
+        // advice", is unapplied too; a write-off alone is no sale. A payment
+        // of 3.00 on Z, which no snapshot shows, is an estimated sale of 3.00.
+        let mut noted = activity("2026-03-10", ActivityKind::Payment, "C1", "UC-8", 200);
+        noted.note = "no remittance advice".into();
+        act.extend([
+            activity("2026-03-11", ActivityKind::Payment, "C1", "", 100),
+            noted,
+            activity("2026-03-12", ActivityKind::WriteOff, "C1", "W1", 40),
+            activity("2026-03-13", ActivityKind::Payment, "C1", "Z", 300),
+        ]);
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &ledger, &log, &[], &cfg);
+        assert_eq!(ctx.sales.period_total(ctx.period), Some(Money(300)));
+        let d = ctx.sales.period_detail;
+        // Unapplied: 700 + 100 + 200 = 1,000.
+        assert_eq!(d.unapplied_cash, Money(1_000));
+        assert_eq!((d.estimated, d.estimated_documents), (Money(300), 1));
+        // Without a previous snapshot Z may be older than the period: no estimate.
+        let ctx = Context::new(&cur, None, &ledger, &log, &[], &cfg);
+        assert_eq!(ctx.sales.period_total(ctx.period), Some(Money(0)));
+        assert_eq!(ctx.sales.period_detail.estimated, Money(0));
+    }
+
+    #[test]
+    fn a_division_without_a_ledger_row_is_missing_not_zero() {
+        // Ledger: March North 3,100 and South 1,000; February North only.
+        // South's February has no row: South's months back stop after March,
+        // and its sales over Feb–Mar are unknown; North's are 2,800 + 3,100.
+        let cur = snap("2026-03-31", &[]);
+        let entry = |period, division: &str, amount| SalesEntry {
+            period,
+            division: Some(division.into()),
+            amount: Money(amount),
+        };
+        let ledger = SalesLedger::new(vec![
+            entry((2026, 2), "North", 2_800),
+            entry((2026, 3), "North", 3_100),
+            entry((2026, 3), "South", 1_000),
+        ]);
+        let cfg = MetricsConfig::default();
+        let ctx = Context::new(&cur, None, &ledger, ActivityLog::empty(), &[], &cfg);
+        let s = &ctx.sales;
+        assert_eq!(s.months_back_for(Some("South")).len(), 1);
+        assert_eq!(s.months_back_for(Some("North")).len(), 2);
+        assert_eq!(s.months_back().len(), 2);
+        let (feb, mar) = (day("2026-02-01"), day("2026-03-31"));
+        assert_eq!(s.between(feb, mar, Some("South")), None);
+        assert_eq!(s.between(feb, mar, Some("North")), Some(Money(5_900)));
+        assert_eq!(s.between(feb, mar, None), Some(Money(6_900)));
     }
 }

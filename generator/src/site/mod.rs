@@ -29,8 +29,8 @@ pub mod xlsx;
 
 use crate::import::{DataSet, Problems};
 use anyhow::Result;
-use arsite_core::metrics::{self, Context};
-use arsite_core::Snapshot;
+use arsite_core::metrics::{self, Context, EarlierAr};
+use arsite_core::{Day, Snapshot};
 use cache::Record;
 use comparison::Comparison;
 use minijinja::context;
@@ -208,6 +208,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 
     let progress = progress_bar(opts.progress, data.snapshots.len());
     let mut history = history::History::default();
+    // The AR of every snapshot before the one being built, kept ones
+    // included (from their records): the rolling CEI's beginning AR.
+    let mut earlier: Vec<EarlierAr> = Vec::with_capacity(data.snapshots.len());
     let mut headlines: Vec<Headline> = Vec::with_capacity(data.snapshots.len());
     let mut problems = Vec::new();
     let (mut invoices, mut built, mut render_time) = (0u64, 0usize, Duration::ZERO);
@@ -221,6 +224,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             let record = record.expect("only snapshots with a record are kept");
             invoices += record.invoices;
             staging.carry_over(&as_of, record.files, record.bytes);
+            earlier.extend(earlier_ar(&record.entry.point));
             history.push(record.entry);
             headlines.push(record.headline);
             previous_figures = Some(record.comparison);
@@ -256,7 +260,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             &data.activity,
             &data.customers,
             &data.config.metrics,
-        );
+        )
+        .with_earlier(&earlier);
         let (kpis, details) = metrics::compute_detailed(&ctx);
         stages.compute_s += t.elapsed().as_secs_f64();
         let t = Instant::now();
@@ -269,6 +274,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         );
         let headline = Headline::new(&snapshot, &ctx.aging, &kpis);
         let figures = Comparison::new(&kpis);
+        let own_ar = earlier_ar(&entry.point);
         let mut record = Record::new(
             keys[index].clone(),
             entry.clone(),
@@ -315,6 +321,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         previous_figures = Some(figures);
         drop(details);
         drop(ctx);
+        earlier.extend(own_ar);
         previous = Some(snapshot);
         progress.inc(1);
     }
@@ -367,6 +374,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         elapsed: started.elapsed(),
         stages,
         dashboard: assets::has_dashboard(),
+    })
+}
+
+/// A history point's AR as the metrics of later snapshots need it.
+fn earlier_ar(p: &history::Point) -> Option<EarlierAr> {
+    Some(EarlierAr {
+        as_of: Day::parse_iso(&p.as_of)?,
+        total: p.total,
+        current: p.buckets.first().copied().unwrap_or_default(),
     })
 }
 

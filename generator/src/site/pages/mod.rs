@@ -182,6 +182,10 @@ pub fn dso_text(v: &arsite_core::metrics::dso::DsoValue) -> String {
             format!("not available: credit sales cover only {months_available} month(s) back")
         }
         DsoValue::NoSales => "not available: no credit sales to divide by".to_string(),
+        DsoValue::NegativeSales { month, days_before } => format!(
+            "not available: the countback stopped at {month}, a month of negative net sales \
+             ({days_before:.2} days counted before it)"
+        ),
     }
 }
 

@@ -57,6 +57,32 @@ fn change(
     }
 }
 
+/// The rolling CEI, with the snapshot its beginning AR comes from, or why
+/// there is none.
+fn rolling_cei_tile(c: &arsite_core::metrics::cei::CeiMetrics) -> Tile {
+    use arsite_core::metrics::cei::RollingStatus;
+    let n = c.rolling_window_months;
+    let mut t = tile(&format!("CEI (rolling {n} months)"), "—".into());
+    match (&c.rolling, &c.rolling_status) {
+        (Some(r), _) => {
+            t.value = r.cei.map_or("—".into(), |v| format!("{v:.2} %"));
+            t.target = Some(format!(
+                "begins with the AR of {} (the window's start); sales since {} ÷ {n}",
+                r.beginning_as_of, r.window_start
+            ));
+        }
+        (None, RollingStatus::InsufficientHistory { needs_snapshot }) => {
+            t.value = "insufficient history".into();
+            t.target = Some(format!("needs the snapshot of {needs_snapshot}"));
+        }
+        (None, _) => {
+            t.value = "not available".into();
+            t.target = Some("credit sales do not cover the window".into());
+        }
+    }
+    t
+}
+
 fn money_change(inp: &Inputs, now: Money, before: Option<Money>) -> Option<String> {
     before.map(|b| {
         let d = now - b;
@@ -126,6 +152,7 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     );
     (t.change, t.tone) = change(cei, prev.and_then(|p| p.cei), "points", false);
     tiles.push(t);
+    tiles.push(rolling_cei_tile(&k.cei));
 
     let mut t = tile(
         "Allowance (aging method)",
