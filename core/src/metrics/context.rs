@@ -7,6 +7,7 @@
 //! [`CreditSales`], so adding next month's data never changes this month.
 
 use super::amount::Amount;
+use super::attribution::Holders;
 use super::sales::CreditSales;
 use crate::activity::{ActivityLog, ActivityRef, ActivitySlice};
 use crate::aging::AgingReport;
@@ -59,6 +60,8 @@ pub struct Context<'a> {
     pub sales: CreditSales,
     pub aging: AgingReport,
     pub previous_aging: Option<AgingReport>,
+    /// Customers' collectors in both snapshots (see `attribution`).
+    pub holders: Holders<'a>,
     pub warnings: Vec<String>,
     current_ix: HashMap<&'a str, usize>,
     previous_ix: HashMap<&'a str, usize>,
@@ -116,6 +119,7 @@ impl<'a> Context<'a> {
             sales: CreditSales::default(),
             aging: AgingReport::compute(current, &config.aging),
             previous_aging: previous.map(|p| AgingReport::compute(p, &config.aging)),
+            holders: Holders::new(current, previous),
             warnings,
             current_ix: index(current),
             previous_ix: previous.map(index).unwrap_or_default(),

@@ -10,6 +10,7 @@
 pub mod allowance;
 pub mod amount;
 pub mod ar;
+pub mod attribution;
 pub mod bad_debt;
 pub mod cei;
 pub mod collections;
