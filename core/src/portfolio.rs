@@ -51,13 +51,17 @@ pub struct DpdSums {
 
 impl PartialEq for DpdSums {
     fn eq(&self, other: &Self) -> bool {
-        (self.over_90, self.debit_open, self.debit_past_due, self.dpd_weighted())
-            == (
-                other.over_90,
-                other.debit_open,
-                other.debit_past_due,
-                other.dpd_weighted(),
-            )
+        (
+            self.over_90,
+            self.debit_open,
+            self.debit_past_due,
+            self.dpd_weighted(),
+        ) == (
+            other.over_90,
+            other.debit_open,
+            other.debit_past_due,
+            other.dpd_weighted(),
+        )
     }
 }
 

@@ -54,7 +54,11 @@ fn holders(s: &Snapshot) -> HashMap<&str, &str> {
     }
     let mut best: HashMap<u32, (Money, u32, Reverse<&str>)> = HashMap::new();
     for ((customer, collector), (open, count)) in sums {
-        let key = (open, count, Reverse(s.collectors[collector as usize].as_str()));
+        let key = (
+            open,
+            count,
+            Reverse(s.collectors[collector as usize].as_str()),
+        );
         match best.get_mut(&customer) {
             Some(b) if *b >= key => {}
             Some(b) => *b = key,
@@ -145,11 +149,56 @@ mod tests {
         let s = snap(
             "2026-03-31",
             &[
-                row("A", "C1", "", "ann", "2026-03-01", "2026-03-31", 3_000, 3_000),
-                row("B", "C1", "", "ann", "2026-03-01", "2026-03-31", 1_000, 1_000),
-                row("C", "C1", "", "bob", "2026-03-01", "2026-03-31", 5_000, 5_000),
-                row("D", "C2", "", "cy", "2026-03-01", "2026-03-31", 2_000, 2_000),
-                row("E", "C2", "", "ann", "2026-03-01", "2026-03-31", 2_000, 2_000),
+                row(
+                    "A",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-03-01",
+                    "2026-03-31",
+                    3_000,
+                    3_000,
+                ),
+                row(
+                    "B",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-03-01",
+                    "2026-03-31",
+                    1_000,
+                    1_000,
+                ),
+                row(
+                    "C",
+                    "C1",
+                    "",
+                    "bob",
+                    "2026-03-01",
+                    "2026-03-31",
+                    5_000,
+                    5_000,
+                ),
+                row(
+                    "D",
+                    "C2",
+                    "",
+                    "cy",
+                    "2026-03-01",
+                    "2026-03-31",
+                    2_000,
+                    2_000,
+                ),
+                row(
+                    "E",
+                    "C2",
+                    "",
+                    "ann",
+                    "2026-03-01",
+                    "2026-03-31",
+                    2_000,
+                    2_000,
+                ),
                 row("F", "C3", "", "bob", "2026-03-01", "2026-03-31", 10, 10),
             ],
         );

@@ -250,12 +250,7 @@ pub fn compute(
                     .find(|l| l.name == name)
                     .map_or(0, |l| l.count),
                 contacts: contacts.get(name.as_str()).copied().unwrap_or(0),
-                score: composite_score(
-                    cei,
-                    target_percent,
-                    k.current_percent,
-                    promises_kept_rate,
-                ),
+                score: composite_score(cei, target_percent, k.current_percent, promises_kept_rate),
                 rank: None,
                 portfolio_change: prev.map(|b| PortfolioChange {
                     customers_in,
@@ -493,6 +488,261 @@ mod tests {
             (Some(d("0.00")), 1, 2)
         );
         assert_eq!((bob.score, bob.rank), (Some(d("0.00")), Some(2)));
+    }
+
+    /// Customer C1 moves from ann to bob between the snapshots.
+    fn moved() -> (Snapshot, Snapshot) {
+        // Previous 2026-02-28: ann holds C1 (P1 10,000, due 03-03: current then) and
+        // C4 (R1 2,000, due 03-15: current); bob holds C2 (Q1 4,000, 28 dpd then).
+        let prev = snap(
+            "2026-02-28",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    10_000,
+                ),
+                row(
+                    "R1",
+                    "C4",
+                    "",
+                    "ann",
+                    "2026-02-13",
+                    "2026-03-15",
+                    2_000,
+                    2_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        // Current 2026-03-31: P1 3,000 left, now bob's (28 dpd); R1 1,000 left (16 dpd);
+        // A2 5,000 new for C3 (ann, current); Q1 unchanged (59 dpd).
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "bob",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    3_000,
+                ),
+                row(
+                    "R1",
+                    "C4",
+                    "",
+                    "ann",
+                    "2026-02-13",
+                    "2026-03-15",
+                    2_000,
+                    1_000,
+                ),
+                row(
+                    "A2",
+                    "C3",
+                    "",
+                    "ann",
+                    "2026-03-10",
+                    "2026-04-09",
+                    5_000,
+                    5_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        (prev, cur)
+    }
+
+    fn score(
+        prev: &Snapshot,
+        cur: &Snapshot,
+        act: &[crate::ledger::Activity],
+    ) -> Vec<CollectorScore> {
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(act);
+        let ctx = Context::new(cur, Some(prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        compute(&ctx, &f, &outcomes, &disp)
+    }
+
+    #[test]
+    fn a_moved_customer_takes_its_beginning_ar_and_flows_to_the_new_collector() {
+        let (prev, cur) = moved();
+        let act = vec![
+            activity("2026-03-10", ActivityKind::Payment, "C1", "P1", 7_000),
+            activity("2026-03-12", ActivityKind::Payment, "C4", "R1", 1_000),
+        ];
+        let s = score(&prev, &cur, &act);
+        let (ann, bob) = (&s[0], &s[1]);
+        // Restated beginning AR: ann = R1 2,000 (P1 now counts for bob);
+        // bob = Q1 4,000 + P1 10,000 = 14,000. Together 16,000 = the previous AR.
+        assert_eq!(ann.beginning_ar.map(|a| a.money), Some(Money(2_000)));
+        assert_eq!(bob.beginning_ar.map(|a| a.money), Some(Money(14_000)));
+        // ann: sales A2 5,000, ending 6,000, ending current 5,000:
+        // (2,000 + 5,000 − 6,000) / (2,000 + 5,000 − 5,000) = 1,000 / 2,000 = 50.00
+        // (as reported, with beginning 12,000: 11,000 / 12,000 = 91.67).
+        assert_eq!(ann.period_sales.money, Money(5_000));
+        assert_eq!(ann.cei, Some(d("50.00")));
+        // bob: no sales, ending 7,000, none current: (14,000 − 7,000) / 14,000 = 50.00
+        // (as reported: (4,000 − 7,000) / 4,000 = −75.00).
+        assert_eq!(bob.cei, Some(d("50.00")));
+        // Collections follow the portfolio: P1's 7,000 to bob, R1's 1,000 to ann.
+        assert_eq!(
+            (ann.collected.money, bob.collected.money),
+            (Money(1_000), Money(7_000))
+        );
+        // Past-due change: ann 1,000 now − 0 before (R1 was current) = +1,000;
+        // bob 7,000 now − (Q1 4,000 + P1 0, current on 02-28) = +3,000.
+        assert_eq!(ann.past_due_change.map(|a| a.money), Some(Money(1_000)));
+        assert_eq!(bob.past_due_change.map(|a| a.money), Some(Money(3_000)));
+        // One customer (C1) moved out of ann's portfolio into bob's.
+        let ch = |c: &CollectorScore| {
+            let p = c.portfolio_change.clone().unwrap();
+            (
+                p.customers_in,
+                p.customers_out,
+                p.beginning_ar_as_reported.money,
+            )
+        };
+        assert_eq!(ch(ann), (0, 1, Money(12_000)));
+        assert_eq!(ch(bob), (1, 0, Money(4_000)));
+
+        // Without activity the cleared amounts are restated the same way:
+        // P1 10,000 − 3,000 = 7,000 to bob (it was ann's), R1 2,000 − 1,000 = 1,000 to ann.
+        let s = score(&prev, &cur, &[]);
+        assert_eq!(
+            (s[0].collected.money, s[1].collected.money),
+            (Money(1_000), Money(7_000))
+        );
+        assert_eq!(s[1].cei, Some(d("50.00")));
+    }
+
+    #[test]
+    fn monthly_targets_are_prorated_to_the_period() {
+        let range = |a: &str, b: &str| PeriodRange {
+            start: day(a),
+            end: day(b),
+        };
+        // A whole month is the target.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-03-01", "2026-03-31")),
+            Money(10_000)
+        );
+        // 2026-02-16 … 2026-03-15: 13 of February's 28 days, 15 of March's 31:
+        // 10,000 × 13 / 28 + 10,000 × 15 / 31 = 4,642.857… + 4,838.709… = 9,481.566… → 9,482
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-02-16", "2026-03-15")),
+            Money(9_482)
+        );
+        // Rounded once, not per month: 3 × 13 / 28 + 3 × 15 / 31 = 1.3928… + 1.4516… = 2.844… → 3
+        // (rounding each month first would give 1 + 1 = 2).
+        assert_eq!(
+            prorated_target(Money(3), range("2026-02-16", "2026-03-15")),
+            Money(3)
+        );
+        // Half of April (30 days): 15 days → 10,000 × 15 / 30 = 5,000.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-04-01", "2026-04-15")),
+            Money(5_000)
+        );
+        // Two whole months: twice the target; leap February 2028: 29 of 29 days.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-01-01", "2026-02-28")),
+            Money(20_000)
+        );
+        assert_eq!(
+            prorated_target(Money(10_000), range("2028-02-01", "2028-02-29")),
+            Money(10_000)
+        );
+        // One day of a 31-day month: 100 / 31 = 3.225… → 3 (half away from zero: 1 / 2 → 1).
+        assert_eq!(
+            prorated_target(Money(100), range("2026-03-31", "2026-03-31")),
+            Money(3)
+        );
+        assert_eq!(
+            prorated_target(Money(1), range("2026-04-01", "2026-04-15")),
+            Money(1)
+        );
+    }
+
+    #[test]
+    fn target_percent_uses_the_prorated_target() {
+        // Period 2026-02-16 … 2026-03-15 (previous snapshot on 02-15): ann's monthly
+        // target 10,000 prorates to 9,482 (see above); collected 4,741 → 4,741 / 9,482 = 50.00 %.
+        let prev = snap(
+            "2026-02-15",
+            &[row(
+                "P1",
+                "C1",
+                "",
+                "ann",
+                "2026-01-01",
+                "2026-02-28",
+                10_000,
+                10_000,
+            )],
+        );
+        let cur = snap(
+            "2026-03-15",
+            &[row(
+                "P1",
+                "C1",
+                "",
+                "ann",
+                "2026-01-01",
+                "2026-02-28",
+                10_000,
+                5_259,
+            )],
+        );
+        let act = vec![activity(
+            "2026-03-01",
+            ActivityKind::Payment,
+            "C1",
+            "P1",
+            4_741,
+        )];
+        let mut cfg = MetricsConfig::default();
+        cfg.collector_targets.insert("ann".into(), Money(10_000));
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        assert_eq!(s[0].monthly_target.map(|a| a.money), Some(Money(10_000)));
+        assert_eq!(s[0].target.map(|a| a.money), Some(Money(9_482)));
+        assert_eq!(s[0].target_percent, Some(d("50.00")));
     }
 
     #[test]
