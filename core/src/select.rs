@@ -949,6 +949,52 @@ mod tests {
             prop_assert_eq!(by_division_bucket, all);
         }
 
+        /// The dashboard's figures (`Index::evaluate` over the whole
+        /// snapshot, then `Portfolio::kpis`) equal the static scorecard's
+        /// (`metrics::compute`) for every collector, on any snapshot.
+        #[test]
+        fn index_matches_the_scorecard(rows in rows_strategy()) {
+            use crate::activity::ActivityLog;
+            use crate::ledger::{MetricsConfig, SalesLedger};
+            let s = snapshot(&rows);
+            let cfg = MetricsConfig::default();
+            let m = crate::metrics::compute(&s, None, &SalesLedger::default(), ActivityLog::empty(), &[], &cfg);
+            let table = Table::from_snapshot(&s);
+            let index = Index::new(&table, &cfg.aging);
+            let sel = index.evaluate(&index.prepare(&Query::default()));
+            let lines = crate::portfolio::lines(&sel.by_collector, &table.collectors);
+            prop_assert_eq!(lines.len(), m.scorecard.len());
+            for line in &lines {
+                let card = m.scorecard.iter().find(|c| c.collector == line.name);
+                prop_assert!(card.is_some(), "{} missing from the scorecard", line.name);
+                let card = card.unwrap();
+                let k = &line.kpis;
+                prop_assert_eq!(k.open_ar, card.open_ar.money);
+                prop_assert_eq!(k.invoices, card.invoice_count);
+                prop_assert_eq!(k.customers, card.customer_count);
+                prop_assert_eq!(k.current_percent, card.current_percent);
+                prop_assert_eq!(k.over_90_percent, card.over_90_percent);
+                prop_assert_eq!(k.past_due, card.past_due.money);
+                prop_assert_eq!(k.weighted_dpd, card.weighted_days_past_due);
+            }
+            // And the whole selection is the company's AR.
+            prop_assert_eq!(sel.total.aging.total(), m.ar.total.money);
+            prop_assert_eq!(sel.total.dpd.per_unit_of_ar(), m.ar.weighted_days_past_due);
+            prop_assert_eq!(sel.total.dpd.per_past_due_unit(), m.ar.weighted_days_past_due_per_past_due_unit);
+            prop_assert_eq!(sel.total.customers, m.ar.customer_count);
+            // With ranges (rows visited one by one) the sums are those of
+            // the plain selection, through the same accumulator.
+            let q = Query { open_min: Some(Money(-20_000)), dpd_min: Some(-10), dpd_max: Some(200), ..Default::default() };
+            let sel = index.evaluate(&index.prepare(&q));
+            let mut by = vec![DpdSums::default(); s.collectors.len()];
+            for inv in select(&s, &cfg.aging, &q) {
+                by[inv.collector as usize].add(inv.open.0, inv.days_past_due(s.as_of));
+            }
+            for (p, d) in sel.by_collector.iter().zip(&by) {
+                prop_assert_eq!(&p.dpd, d);
+            }
+        }
+
         #[test]
         fn orders_keep_exactly_the_selection(rows in rows_strategy(), q in query_strategy(), desc in any::<bool>()) {
             let s = snapshot(&rows);
