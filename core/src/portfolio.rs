@@ -164,6 +164,47 @@ impl Portfolio {
     }
 }
 
+/// One customer's aging over some of its items, with the days past due of
+/// its oldest one (the largest dpd; negative when nothing is due yet).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerAging {
+    pub aging: BucketTotals,
+    pub oldest_dpd: i32,
+}
+
+/// Per customer of `s` (indexed like `s.customers`), the aging of its items
+/// that pass `keep`; `aging.count() == 0` = none kept. Pages that list
+/// customers (a collector's portfolio, the customer history) read it
+/// rather than adding invoices up themselves.
+pub fn customer_aging(
+    s: &crate::Snapshot,
+    scheme: &crate::AgingScheme,
+    keep: impl Fn(&crate::Invoice) -> bool,
+) -> Vec<CustomerAging> {
+    let mut out = vec![CustomerAging::default(); s.customers.len()];
+    for inv in s.invoices.iter().filter(|i| keep(i)) {
+        let dpd = inv.days_past_due(s.as_of);
+        let c = &mut out[inv.customer as usize];
+        if c.aging.count() == 0 || dpd > c.oldest_dpd {
+            c.oldest_dpd = dpd;
+        }
+        c.aging.add(scheme.bucket_of(dpd), inv.open);
+    }
+    out
+}
+
+/// Per customer of `s` (indexed like `s.customers`), the days past due of
+/// its oldest item; `None` for a customer without items.
+pub fn oldest_dpd_by_customer(s: &crate::Snapshot) -> Vec<Option<i32>> {
+    let mut out: Vec<Option<i32>> = vec![None; s.customers.len()];
+    for inv in &s.invoices {
+        let dpd = inv.days_past_due(s.as_of);
+        let d = &mut out[inv.customer as usize];
+        *d = Some(d.map_or(dpd, |o| o.max(dpd)));
+    }
+    out
+}
+
 /// The scorecard figures of one portfolio.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kpis {
@@ -399,6 +440,32 @@ mod tests {
         // Per past-due unit: 235,000 / (3,000 + 1,000) = 58.75
         assert_eq!(p.dpd.per_past_due_unit(), Some(d("58.75")));
         assert_eq!((k.invoices, k.customers), (4, 2));
+    }
+
+    #[test]
+    fn customer_aging_by_hand() {
+        use crate::select::fixture::{snapshot, R};
+        // C1: ann 700 at 85 dpd, 500 at −20 (current); bob 300 at 10. C2: ann −40 at 150.
+        let s = snapshot(&[
+            R::new("A", "C1", "", "ann", 85, 700),
+            R::new("B", "C1", "", "ann", -20, 500),
+            R::new("D", "C1", "", "bob", 10, 300),
+            R::new("C", "C2", "", "ann", 150, -40),
+        ]);
+        let scheme = AgingScheme::default();
+        let ann = s.collectors.iter().position(|c| c == "ann").unwrap() as u32;
+        let all = customer_aging(&s, &scheme, |_| true);
+        // C1 all items: 700 + 500 + 300 = 1,500, past due 1,000, oldest 85 dpd.
+        assert_eq!(all[0].aging.total(), Money(1_500));
+        assert_eq!(all[0].aging.past_due(), Money(1_000));
+        assert_eq!(all[0].oldest_dpd, 85);
+        // C2: the credit alone, 150 dpd.
+        assert_eq!((all[1].aging.total(), all[1].oldest_dpd), (Money(-40), 150));
+        // ann's share of C1: 700 + 500 = 1,200.
+        let mine = customer_aging(&s, &scheme, |i| i.collector == ann);
+        assert_eq!(mine[0].aging.total(), Money(1_200));
+        assert_eq!(mine[0].aging.count(), 2);
+        assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
     }
 
     #[test]
