@@ -291,12 +291,16 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
                     inp.money(b.money)
                 )
             });
-            format!(
-                "Portfolio changed since the previous snapshot: {} moved in, {} out{restated}. \
-                 CEI, collected and past-due change count the current portfolio at both ends of the period.",
-                customers(p.customers_in),
-                p.customers_out
-            )
+            if p.customers_in == 0 && p.customers_out == 0 {
+                format!("Portfolio unchanged since the previous snapshot: no customer moved in or out{restated}.")
+            } else {
+                format!(
+                    "Portfolio changed since the previous snapshot: {} moved in, {} out{restated}. \
+                     CEI, collected and past-due change count the current portfolio at both ends of the period.",
+                    customers(p.customers_in),
+                    p.customers_out
+                )
+            }
         });
     Page {
         key: "collectors",
