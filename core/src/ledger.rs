@@ -129,11 +129,6 @@ impl SalesLedger {
                 .sum(),
         })
     }
-
-    /// Covered months, oldest first, with their totals.
-    pub fn monthly_totals(&self) -> impl Iterator<Item = (Period, Money)> + '_ {
-        self.totals.iter().map(|(p, m)| (*p, *m))
-    }
 }
 
 /// What an activity row records. Amounts are positive as recorded: a payment,

@@ -52,10 +52,6 @@ impl Status {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    pub fn from_index(i: u8) -> Option<Status> {
-        Status::ALL.get(usize::from(i)).copied()
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

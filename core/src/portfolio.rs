@@ -4,11 +4,15 @@
 //!
 //! The definitions are those of `metrics::scorecard` (docs/metrics.md,
 //! "Collector scorecard"): % current = AR with dpd ≤ 0 / AR, % over 90 = AR
-//! with dpd > 90 (fixed 90, whatever the buckets) / AR, weighted dpd =
-//! Σ(open × max(0, dpd)) / Σ open; ratios rounded once to 2 dp with the
-//! same helpers. `tests::matches_the_scorecard_on_a_whole_snapshot` keeps
-//! the two in step. Figures that need the activity log or the previous
-//! snapshot (CEI, collected, score, rank) stay on the static scorecard.
+//! with dpd > [`OVER_DAYS`] (fixed, whatever the buckets) / AR, weighted dpd
+//! = Σ(debit open × max(0, dpd)) / Σ debit open; ratios rounded once to 2 dp
+//! with the same helpers. The "over 90" and weighted-dpd sums have one
+//! accumulator, [`DpdSums`], used by the scorecard, the AR summary and the
+//! dashboard's selection (`select`), so the rule exists once.
+//! `select::tests::index_matches_the_scorecard` keeps the dashboard and
+//! `metrics::compute` in step. Figures that need the activity log or the
+//! previous snapshot (CEI, collected, score, rank) stay on the static
+//! scorecard.
 //!
 //! Thresholds: the supervisor's limits per KPI (e.g. "% current at least
 //! 50"); a line outside a limit is flagged, with the limit, so the view can
@@ -20,14 +24,107 @@ use crate::Money;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
+/// Days past due beyond which an item counts in "% over 90": fixed, whatever
+/// the aging buckets, so the figure compares across settings.
+pub const OVER_DAYS: i32 = 90;
+
+/// The "over 90" and weighted-days-past-due sums of some items: the one
+/// place these rules live (scorecard, AR summary, dashboard selection).
+///
+/// - `over_90`: Σ open (net: credit items included) of items with dpd > [`OVER_DAYS`];
+/// - weighted days past due are weighted by **debit balances** only: a
+///   credit item (open ≤ 0) is a liability, not a negative age, so it
+///   neither lowers the numerator nor the weights.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct DpdSums {
+    pub over_90: Money,
+    /// Σ open of the debit items (open > 0): weights "per unit of AR".
+    pub debit_open: Money,
+    /// Σ open of the debit items with dpd > 0: weights "per past-due unit".
+    pub debit_past_due: Money,
+    // Σ debit open × dpd (dpd > 0), split so that the common case stays in
+    // 64 bits: 128-bit arithmetic is slow in wasm, where the dashboard adds
+    // a million rows per keystroke. Read through `dpd_weighted`.
+    w64: i64,
+    w128: i128,
+}
+
+impl PartialEq for DpdSums {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.over_90,
+            self.debit_open,
+            self.debit_past_due,
+            self.dpd_weighted(),
+        ) == (
+            other.over_90,
+            other.debit_open,
+            other.debit_past_due,
+            other.dpd_weighted(),
+        )
+    }
+}
+
+impl Eq for DpdSums {}
+
+impl DpdSums {
+    #[inline]
+    pub fn add(&mut self, open: i64, dpd: i32) {
+        if dpd > OVER_DAYS {
+            self.over_90.0 += open;
+        }
+        if open > 0 {
+            self.debit_open.0 += open;
+            if dpd > 0 {
+                self.debit_past_due.0 += open;
+                match open
+                    .checked_mul(i64::from(dpd))
+                    .and_then(|p| self.w64.checked_add(p))
+                {
+                    Some(v) => self.w64 = v,
+                    None => self.w128 += i128::from(open) * i128::from(dpd),
+                }
+            }
+        }
+    }
+
+    #[inline]
+    pub fn merge(&mut self, other: &DpdSums) {
+        self.over_90 += other.over_90;
+        self.debit_open += other.debit_open;
+        self.debit_past_due += other.debit_past_due;
+        self.w128 += other.dpd_weighted();
+    }
+
+    /// Σ debit open × max(0, dpd).
+    pub fn dpd_weighted(&self) -> i128 {
+        self.w128 + i128::from(self.w64)
+    }
+
+    /// Weighted days past due per unit of debit AR: Σ(debit open × max(0,
+    /// dpd)) / Σ debit open, current items counting 0 days; 2 dp, none
+    /// without debit AR. Mixes how much is late with how late it is.
+    pub fn per_unit_of_ar(&self) -> Option<Decimal> {
+        (self.debit_open.0 > 0)
+            .then(|| div_round(self.dpd_weighted(), i128::from(self.debit_open.0), 2))
+            .flatten()
+    }
+
+    /// Weighted days past due per past-due unit: the same numerator over Σ
+    /// past-due debit open only, i.e. how late the late money is; none
+    /// without past-due debit items.
+    pub fn per_past_due_unit(&self) -> Option<Decimal> {
+        (self.debit_past_due.0 > 0)
+            .then(|| div_round(self.dpd_weighted(), i128::from(self.debit_past_due.0), 2))
+            .flatten()
+    }
+}
+
 /// Sums over one group of invoices from which every KPI below follows.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Portfolio {
     pub aging: BucketTotals,
-    /// Open amount more than 90 days past due.
-    pub over_90: Money,
-    /// Σ open × max(0, dpd): numerator of the weighted days past due.
-    pub dpd_weighted: i128,
+    pub dpd: DpdSums,
     /// Distinct customers (counted by whoever adds the invoices up).
     pub customers: u32,
 }
@@ -36,60 +133,76 @@ impl Portfolio {
     #[inline]
     pub fn add(&mut self, bucket: usize, open: Money, dpd: i32) {
         self.aging.add(bucket, open);
-        if dpd > 90 {
-            self.over_90 += open;
-        }
-        if dpd > 0 {
-            // 128-bit arithmetic is slow in wasm; a product that fits in
-            // 64 bits (every realistic one) is computed there.
-            self.dpd_weighted += match open.0.checked_mul(i64::from(dpd)) {
-                Some(p) => i128::from(p),
-                None => i128::from(open.0) * i128::from(dpd),
-            };
-        }
+        self.dpd.add(open.0, dpd);
     }
 
     /// Adds the sums of `count` items of one bucket at once.
     #[inline]
-    pub fn add_sums(
-        &mut self,
-        bucket: usize,
-        open: Money,
-        count: u32,
-        over_90: Money,
-        dpd_weighted: i128,
-    ) {
+    pub fn add_sums(&mut self, bucket: usize, open: Money, count: u32, dpd: &DpdSums) {
         self.aging.amounts[bucket] += open;
         self.aging.counts[bucket] += count;
-        self.over_90 += over_90;
-        self.dpd_weighted += dpd_weighted;
+        self.dpd.merge(dpd);
     }
 
     pub fn merge(&mut self, other: &Portfolio) {
         self.aging.merge(&other.aging);
-        self.over_90 += other.over_90;
-        self.dpd_weighted += other.dpd_weighted;
+        self.dpd.merge(&other.dpd);
         self.customers += other.customers;
     }
 
     pub fn kpis(&self) -> Kpis {
         let open = self.aging.total();
-        let weights = i128::from(open.0);
         Kpis {
             open_ar: open,
             invoices: self.aging.count(),
             customers: self.customers,
             current_percent: percent_money(self.aging.current(), open),
-            over_90_percent: percent_money(self.over_90, open),
+            over_90_percent: percent_money(self.dpd.over_90, open),
             past_due: self.aging.past_due(),
-            // As `metrics::amount::weighted_days`: none unless Σ open > 0.
-            weighted_dpd: if weights <= 0 {
-                None
-            } else {
-                div_round(self.dpd_weighted, weights, 2)
-            },
+            weighted_dpd: self.dpd.per_unit_of_ar(),
         }
     }
+}
+
+/// One customer's aging over some of its items, with the days past due of
+/// its oldest one (the largest dpd; negative when nothing is due yet).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerAging {
+    pub aging: BucketTotals,
+    pub oldest_dpd: i32,
+}
+
+/// Per customer of `s` (indexed like `s.customers`), the aging of its items
+/// that pass `keep`; `aging.count() == 0` = none kept. Pages that list
+/// customers (a collector's portfolio, the customer history) read it
+/// rather than adding invoices up themselves.
+pub fn customer_aging(
+    s: &crate::Snapshot,
+    scheme: &crate::AgingScheme,
+    keep: impl Fn(&crate::Invoice) -> bool,
+) -> Vec<CustomerAging> {
+    let mut out = vec![CustomerAging::default(); s.customers.len()];
+    for inv in s.invoices.iter().filter(|i| keep(i)) {
+        let dpd = inv.days_past_due(s.as_of);
+        let c = &mut out[inv.customer as usize];
+        if c.aging.count() == 0 || dpd > c.oldest_dpd {
+            c.oldest_dpd = dpd;
+        }
+        c.aging.add(scheme.bucket_of(dpd), inv.open);
+    }
+    out
+}
+
+/// Per customer of `s` (indexed like `s.customers`), the days past due of
+/// its oldest item; `None` for a customer without items.
+pub fn oldest_dpd_by_customer(s: &crate::Snapshot) -> Vec<Option<i32>> {
+    let mut out: Vec<Option<i32>> = vec![None; s.customers.len()];
+    for inv in &s.invoices {
+        let dpd = inv.days_past_due(s.as_of);
+        let d = &mut out[inv.customer as usize];
+        *d = Some(d.map_or(dpd, |o| o.max(dpd)));
+    }
+    out
 }
 
 /// The scorecard figures of one portfolio.
@@ -156,7 +269,7 @@ impl Kpi {
             Kpi::CurrentPercent => "% current",
             Kpi::Over90Percent => "% over 90",
             Kpi::PastDue => "Past due",
-            Kpi::WeightedDpd => "Weighted days past due",
+            Kpi::WeightedDpd => "Weighted days past due (per unit of debit AR)",
         }
     }
 }
@@ -321,9 +434,38 @@ mod tests {
         // 5,000 / 8,500 = 58.8235… → 58.82; over 90: 500 / 8,500 = 5.88
         assert_eq!(k.current_percent, Some(d("58.82")));
         assert_eq!(k.over_90_percent, Some(d("5.88")));
-        // (3,000 × 28 + 1,000 × 151 − 500 × 200) / 8,500 = 135,000 / 8,500 = 15.882… → 15.88
-        assert_eq!(k.weighted_dpd, Some(d("15.88")));
+        // Debit balances only: the −500 credit neither lowers the numerator nor the weights.
+        // (3,000 × 28 + 1,000 × 151) / (5,000 + 3,000 + 1,000) = 235,000 / 9,000 = 26.111… → 26.11
+        assert_eq!(k.weighted_dpd, Some(d("26.11")));
+        // Per past-due unit: 235,000 / (3,000 + 1,000) = 58.75
+        assert_eq!(p.dpd.per_past_due_unit(), Some(d("58.75")));
         assert_eq!((k.invoices, k.customers), (4, 2));
+    }
+
+    #[test]
+    fn customer_aging_by_hand() {
+        use crate::select::fixture::{snapshot, R};
+        // C1: ann 700 at 85 dpd, 500 at −20 (current); bob 300 at 10. C2: ann −40 at 150.
+        let s = snapshot(&[
+            R::new("A", "C1", "", "ann", 85, 700),
+            R::new("B", "C1", "", "ann", -20, 500),
+            R::new("D", "C1", "", "bob", 10, 300),
+            R::new("C", "C2", "", "ann", 150, -40),
+        ]);
+        let scheme = AgingScheme::default();
+        let ann = s.collectors.iter().position(|c| c == "ann").unwrap() as u32;
+        let all = customer_aging(&s, &scheme, |_| true);
+        // C1 all items: 700 + 500 + 300 = 1,500, past due 1,000, oldest 85 dpd.
+        assert_eq!(all[0].aging.total(), Money(1_500));
+        assert_eq!(all[0].aging.past_due(), Money(1_000));
+        assert_eq!(all[0].oldest_dpd, 85);
+        // C2: the credit alone, 150 dpd.
+        assert_eq!((all[1].aging.total(), all[1].oldest_dpd), (Money(-40), 150));
+        // ann's share of C1: 700 + 500 = 1,200.
+        let mine = customer_aging(&s, &scheme, |i| i.collector == ann);
+        assert_eq!(mine[0].aging.total(), Money(1_200));
+        assert_eq!(mine[0].aging.count(), 2);
+        assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use crate::aging::{AgingScheme, BucketTotals};
 use crate::model::Customer;
-use crate::portfolio::Portfolio;
+use crate::portfolio::{DpdSums, Portfolio};
 use crate::table::Table;
 use crate::{Invoice, Money, Snapshot, Status};
 use std::cmp::Ordering;
@@ -279,12 +279,12 @@ enum Fit {
 }
 
 /// Sums over some rows, what every aggregate of a selection is built from.
+/// The "over 90" and weighted-dpd rules are [`DpdSums`]'s, not this module's.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sums {
     pub count: u32,
     pub open: Money,
-    pub over_90: Money,
-    pub dpd_weighted: i128,
+    pub dpd: DpdSums,
     pub max_dpd: i32,
 }
 
@@ -296,22 +296,7 @@ impl Sums {
         }
         self.count += 1;
         self.open.0 += open;
-        if dpd > 90 {
-            self.over_90.0 += open;
-        }
-        if dpd > 0 {
-            self.dpd_weighted += weighted(open, dpd);
-        }
-    }
-}
-
-/// `open × dpd`: 128-bit arithmetic is slow in wasm, and a product that
-/// fits in 64 bits (every realistic one) is computed there.
-#[inline]
-fn weighted(open: i64, dpd: i32) -> i128 {
-    match open.checked_mul(i64::from(dpd)) {
-        Some(p) => i128::from(p),
-        None => i128::from(open) * i128::from(dpd),
+        self.dpd.add(open, dpd);
     }
 }
 
@@ -484,37 +469,17 @@ impl<'a> Index<'a> {
             Fit::None => return Sums::default(),
             Fit::Some => {}
         }
-        // Plain locals in a tight loop over two slices: this is the path
-        // that visits rows one by one.
         let range = g.start as usize..g.end as usize;
         let (open, dpd) = (&self.open[range.clone()], &self.dpd[range]);
         let ((lo, hi), (dlo, dhi)) = (p.open, p.dpd);
-        let (mut count, mut sum, mut over_90, mut max_dpd) = (0u32, 0i64, 0i64, i32::MIN);
-        let (mut w64, mut w128) = (0i64, 0i128);
+        let mut sums = Sums::default();
         for (&o, &d) in open.iter().zip(dpd) {
             if o < lo || o > hi || d < dlo || d > dhi {
                 continue;
             }
-            count += 1;
-            sum += o;
-            max_dpd = max_dpd.max(d);
-            if d > 90 {
-                over_90 += o;
-            }
-            if d > 0 {
-                match o.checked_mul(i64::from(d)).and_then(|p| w64.checked_add(p)) {
-                    Some(v) => w64 = v,
-                    None => w128 += weighted(o, d),
-                }
-            }
+            sums.add(o, d);
         }
-        Sums {
-            count,
-            open: Money(sum),
-            over_90: Money(over_90),
-            dpd_weighted: w128 + i128::from(w64),
-            max_dpd,
-        }
+        sums
     }
 
     /// One pass over the groups: the selection and all its aggregates.
@@ -540,7 +505,7 @@ impl<'a> Index<'a> {
             d.amounts[b] += sums.open;
             d.counts[b] += sums.count;
             let portfolio = &mut sel.by_collector[g.collector as usize];
-            portfolio.add_sums(b, sums.open, sums.count, sums.over_90, sums.dpd_weighted);
+            portfolio.add_sums(b, sums.open, sums.count, &sums.dpd);
             // Groups come by (collector, customer): a new pair is a new
             // customer of this collector.
             if run != Some((g.collector, g.customer)) {
@@ -982,6 +947,52 @@ mod tests {
                 }
             }
             prop_assert_eq!(by_division_bucket, all);
+        }
+
+        /// The dashboard's figures (`Index::evaluate` over the whole
+        /// snapshot, then `Portfolio::kpis`) equal the static scorecard's
+        /// (`metrics::compute`) for every collector, on any snapshot.
+        #[test]
+        fn index_matches_the_scorecard(rows in rows_strategy()) {
+            use crate::activity::ActivityLog;
+            use crate::ledger::{MetricsConfig, SalesLedger};
+            let s = snapshot(&rows);
+            let cfg = MetricsConfig::default();
+            let m = crate::metrics::compute(&s, None, &SalesLedger::default(), ActivityLog::empty(), &[], &cfg);
+            let table = Table::from_snapshot(&s);
+            let index = Index::new(&table, &cfg.aging);
+            let sel = index.evaluate(&index.prepare(&Query::default()));
+            let lines = crate::portfolio::lines(&sel.by_collector, &table.collectors);
+            prop_assert_eq!(lines.len(), m.scorecard.len());
+            for line in &lines {
+                let card = m.scorecard.iter().find(|c| c.collector == line.name);
+                prop_assert!(card.is_some(), "{} missing from the scorecard", line.name);
+                let card = card.unwrap();
+                let k = &line.kpis;
+                prop_assert_eq!(k.open_ar, card.open_ar.money);
+                prop_assert_eq!(k.invoices, card.invoice_count);
+                prop_assert_eq!(k.customers, card.customer_count);
+                prop_assert_eq!(k.current_percent, card.current_percent);
+                prop_assert_eq!(k.over_90_percent, card.over_90_percent);
+                prop_assert_eq!(k.past_due, card.past_due.money);
+                prop_assert_eq!(k.weighted_dpd, card.weighted_days_past_due);
+            }
+            // And the whole selection is the company's AR.
+            prop_assert_eq!(sel.total.aging.total(), m.ar.total.money);
+            prop_assert_eq!(sel.total.dpd.per_unit_of_ar(), m.ar.weighted_days_past_due);
+            prop_assert_eq!(sel.total.dpd.per_past_due_unit(), m.ar.weighted_days_past_due_per_past_due_unit);
+            prop_assert_eq!(sel.total.customers, m.ar.customer_count);
+            // With ranges (rows visited one by one) the sums are those of
+            // the plain selection, through the same accumulator.
+            let q = Query { open_min: Some(Money(-20_000)), dpd_min: Some(-10), dpd_max: Some(200), ..Default::default() };
+            let sel = index.evaluate(&index.prepare(&q));
+            let mut by = vec![DpdSums::default(); s.collectors.len()];
+            for inv in select(&s, &cfg.aging, &q) {
+                by[inv.collector as usize].add(inv.open.0, inv.days_past_due(s.as_of));
+            }
+            for (p, d) in sel.by_collector.iter().zip(&by) {
+                prop_assert_eq!(&p.dpd, d);
+            }
         }
 
         #[test]

@@ -1,21 +1,34 @@
 //! AR at the snapshot date: totals, the aging buckets (from [`crate::aging`]),
-//! and the amount-weighted days past due.
+//! % past due, and the amount-weighted days past due.
 //!
-//! Amount-weighted days past due = Σ(open × max(0, dpd)) / Σ open over every
-//! open item (current items count with 0 days); none when Σ open ≤ 0.
+//! Amount-weighted days past due are weighted by **debit balances**: a
+//! credit item (open ≤ 0) is a liability, not a negative age, so it is left
+//! out of numerator and weights (the rule is `portfolio::DpdSums`'s). Two
+//! figures, because a collections manager asks two questions:
+//!
+//! - *per unit of AR* = Σ(debit open × max(0, dpd)) / Σ debit open, current
+//!   items counting 0 days: how late the book is as a whole (falls when
+//!   more of the book is current);
+//! - *per past-due unit* = the same numerator / Σ past-due debit open: how
+//!   late the late money is, whatever the current share (the one to act on).
+//!
+//! Neither is ADD (DSO − BPDSO, in days of sales): these are ages of the
+//! open items, weighted by amount.
 
-use super::amount::{weighted_days, Amount, NamedAmount};
+use super::amount::{percent_money, Amount, NamedAmount};
 use super::context::Context;
+use crate::portfolio::DpdSums;
 use crate::{BucketTotals, Day, Invoice};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Σ(open × max(0, dpd)) / Σ open, 2 dp, products in i128.
-pub fn weighted_days_past_due<'a>(
-    as_of: Day,
-    invoices: impl Iterator<Item = &'a Invoice>,
-) -> Option<Decimal> {
-    weighted_days(invoices.map(|i| (i.open, i.days_past_due(as_of).max(0))))
+/// The weighted-dpd sums of some items as of `as_of`.
+pub fn dpd_sums<'a>(as_of: Day, invoices: impl Iterator<Item = &'a Invoice>) -> DpdSums {
+    let mut s = DpdSums::default();
+    for i in invoices {
+        s.add(i.open.0, i.days_past_due(as_of));
+    }
+    s
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,7 +47,12 @@ pub struct ArSummary {
     /// Customers with at least one item in the snapshot.
     pub customer_count: u32,
     pub buckets: Vec<BucketLine>,
+    /// Past due / AR × 100 (net amounts, as the buckets).
+    pub past_due_percent: Option<Decimal>,
+    /// Per unit of debit AR (see the module notes).
     pub weighted_days_past_due: Option<Decimal>,
+    /// Per past-due unit of debit AR (see the module notes).
+    pub weighted_days_past_due_per_past_due_unit: Option<Decimal>,
     pub by_division: Vec<NamedAmount>,
     pub by_collector: Vec<NamedAmount>,
 }
@@ -56,6 +74,7 @@ fn named(ctx: &Context<'_>, names: &[String], totals: &[BucketTotals]) -> Vec<Na
 pub fn compute(ctx: &Context<'_>) -> ArSummary {
     let t = &ctx.aging.total;
     let scheme = &ctx.config.aging;
+    let dpd = dpd_sums(ctx.as_of(), ctx.current.invoices.iter());
     ArSummary {
         total: ctx.amount(t.total()),
         current: ctx.amount(t.current()),
@@ -77,7 +96,9 @@ pub fn compute(ctx: &Context<'_>) -> ArSummary {
                 count: t.counts[i],
             })
             .collect(),
-        weighted_days_past_due: weighted_days_past_due(ctx.as_of(), ctx.current.invoices.iter()),
+        past_due_percent: percent_money(t.past_due(), t.total()),
+        weighted_days_past_due: dpd.per_unit_of_ar(),
+        weighted_days_past_due_per_past_due_unit: dpd.per_past_due_unit(),
         by_division: named(ctx, &ctx.current.divisions, &ctx.aging.by_division),
         by_collector: named(ctx, &ctx.current.collectors, &ctx.aging.by_collector),
     }
@@ -94,8 +115,10 @@ mod tests {
     #[test]
     fn weighted_days_past_due_by_hand() {
         // As of 2026-03-31: 1,000 current (0 days), 3,000 at 45 dpd, 1,000 at 10 dpd,
-        // −500 credit at 200 dpd.
-        // Σ open × days = 0 + 135,000 + 10,000 − 100,000 = 45,000; Σ open = 4,500 → 10.00
+        // −500 credit at 200 dpd (left out: a credit balance is not a negative age).
+        // Σ debit open × days = 0 + 135,000 + 10,000 = 145,000;
+        // per unit of AR: / Σ debit open 5,000 = 29.00 (the old net rule gave 45,000 / 4,500 = 10.00);
+        // per past-due unit: / Σ past-due debit open 4,000 = 36.25.
         let cur = snap(
             "2026-03-31",
             &[
@@ -144,13 +167,22 @@ mod tests {
         ));
         assert_eq!(
             ar.weighted_days_past_due,
-            Some(Decimal::from_str("10.00").unwrap())
+            Some(Decimal::from_str("29.00").unwrap())
+        );
+        assert_eq!(
+            ar.weighted_days_past_due_per_past_due_unit,
+            Some(Decimal::from_str("36.25").unwrap())
+        );
+        // Past due 3,500 / 4,500 = 77.777… → 77.78 %
+        assert_eq!(
+            ar.past_due_percent,
+            Some(Decimal::from_str("77.78").unwrap())
         );
         assert_eq!(ar.total.money.0, 4_500);
         assert_eq!(ar.past_due.money.0, 3_500);
         assert_eq!((ar.invoice_count, ar.customer_count), (4, 2));
         assert_eq!(ar.buckets[5].amount.money.0, -500);
-        // Net credit portfolio: no weighted figure.
+        // Only a credit balance: no debit AR, no weighted figure.
         let credit = snap(
             "2026-03-31",
             &[row(
@@ -173,5 +205,6 @@ mod tests {
             &cfg,
         ));
         assert_eq!(ar.weighted_days_past_due, None);
+        assert_eq!(ar.weighted_days_past_due_per_past_due_unit, None);
     }
 }

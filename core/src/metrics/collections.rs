@@ -53,9 +53,12 @@ pub fn source(ctx: &Context<'_>) -> CollectionsSource {
 }
 
 /// Collections (and, with activity, credit memos and write-offs) of the
-/// period, by collector and division. Attribution: an activity row goes to
-/// [`Context::collector_of`] / [`Context::division_of`]; a derived amount to
-/// the invoice's collector and division in the previous snapshot.
+/// period, by collector and division. By collector the period is restated
+/// to the current portfolio (`attribution`): a payment goes to
+/// [`Context::flow_collector`], a derived amount to
+/// [`Context::restated_collector`] of the previous item. By division: an
+/// activity row goes to [`Context::division_of`], a derived amount to the
+/// invoice's division in the previous snapshot.
 pub fn flows(ctx: &Context<'_>) -> Flows {
     let mut f = Flows::default();
     match source(ctx) {
@@ -65,7 +68,7 @@ pub fn flows(ctx: &Context<'_>) -> Flows {
                     ActivityKind::Payment => {
                         f.collected += a.amount();
                         *f.collected_by_collector
-                            .entry(ctx.collector_of(a).to_string())
+                            .entry(ctx.flow_collector(a).to_string())
                             .or_default() += a.amount();
                         *f.collected_by_division
                             .entry(ctx.division_of(a).to_string())
@@ -85,22 +88,23 @@ pub fn flows(ctx: &Context<'_>) -> Flows {
             for inv in &ctx.current.invoices {
                 *current_open.entry(inv.invoice_id.as_str()).or_default() += inv.open;
             }
-            let mut previous_open: HashMap<&str, (Money, u32, u32)> = HashMap::new();
+            // Per id: Σ open and the first row (its collector and division).
+            let mut previous_open: HashMap<&str, (Money, &crate::Invoice)> = HashMap::new();
             for inv in &prev.invoices {
                 previous_open
                     .entry(inv.invoice_id.as_str())
-                    .or_insert((Money::ZERO, inv.collector, inv.division))
+                    .or_insert((Money::ZERO, inv))
                     .0 += inv.open;
             }
-            for (id, (open, collector, division)) in previous_open {
+            for (id, (open, inv)) in previous_open {
                 let cleared = open - current_open.get(id).copied().unwrap_or_default();
                 if cleared.0 > 0 {
                     f.collected += cleared;
                     *f.collected_by_collector
-                        .entry(prev.collectors[collector as usize].clone())
+                        .entry(ctx.restated_collector(inv).to_string())
                         .or_default() += cleared;
                     *f.collected_by_division
-                        .entry(prev.divisions[division as usize].clone())
+                        .entry(prev.divisions[inv.division as usize].clone())
                         .or_default() += cleared;
                 }
             }

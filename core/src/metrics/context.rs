@@ -8,6 +8,7 @@
 //! [`CreditSales`], so adding next month's data never changes this month.
 
 use super::amount::Amount;
+use super::attribution::Holders;
 use super::sales::CreditSales;
 use crate::activity::{ActivityLog, ActivityRef, ActivitySlice};
 use crate::aging::AgingReport;
@@ -73,6 +74,8 @@ pub struct Context<'a> {
     /// see [`Context::with_earlier`]). Entries not earlier than the current
     /// snapshot are never used.
     pub earlier: &'a [EarlierAr],
+    /// Customers' collectors in both snapshots (see `attribution`).
+    pub holders: Holders<'a>,
     pub warnings: Vec<String>,
     current_ix: HashMap<&'a str, usize>,
     previous_ix: HashMap<&'a str, usize>,
@@ -131,6 +134,7 @@ impl<'a> Context<'a> {
             aging: AgingReport::compute(current, &config.aging),
             previous_aging: previous.map(|p| AgingReport::compute(p, &config.aging)),
             earlier: &[],
+            holders: Holders::new(current, previous),
             warnings,
             current_ix: index(current),
             previous_ix: previous.map(index).unwrap_or_default(),

@@ -10,6 +10,7 @@
 pub mod allowance;
 pub mod amount;
 pub mod ar;
+pub mod attribution;
 pub mod bad_debt;
 pub mod cei;
 pub mod collections;
@@ -402,18 +403,21 @@ mod tests {
             cur_rows in raw_rows(),
             pays in prop::collection::vec((0usize..30, 1i64..5_000, 1u32..28, 0u8..3, 0u8..4), 0..20),
             use_activity in any::<bool>(),
+            moves in prop::collection::vec((0usize..4, 0usize..4), 15),
         ) {
             let prev = build("2026-02-28", &prev_rows, "P");
             let mut cur = build("2026-03-31", &cur_rows, "N");
-            // Carry some previous invoices into the current snapshot, partly paid.
-            for inv in prev.invoices.iter().take(prev.invoices.len() / 2) {
+            // Carry some previous invoices into the current snapshot, partly
+            // paid, some to another customer and collector (portfolio moves).
+            for (n, inv) in prev.invoices.iter().take(prev.invoices.len() / 2).enumerate() {
                 if cur.customers.is_empty() {
                     break;
                 }
+                let (customer, collector) = moves[n % moves.len()];
                 let mut i = inv.clone();
-                i.customer = 0;
+                i.customer = (customer % cur.customers.len()) as u32;
                 i.division = 0;
-                i.collector = 0;
+                i.collector = (collector % cur.collectors.len()) as u32;
                 i.open = Money(i.open.0 / 2);
                 cur.invoices.push(i);
             }
@@ -448,6 +452,20 @@ mod tests {
             prop_assert_eq!(score_collected, m.collections.collected.money);
             let score_sales: Money = m.scorecard.iter().map(|s| s.period_sales.money).sum();
             prop_assert_eq!(score_sales, m.period_sales.map_or(Money::ZERO, |a| a.money));
+            // Restated to the current portfolio, the beginning AR and the
+            // past-due change still add up to the company's, and every move
+            // out is a move in.
+            let prev_ar: Money = prev.invoices.iter().map(|i| i.open).sum();
+            let prev_past_due: Money = prev.invoices.iter().filter(|i| i.days_past_due(prev.as_of) > 0).map(|i| i.open).sum();
+            let score_beginning: Money = m.scorecard.iter().filter_map(|s| s.beginning_ar).map(|a| a.money).sum();
+            prop_assert_eq!(score_beginning, prev_ar);
+            let as_reported: Money = m.scorecard.iter().filter_map(|s| s.portfolio_change.as_ref()).map(|p| p.beginning_ar_as_reported.money).sum();
+            prop_assert_eq!(as_reported, prev_ar);
+            let change: Money = m.scorecard.iter().filter_map(|s| s.past_due_change).map(|a| a.money).sum();
+            prop_assert_eq!(change, m.ar.past_due.money - prev_past_due);
+            let ins: u32 = m.scorecard.iter().filter_map(|s| s.portfolio_change.as_ref()).map(|p| p.customers_in).sum();
+            let outs: u32 = m.scorecard.iter().filter_map(|s| s.portfolio_change.as_ref()).map(|p| p.customers_out).sum();
+            prop_assert_eq!(ins, outs);
             let buckets: Money = m.ar.buckets.iter().map(|b| b.amount.money).sum();
             prop_assert_eq!(buckets, m.ar.total.money);
             // The roll-forward always balances once its residual is counted.

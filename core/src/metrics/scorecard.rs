@@ -1,9 +1,17 @@
 //! Collector scorecard: one line per collector name seen in either
 //! snapshot, in the targets, in the period's activity or derived sales.
 //!
-//! A collector's portfolio in a snapshot is the invoices assigned to them in
-//! that snapshot. CEI on the portfolio uses the collector's derived sales of
-//! the period (the sales ledger has no collector dimension).
+//! A collector's portfolio in the current snapshot is the invoices assigned
+//! to them there. Everything of the period — beginning AR, past due before,
+//! collections — is **restated to the current portfolio** (`attribution`):
+//! a customer moved from A to B counts for B at the start of the period
+//! too, so CEI and past-due change compare like with like. Each line says
+//! how many customers moved in and out. CEI on the portfolio uses the
+//! collector's derived sales of the period (the sales ledger has no
+//! collector dimension).
+//!
+//! The monthly target is prorated to the period's days, month by month
+//! ([`prorated_target`]).
 //!
 //! Composite score (0–100) = weighted mean of the available components,
 //! each clamped to 0–100: CEI (weight 40), collected vs target % (30),
@@ -13,13 +21,14 @@
 //! (1, 2, 2, 4); the unassigned collector ("") and collectors without a
 //! score are not ranked.
 
-use super::amount::{percent_money, round2, weighted_days, Amount};
+use super::amount::{div_round_int, percent_money, round2, Amount};
 use super::cei::cei;
 use super::collections::Flows;
-use super::context::Context;
+use super::context::{Context, PeriodRange};
 use super::disputes::DisputeSummary;
 use super::promises::{by_collector, PromiseOutcome};
-use crate::ledger::ActivityKind;
+use crate::ledger::{period_days, period_first_day, period_last_day, period_of, ActivityKind};
+use crate::portfolio::Portfolio;
 use crate::{Money, Snapshot};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -53,6 +62,37 @@ pub fn composite_score(
     (weights > 0).then(|| round2(sum / Decimal::from(weights)))
 }
 
+/// A monthly target prorated to a period: Σ over the months the period
+/// touches of target × (period days in that month) / (days of that month),
+/// summed exactly (common denominator) and rounded once to whole minor
+/// units, half away from zero. A whole calendar month gives the target.
+pub fn prorated_target(target: Money, period: PeriodRange) -> Money {
+    // 28, 29, 30 and 31 all divide 377,580 (= 4 × 3 × 5 × 7 × 29 × 31).
+    const LCM: i128 = 377_580;
+    let mut units: i128 = 0;
+    let mut month = period_of(period.start);
+    while period_first_day(month) <= period.end {
+        let first = period_first_day(month).max(period.start);
+        let last = period_last_day(month).min(period.end);
+        let days = i128::from(last.0 - first.0 + 1);
+        units += days * (LCM / i128::from(period_days(month)));
+        month = crate::ledger::next_period(month);
+    }
+    let q = div_round_int(i128::from(target.0) * units, LCM).unwrap_or(0);
+    Money(i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// How a collector's portfolio changed hands since the previous snapshot.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PortfolioChange {
+    /// Customers whose holder became this collector.
+    pub customers_in: u32,
+    /// Customers whose holder was this collector and is now another.
+    pub customers_out: u32,
+    /// Beginning AR as the previous snapshot assigned it (before restating).
+    pub beginning_ar_as_reported: Amount,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CollectorScore {
     pub collector: String,
@@ -63,49 +103,69 @@ pub struct CollectorScore {
     /// Share of open AR more than 90 days past due (fixed 90, whatever the buckets).
     pub over_90_percent: Option<Decimal>,
     pub past_due: Amount,
-    /// Past due now − past due in the previous snapshot.
+    /// Past due now − past due in the previous snapshot, restated to the
+    /// current portfolio.
     pub past_due_change: Option<Amount>,
     pub collected: Amount,
+    /// The period's target: the monthly target prorated to the period's days.
     pub target: Option<Amount>,
+    /// The monthly target as configured.
+    pub monthly_target: Option<Amount>,
     pub target_percent: Option<Decimal>,
+    /// Previous-snapshot AR restated to the current portfolio.
     pub beginning_ar: Option<Amount>,
     pub period_sales: Amount,
     pub cei: Option<Decimal>,
+    /// Per unit of debit AR (credit items left out).
     pub weighted_days_past_due: Option<Decimal>,
     pub promises_kept_rate: Option<Decimal>,
     pub open_disputes: u32,
     pub contacts: u32,
     pub score: Option<Decimal>,
     pub rank: Option<u32>,
+    /// Customers moved in / out since the previous snapshot (none without one).
+    pub portfolio_change: Option<PortfolioChange>,
 }
 
+/// The current portfolio of one collector: the shared accumulator plus
+/// the distinct customers.
 #[derive(Default)]
-struct Portfolio {
-    open: Money,
-    current: Money,
-    over_90: Money,
-    invoices: u32,
+struct Now {
+    p: Portfolio,
     customers: HashSet<u32>,
-    dpd_rows: Vec<(Money, i32)>,
 }
 
-fn portfolios(s: &Snapshot) -> BTreeMap<&str, Portfolio> {
-    let mut m: BTreeMap<&str, Portfolio> = BTreeMap::new();
+fn now_portfolios<'s>(ctx: &Context<'s>, s: &'s Snapshot) -> BTreeMap<&'s str, Now> {
+    let mut m: BTreeMap<&str, Now> = BTreeMap::new();
+    let scheme = &ctx.config.aging;
     for inv in &s.invoices {
-        let p = m
+        let n = m
             .entry(s.collectors[inv.collector as usize].as_str())
             .or_default();
         let dpd = inv.days_past_due(s.as_of);
-        p.open += inv.open;
-        p.invoices += 1;
-        p.customers.insert(inv.customer);
-        if dpd <= 0 {
-            p.current += inv.open;
+        n.p.add(scheme.bucket_of(dpd), inv.open, dpd);
+        n.customers.insert(inv.customer);
+    }
+    m
+}
+
+/// The previous snapshot restated to the current portfolio: (open, past due).
+#[derive(Clone, Copy, Default)]
+struct Before {
+    open: Money,
+    past_due: Money,
+    as_reported: Money,
+}
+
+fn before_portfolios<'s>(ctx: &Context<'s>, p: &'s Snapshot) -> BTreeMap<&'s str, Before> {
+    let mut m: BTreeMap<&str, Before> = BTreeMap::new();
+    for inv in &p.invoices {
+        let b = m.entry(ctx.restated_collector(inv)).or_default();
+        b.open += inv.open;
+        if inv.days_past_due(p.as_of) > 0 {
+            b.past_due += inv.open;
         }
-        if dpd > 90 {
-            p.over_90 += inv.open;
-        }
-        p.dpd_rows.push((inv.open, dpd.max(0)));
+        m.entry(ctx.collector_name(p, inv)).or_default().as_reported += inv.open;
     }
     m
 }
@@ -116,8 +176,9 @@ pub fn compute(
     promises: &[PromiseOutcome<'_>],
     disputes: &DisputeSummary,
 ) -> Vec<CollectorScore> {
-    let now = portfolios(ctx.current);
-    let before = ctx.previous.map(portfolios);
+    let now = now_portfolios(ctx, ctx.current);
+    let before = ctx.previous.map(|p| before_portfolios(ctx, p));
+    let moves = ctx.holders.moves();
     let kept = by_collector(promises);
     let mut contacts: BTreeMap<&str, u32> = BTreeMap::new();
     for a in ctx
@@ -137,21 +198,22 @@ pub fn compute(
     names.extend(contacts.keys().map(|s| s.to_string()));
     names.extend(kept.keys().cloned());
     names.extend(disputes.open_by_collector.iter().map(|l| l.name.clone()));
-    let empty = Portfolio::default();
+    let empty = Now::default();
     let mut out: Vec<CollectorScore> = names
         .into_iter()
         .map(|name| {
-            let p = now.get(name.as_str()).unwrap_or(&empty);
+            let n = now.get(name.as_str()).unwrap_or(&empty);
+            let k = n.p.kpis();
             let prev = before
                 .as_ref()
-                .map(|b| b.get(name.as_str()).unwrap_or(&empty));
-            let past_due = p.open - p.current;
+                .map(|b| b.get(name.as_str()).copied().unwrap_or_default());
             let collected = flows
                 .collected_by_collector
                 .get(&name)
                 .copied()
                 .unwrap_or_default();
-            let target = ctx.config.collector_targets.get(&name).copied();
+            let monthly = ctx.config.collector_targets.get(&name).copied();
+            let target = monthly.map(|t| prorated_target(t, ctx.period));
             let target_percent = target
                 .filter(|t| t.0 > 0)
                 .and_then(|t| percent_money(collected, t));
@@ -161,24 +223,26 @@ pub fn compute(
                 .get(&name)
                 .copied()
                 .unwrap_or_default();
-            let cei = prev.and_then(|b| cei(b.open, sales, p.open, p.current));
-            let current_percent = percent_money(p.current, p.open);
+            let cei = prev.and_then(|b| cei(b.open, sales, k.open_ar, n.p.aging.current()));
             let promises_kept_rate = kept.get(&name).and_then(|t| t.kept_rate_count());
+            let (customers_in, customers_out) =
+                moves.get(name.as_str()).copied().unwrap_or_default();
             CollectorScore {
-                open_ar: ctx.amount(p.open),
-                invoice_count: p.invoices,
-                customer_count: p.customers.len() as u32,
-                current_percent,
-                over_90_percent: percent_money(p.over_90, p.open),
-                past_due: ctx.amount(past_due),
-                past_due_change: prev.map(|b| ctx.amount(past_due - (b.open - b.current))),
+                open_ar: ctx.amount(k.open_ar),
+                invoice_count: k.invoices,
+                customer_count: n.customers.len() as u32,
+                current_percent: k.current_percent,
+                over_90_percent: k.over_90_percent,
+                past_due: ctx.amount(k.past_due),
+                past_due_change: prev.map(|b| ctx.amount(k.past_due - b.past_due)),
                 collected: ctx.amount(collected),
                 target: target.map(|t| ctx.amount(t)),
+                monthly_target: monthly.map(|t| ctx.amount(t)),
                 target_percent,
                 beginning_ar: prev.map(|b| ctx.amount(b.open)),
                 period_sales: ctx.amount(sales),
                 cei,
-                weighted_days_past_due: weighted_days(p.dpd_rows.iter().copied()),
+                weighted_days_past_due: k.weighted_dpd,
                 promises_kept_rate,
                 open_disputes: disputes
                     .open_by_collector
@@ -186,8 +250,13 @@ pub fn compute(
                     .find(|l| l.name == name)
                     .map_or(0, |l| l.count),
                 contacts: contacts.get(name.as_str()).copied().unwrap_or(0),
-                score: composite_score(cei, target_percent, current_percent, promises_kept_rate),
+                score: composite_score(cei, target_percent, k.current_percent, promises_kept_rate),
                 rank: None,
+                portfolio_change: prev.map(|b| PortfolioChange {
+                    customers_in,
+                    customers_out,
+                    beginning_ar_as_reported: ctx.amount(b.as_reported),
+                }),
                 collector: name,
             }
         })
@@ -421,6 +490,261 @@ mod tests {
         assert_eq!((bob.score, bob.rank), (Some(d("0.00")), Some(2)));
     }
 
+    /// Customer C1 moves from ann to bob between the snapshots.
+    fn moved() -> (Snapshot, Snapshot) {
+        // Previous 2026-02-28: ann holds C1 (P1 10,000, due 03-03: current then) and
+        // C4 (R1 2,000, due 03-15: current); bob holds C2 (Q1 4,000, 28 dpd then).
+        let prev = snap(
+            "2026-02-28",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    10_000,
+                ),
+                row(
+                    "R1",
+                    "C4",
+                    "",
+                    "ann",
+                    "2026-02-13",
+                    "2026-03-15",
+                    2_000,
+                    2_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        // Current 2026-03-31: P1 3,000 left, now bob's (28 dpd); R1 1,000 left (16 dpd);
+        // A2 5,000 new for C3 (ann, current); Q1 unchanged (59 dpd).
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "P1",
+                    "C1",
+                    "",
+                    "bob",
+                    "2026-02-01",
+                    "2026-03-03",
+                    10_000,
+                    3_000,
+                ),
+                row(
+                    "R1",
+                    "C4",
+                    "",
+                    "ann",
+                    "2026-02-13",
+                    "2026-03-15",
+                    2_000,
+                    1_000,
+                ),
+                row(
+                    "A2",
+                    "C3",
+                    "",
+                    "ann",
+                    "2026-03-10",
+                    "2026-04-09",
+                    5_000,
+                    5_000,
+                ),
+                row(
+                    "Q1",
+                    "C2",
+                    "",
+                    "bob",
+                    "2026-01-01",
+                    "2026-01-31",
+                    4_000,
+                    4_000,
+                ),
+            ],
+        );
+        (prev, cur)
+    }
+
+    fn score(
+        prev: &Snapshot,
+        cur: &Snapshot,
+        act: &[crate::ledger::Activity],
+    ) -> Vec<CollectorScore> {
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(act);
+        let ctx = Context::new(cur, Some(prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        compute(&ctx, &f, &outcomes, &disp)
+    }
+
+    #[test]
+    fn a_moved_customer_takes_its_beginning_ar_and_flows_to_the_new_collector() {
+        let (prev, cur) = moved();
+        let act = vec![
+            activity("2026-03-10", ActivityKind::Payment, "C1", "P1", 7_000),
+            activity("2026-03-12", ActivityKind::Payment, "C4", "R1", 1_000),
+        ];
+        let s = score(&prev, &cur, &act);
+        let (ann, bob) = (&s[0], &s[1]);
+        // Restated beginning AR: ann = R1 2,000 (P1 now counts for bob);
+        // bob = Q1 4,000 + P1 10,000 = 14,000. Together 16,000 = the previous AR.
+        assert_eq!(ann.beginning_ar.map(|a| a.money), Some(Money(2_000)));
+        assert_eq!(bob.beginning_ar.map(|a| a.money), Some(Money(14_000)));
+        // ann: sales A2 5,000, ending 6,000, ending current 5,000:
+        // (2,000 + 5,000 − 6,000) / (2,000 + 5,000 − 5,000) = 1,000 / 2,000 = 50.00
+        // (as reported, with beginning 12,000: 11,000 / 12,000 = 91.67).
+        assert_eq!(ann.period_sales.money, Money(5_000));
+        assert_eq!(ann.cei, Some(d("50.00")));
+        // bob: no sales, ending 7,000, none current: (14,000 − 7,000) / 14,000 = 50.00
+        // (as reported: (4,000 − 7,000) / 4,000 = −75.00).
+        assert_eq!(bob.cei, Some(d("50.00")));
+        // Collections follow the portfolio: P1's 7,000 to bob, R1's 1,000 to ann.
+        assert_eq!(
+            (ann.collected.money, bob.collected.money),
+            (Money(1_000), Money(7_000))
+        );
+        // Past-due change: ann 1,000 now − 0 before (R1 was current) = +1,000;
+        // bob 7,000 now − (Q1 4,000 + P1 0, current on 02-28) = +3,000.
+        assert_eq!(ann.past_due_change.map(|a| a.money), Some(Money(1_000)));
+        assert_eq!(bob.past_due_change.map(|a| a.money), Some(Money(3_000)));
+        // One customer (C1) moved out of ann's portfolio into bob's.
+        let ch = |c: &CollectorScore| {
+            let p = c.portfolio_change.clone().unwrap();
+            (
+                p.customers_in,
+                p.customers_out,
+                p.beginning_ar_as_reported.money,
+            )
+        };
+        assert_eq!(ch(ann), (0, 1, Money(12_000)));
+        assert_eq!(ch(bob), (1, 0, Money(4_000)));
+
+        // Without activity the cleared amounts are restated the same way:
+        // P1 10,000 − 3,000 = 7,000 to bob (it was ann's), R1 2,000 − 1,000 = 1,000 to ann.
+        let s = score(&prev, &cur, &[]);
+        assert_eq!(
+            (s[0].collected.money, s[1].collected.money),
+            (Money(1_000), Money(7_000))
+        );
+        assert_eq!(s[1].cei, Some(d("50.00")));
+    }
+
+    #[test]
+    fn monthly_targets_are_prorated_to_the_period() {
+        let range = |a: &str, b: &str| PeriodRange {
+            start: day(a),
+            end: day(b),
+        };
+        // A whole month is the target.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-03-01", "2026-03-31")),
+            Money(10_000)
+        );
+        // 2026-02-16 … 2026-03-15: 13 of February's 28 days, 15 of March's 31:
+        // 10,000 × 13 / 28 + 10,000 × 15 / 31 = 4,642.857… + 4,838.709… = 9,481.566… → 9,482
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-02-16", "2026-03-15")),
+            Money(9_482)
+        );
+        // Rounded once, not per month: 3 × 13 / 28 + 3 × 15 / 31 = 1.3928… + 1.4516… = 2.844… → 3
+        // (rounding each month first would give 1 + 1 = 2).
+        assert_eq!(
+            prorated_target(Money(3), range("2026-02-16", "2026-03-15")),
+            Money(3)
+        );
+        // Half of April (30 days): 15 days → 10,000 × 15 / 30 = 5,000.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-04-01", "2026-04-15")),
+            Money(5_000)
+        );
+        // Two whole months: twice the target; leap February 2028: 29 of 29 days.
+        assert_eq!(
+            prorated_target(Money(10_000), range("2026-01-01", "2026-02-28")),
+            Money(20_000)
+        );
+        assert_eq!(
+            prorated_target(Money(10_000), range("2028-02-01", "2028-02-29")),
+            Money(10_000)
+        );
+        // One day of a 31-day month: 100 / 31 = 3.225… → 3 (half away from zero: 1 / 2 → 1).
+        assert_eq!(
+            prorated_target(Money(100), range("2026-03-31", "2026-03-31")),
+            Money(3)
+        );
+        assert_eq!(
+            prorated_target(Money(1), range("2026-04-01", "2026-04-15")),
+            Money(1)
+        );
+    }
+
+    #[test]
+    fn target_percent_uses_the_prorated_target() {
+        // Period 2026-02-16 … 2026-03-15 (previous snapshot on 02-15): ann's monthly
+        // target 10,000 prorates to 9,482 (see above); collected 4,741 → 4,741 / 9,482 = 50.00 %.
+        let prev = snap(
+            "2026-02-15",
+            &[row(
+                "P1",
+                "C1",
+                "",
+                "ann",
+                "2026-01-01",
+                "2026-02-28",
+                10_000,
+                10_000,
+            )],
+        );
+        let cur = snap(
+            "2026-03-15",
+            &[row(
+                "P1",
+                "C1",
+                "",
+                "ann",
+                "2026-01-01",
+                "2026-02-28",
+                10_000,
+                5_259,
+            )],
+        );
+        let act = vec![activity(
+            "2026-03-01",
+            ActivityKind::Payment,
+            "C1",
+            "P1",
+            4_741,
+        )];
+        let mut cfg = MetricsConfig::default();
+        cfg.collector_targets.insert("ann".into(), Money(10_000));
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        assert_eq!(s[0].monthly_target.map(|a| a.money), Some(Money(10_000)));
+        assert_eq!(s[0].target.map(|a| a.money), Some(Money(9_482)));
+        assert_eq!(s[0].target_percent, Some(d("50.00")));
+    }
+
     #[test]
     fn ties_share_a_rank_and_unassigned_is_not_ranked() {
         let line = |name: &str, score: Option<&str>| CollectorScore {
@@ -434,6 +758,7 @@ mod tests {
             past_due_change: None,
             collected: Amount::default(),
             target: None,
+            monthly_target: None,
             target_percent: None,
             beginning_ar: None,
             period_sales: Amount::default(),
@@ -444,6 +769,7 @@ mod tests {
             contacts: 0,
             score: score.map(d),
             rank: None,
+            portfolio_change: None,
         };
         let mut v = vec![
             line("", Some("99")),

@@ -118,11 +118,6 @@ fn normalize(h: &str) -> String {
         .to_lowercase()
 }
 
-/// Settings the rows of a table are checked against.
-pub struct Context<'a> {
-    pub currency: &'a Currency,
-}
-
 /// The largest amount accepted, in minor units (10^13 of a currency with
 /// two decimals): anything larger is a misread column, and the bound keeps
 /// sums of millions of rows far from overflowing.

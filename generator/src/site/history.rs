@@ -68,11 +68,7 @@ impl Entry {
         k: &SnapshotMetrics,
         bucket_count: usize,
     ) -> Entry {
-        let mut max_dpd = vec![i32::MIN; s.customers.len()];
-        for inv in &s.invoices {
-            let d = &mut max_dpd[inv.customer as usize];
-            *d = (*d).max(inv.days_past_due(s.as_of));
-        }
+        let oldest = arsite_core::portfolio::oldest_dpd_by_customer(s);
         let customers = s
             .customers
             .iter()
@@ -86,7 +82,7 @@ impl Entry {
                         snapshot: index,
                         balance: totals.total(),
                         past_due: totals.past_due(),
-                        max_dpd: max_dpd[i],
+                        max_dpd: oldest[i].unwrap_or(i32::MIN),
                     },
                 )
             })

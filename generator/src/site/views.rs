@@ -28,7 +28,7 @@ impl Headline {
             past_due_pct: percent(t.past_due(), t.total()),
             dso: super::pages::opt_days(k.dso.dso.days()),
             invoices: t.count(),
-            customers: report.by_customer.iter().filter(|c| c.count() > 0).count(),
+            customers: k.ar.customer_count as usize,
         }
     }
 }

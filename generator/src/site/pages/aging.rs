@@ -183,14 +183,22 @@ pub fn page(inp: &Inputs) -> Page {
         "Customer",
         customers,
     );
-    let weighted = inp.kpis.ar.weighted_days_past_due.unwrap_or(Decimal::ZERO);
+    let days = |d: Option<Decimal>| d.map_or_else(|| "—".to_string(), |d| format!("{d:.2}"));
+    let ar = &inp.kpis.ar;
+    let (per_ar, per_past_due) = (
+        days(ar.weighted_days_past_due),
+        days(ar.weighted_days_past_due_per_past_due_unit),
+    );
     Page {
         key: "aging",
         title: format!("AR aging on {as_of}"),
         lede: Some(format!(
             "Days past due = snapshot date − due date. Current: not yet due (0 days or fewer); then {}. \
              Credit items age by their own due date and stay in their bucket, so the buckets always add up \
-             to the total open amount. Amount-weighted days past due (Σ open × max(0, days past due) / Σ open): {weighted:.2}.",
+             to the total open amount. Amount-weighted days past due, over debit items only (a credit balance is \
+             a liability, not a negative age): {per_ar} per unit of AR (Σ open × max(0, days past due) / Σ open; \
+             current items count 0 days) and {per_past_due} per past-due unit (the same sum / Σ past-due open: \
+             how late the late money is). Both are ages of open items, not ADD (DSO − BPDSO, in days of sales).",
             labels[1..].join(", ")
         )),
         notes: Vec::new(),

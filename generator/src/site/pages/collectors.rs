@@ -17,7 +17,7 @@ pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
         format!("Collector scorecard on {as_of}, by rank (composite score: see the metrics documentation)"),
         &[
             "#Rank", "Collector", "#Score", "#Rank change", "#Open AR", "#Items", "#Customers", "#% current", "#% over 90",
-            "#Past due", "#Past-due change", "#Collected", "#Target", "#% of target", "#CEI %", "#Weighted dpd",
+            "#Past due", "#Past-due change", "#Collected", "#Target (period)", "#% of target", "#CEI %", "#Weighted dpd (per unit of debit AR)",
             "#Promises kept %", "#Open disputes", "#Contacts",
         ],
     );
@@ -83,13 +83,43 @@ pub fn scorecard_page(inp: &Inputs) -> Page {
              the weights renormalised). Rank change: positive means the collector moved up."
                 .into(),
         ),
-        notes: inp.sales_note().into_iter().collect(),
+        notes: inp
+            .sales_note()
+            .into_iter()
+            .chain(scorecard_notes())
+            .collect(),
         sections: vec![Section::new("scorecard", "Scorecard").table(
             scorecard_table(inp, "scorecard", "").with_filter(Filter {
                 name: "scorecard",
                 dashboard: "../dashboard.html".into(),
             }),
         )],
+    }
+}
+
+/// How the period's per-collector figures are attributed and scaled.
+fn scorecard_notes() -> [String; 3] {
+    [
+        "Portfolio transfers: the period is restated to the current portfolio. A customer moved to another \
+         collector counts for the new collector at the start of the period too (beginning AR, past due before, \
+         the period's collections), so CEI and past-due change compare the same customers at both ends; each \
+         collector's page says how many customers moved in and out."
+            .into(),
+        "Target (period): the monthly target prorated to the period's days, month by month (target × days of \
+         the period in the month / days of the month, summed, rounded once); % of target = collected / that."
+            .into(),
+        "Weighted dpd: Σ(open × days past due) / Σ open over the debit items only (credit balances are \
+         liabilities, not negative ages); current items count 0 days, so it falls when more of the portfolio is \
+         current. It is an age of open items, not ADD (DSO − BPDSO, in days of sales)."
+            .into(),
+    ]
+}
+
+fn customers(n: u32) -> String {
+    if n == 1 {
+        "1 customer".into()
+    } else {
+        format!("{n} customers")
     }
 }
 
@@ -157,25 +187,21 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     }
     // A customer belongs to the collector of its items; a customer split
     // across collectors shows only this collector's share here.
-    let mut own: Vec<arsite_core::BucketTotals> = vec![Default::default(); s.customers.len()];
-    for inv in s.invoices.iter().filter(|i| i.collector as usize == index) {
-        own[inv.customer as usize].add(
-            inp.config.aging.bucket_of(inv.days_past_due(s.as_of)),
-            inv.open,
-        );
-    }
+    let own = arsite_core::portfolio::customer_aging(s, &inp.config.aging, |i| {
+        i.collector as usize == index
+    });
     let rows: Vec<(Cell, &arsite_core::BucketTotals)> = s
         .customers
         .iter()
         .zip(&own)
-        .filter(|(_, t)| t.count() > 0)
+        .filter(|(_, t)| t.aging.count() > 0)
         .map(|(c, t)| {
             (
                 Cell::link(
                     format!("{} ({})", c.name, c.id),
                     format!("../customers/{}.html", slug(&c.id)),
                 ),
-                t,
+                &t.aging,
             )
         })
         .collect();
@@ -268,11 +294,35 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     let mut mine_only = mine.clone();
     mine_only.rows.retain(|r| r[1].text == label);
     mine_only.caption = format!("{label} on the scorecard of {as_of}");
+    let moved = k
+        .scorecard
+        .iter()
+        .find(|c| &c.collector == name)
+        .and_then(|c| Some((c, c.portfolio_change.as_ref()?)))
+        .map(|(c, p)| {
+            let restated = c.beginning_ar.as_ref().map_or(String::new(), |b| {
+                format!(
+                    "; beginning AR {} as the previous snapshot assigned it, {} restated to the current portfolio",
+                    inp.money(p.beginning_ar_as_reported.money),
+                    inp.money(b.money)
+                )
+            });
+            if p.customers_in == 0 && p.customers_out == 0 {
+                format!("Portfolio unchanged since the previous snapshot: no customer moved in or out{restated}.")
+            } else {
+                format!(
+                    "Portfolio changed since the previous snapshot: {} moved in, {} out{restated}. \
+                     CEI, collected and past-due change count the current portfolio at both ends of the period.",
+                    customers(p.customers_in),
+                    p.customers_out
+                )
+            }
+        });
     Page {
         key: "collectors",
         title: format!("Collector {label} on {as_of}"),
-        lede: None,
-        notes: Vec::new(),
+        lede: moved,
+        notes: scorecard_notes().into(),
         sections: vec![
             Section::new("score", "Scorecard line").table(mine_only),
             Section::new("trend", "Trend")

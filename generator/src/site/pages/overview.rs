@@ -6,19 +6,13 @@ use super::{dso_text, opt_days, signed, slug, Inputs};
 use crate::site::page::{Block, Page, Section, Tile};
 use crate::site::table::{Cell, DataTable};
 use arsite_core::format::{money, percent};
+use arsite_core::metrics::amount::percent_money;
 use arsite_core::Money;
 use rust_decimal::Decimal;
 
 /// What the build knows about the input's quality for this snapshot.
 pub struct Quality {
     pub rejected_rows: u64,
-}
-
-fn pct(part: Money, whole: Money) -> Option<Decimal> {
-    (whole.0 != 0).then(|| {
-        (Decimal::from(part.0) * Decimal::ONE_HUNDRED / Decimal::from(whole.0))
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    })
 }
 
 fn tile(label: &str, value: String) -> Tile {
@@ -102,14 +96,15 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
     t.change = money_change(inp, k.ar.total.money, prev.map(|p| p.ar_total));
     tiles.push(t);
 
-    let past_due_pct = pct(k.ar.past_due.money, k.ar.total.money);
+    let past_due_pct = k.ar.past_due_percent;
     let mut t = tile(
         "% past due",
         past_due_pct.map_or("—".into(), |p| format!("{p:.2} %")),
     );
     (t.change, t.tone) = change(
         past_due_pct,
-        prev.and_then(|p| pct(p.ar_past_due, p.ar_total)),
+        // The previous snapshot's figure by the same core rule.
+        prev.and_then(|p| percent_money(p.ar_past_due, p.ar_total)),
         "points",
         true,
     );
