@@ -74,7 +74,11 @@ pub fn div_round(num: i128, den: i128, dp: u32) -> Option<Decimal> {
 /// that it saturates towards its own sign (never a wrong sign).
 pub fn prorate(amount: Money, num: i64, den: i64) -> Money {
     let q = div_round_int(i128::from(amount.0) * i128::from(num), i128::from(den)).unwrap_or(0);
-    money_of(q).unwrap_or(if q < 0 { Money(i64::MIN) } else { Money(i64::MAX) })
+    money_of(q).unwrap_or(if q < 0 {
+        Money(i64::MIN)
+    } else {
+        Money(i64::MAX)
+    })
 }
 
 /// Minor units that fit in [`Money`]; `None` when they do not (either sign).
@@ -195,7 +199,10 @@ mod tests {
         // 100 split 1 : 1 : 1 → quotas 33.33 each: 33 + 33 + 33 = 99, the
         // one unit left goes to the first of the equal remainders.
         let m = |v: &[i64]| v.iter().map(|&x| Money(x)).collect::<Vec<_>>();
-        assert_eq!(largest_remainder(Money(100), &m(&[1, 1, 1])), m(&[34, 33, 33]));
+        assert_eq!(
+            largest_remainder(Money(100), &m(&[1, 1, 1])),
+            m(&[34, 33, 33])
+        );
         // 10 split 5 : 3 : 2 (quotas 5, 3, 2) is exact.
         assert_eq!(largest_remainder(Money(10), &m(&[5, 3, 2])), m(&[5, 3, 2]));
         // 7 by 1 : 2 : 4 over 7 → 1, 2, 4; 8 → 8/7 = 1.14, 16/7 = 2.29,

@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(b.write_offs_by_collector[0].name, "ann");
         assert_eq!(b.bad_debt_ratio, Some(d("5.00")));
         assert_eq!(b.bad_debt_ratio_bp, Some(d("500.00"))); // 5 % = 500 bp
-        // Recoveries of March: 200 + 50 + 100 = 350
+                                                            // Recoveries of March: 200 + 50 + 100 = 350
         assert_eq!(b.recoveries.money, Money(350));
         // To date: written off 1,000 + 500 = 1,500; recovered on those: 200 → 13.33 %
         assert_eq!(b.written_off_to_date.money, Money(1_500));
@@ -381,7 +381,10 @@ mod tests {
             activity("2026-04-01", ActivityKind::WriteOff, "C2", "D", 1), // after
         ];
         let t = trailing_of(&act, &months((2025, 4), 12, 10_000_000));
-        assert_eq!((t.start.as_str(), t.end.as_str()), ("2025-04-01", "2026-03-31"));
+        assert_eq!(
+            (t.start.as_str(), t.end.as_str()),
+            ("2025-04-01", "2026-03-31")
+        );
         assert_eq!(t.write_offs.money, Money(153_456));
         assert_eq!(t.recoveries.money, Money(30_000));
         assert_eq!(t.sales.map(|s| s.money), Some(Money(120_000_000)));
@@ -427,7 +430,10 @@ mod tests {
         assert_eq!(t.net_ratio, Some(d("0.08")));
         assert_eq!(t.net_ratio_bp, Some(d("8.33")));
         let t = trailing_of(&[], &months((2025, 4), 12, 10_000_000));
-        assert!(t.insufficient_history.unwrap().starts_with("no activity log"));
+        assert!(t
+            .insufficient_history
+            .unwrap()
+            .starts_with("no activity log"));
     }
 
     #[test]
