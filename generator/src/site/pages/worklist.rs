@@ -34,12 +34,7 @@ pub fn page(inp: &Inputs) -> Page {
                 "Why it ranks here",
             ],
         );
-        let mut entries = entries;
-        entries.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then_with(|| a.customer_id.cmp(&b.customer_id))
-        });
+        // In core's order (score, then past due, then id): grouping keeps it.
         for (i, w) in entries.iter().enumerate() {
             t.push(vec![
                 Cell::int(i as i64 + 1),
