@@ -68,8 +68,8 @@ pub fn page(inp: &Inputs) -> Page {
         ),
         notes: vec![
             "Age points = Σ over the customer's past-due items of the item's share of the collector's past due (in %) \
-             × its bucket number (1 for 1–30 days, 2 for the next bucket, …). A customer holding 10 % of the collector's \
-             past due, all in the second bucket, gets 20 points. Shares, not amounts: the score does not depend on the \
+             × its bucket number (1 for the first past-due bucket, 2 for the next, …), from the unrounded shares. \
+             A customer holding 10 % of the collector's past due, all in the second bucket, gets 20 points. Shares, not amounts: the score does not depend on the \
              currency or the size of the book, and ranks the customers within one collector's list."
                 .into(),
         ],
