@@ -162,16 +162,70 @@ pub struct Currency {
     pub exponent: u32,
 }
 
+/// Why a code is not a currency amounts can be kept in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CurrencyError {
+    /// Not three ASCII letters.
+    NotACode(String),
+    /// Three letters that ISO 4217 does not list.
+    Unknown(String),
+    /// Listed, but with no minor unit (gold, SDR, test and "no currency"
+    /// codes): amounts in it have no defined number of decimals.
+    NoMinorUnit(String),
+}
+
+impl fmt::Display for CurrencyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CurrencyError::NotACode(c) => write!(
+                f,
+                "expected a three-letter ISO 4217 code such as EUR, found {c:?}"
+            ),
+            CurrencyError::Unknown(c) => write!(
+                f,
+                "{c:?} is not an ISO 4217 currency code: expected one such as EUR, USD or JPY"
+            ),
+            CurrencyError::NoMinorUnit(c) => write!(
+                f,
+                "{c} has no minor unit in ISO 4217 (a precious metal, fund unit, test or \"no currency\" code): expected a currency amounts are kept in, such as EUR"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CurrencyError {}
+
 impl Currency {
-    /// ISO 4217 minor-unit digits for the code; 2 for codes not listed here.
-    pub fn from_code(code: &str) -> Currency {
-        let code = code.trim().to_ascii_uppercase();
-        let exponent = match code.as_str() {
-            "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "XAF" | "XOF" | "PYG" | "UGX" => 0,
-            "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => 3,
-            _ => 2,
+    /// The currency of an ISO 4217 code (any case, surrounding spaces
+    /// ignored) with its minor-unit digits from the ISO 4217 table of the
+    /// `iso_currency` crate (JPY 0, EUR 2, KWD 3, CLF 4). Unknown codes and
+    /// codes without a minor unit (XAU, XXX) are errors: a typo must not
+    /// silently become a 2-decimal currency.
+    pub fn parse(code: &str) -> Result<Currency, CurrencyError> {
+        let written = code.trim();
+        if written.len() != 3 || !written.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(CurrencyError::NotACode(written.to_string()));
+        }
+        let code = written.to_ascii_uppercase();
+        let Some(iso) = iso_currency::Currency::from_code(&code) else {
+            return Err(CurrencyError::Unknown(code));
         };
-        Currency { code, exponent }
+        match iso.exponent() {
+            Some(e) => Ok(Currency {
+                code,
+                exponent: u32::from(e),
+            }),
+            None => Err(CurrencyError::NoMinorUnit(code)),
+        }
+    }
+
+    /// [`Currency::parse`] for codes written in the program (tests, the
+    /// sample data). Input read from files goes through `parse`.
+    ///
+    /// # Panics
+    /// When `code` is not an ISO 4217 currency with a minor unit.
+    pub fn from_code(code: &str) -> Currency {
+        Currency::parse(code).unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub fn to_decimal(&self, m: Money) -> Decimal {
@@ -223,8 +277,71 @@ mod tests {
 
     #[test]
     fn currency_exponents_follow_iso_4217() {
-        assert_eq!(Currency::from_code("eur").exponent, 2);
-        assert_eq!(Currency::from_code("JPY").exponent, 0);
-        assert_eq!(Currency::from_code("KWD").exponent, 3);
+        let e = |c: &str| Currency::parse(c).map(|c| c.exponent);
+        assert_eq!(e("eur"), Ok(2));
+        assert_eq!(e(" JPY "), Ok(0));
+        assert_eq!(e("KWD"), Ok(3));
+        // Missing from the former hand-kept list (it gave them 2 decimals).
+        for code in ["BIF", "DJF", "GNF", "KMF", "RWF", "VUV", "XPF"] {
+            assert_eq!(e(code), Ok(0), "{code}");
+        }
+        assert_eq!(e("CLF"), Ok(4));
+        assert_eq!(e("UYW"), Ok(4));
+    }
+
+    #[test]
+    fn three_letters_are_not_enough() {
+        assert_eq!(
+            Currency::parse("ABC"),
+            Err(CurrencyError::Unknown("ABC".into()))
+        );
+        assert_eq!(
+            Currency::parse("euro"),
+            Err(CurrencyError::NotACode("euro".into()))
+        );
+        assert_eq!(
+            Currency::parse("E1R"),
+            Err(CurrencyError::NotACode("E1R".into()))
+        );
+        assert_eq!(
+            Currency::parse("XAU"),
+            Err(CurrencyError::NoMinorUnit("XAU".into()))
+        );
+        assert!(Currency::parse("ABC")
+            .unwrap_err()
+            .to_string()
+            .contains("not an ISO 4217 currency code"));
+    }
+
+    #[test]
+    fn amounts_follow_the_currency_decimals() {
+        // XPF has no minor unit: 1500.50 cannot be kept, 1500 is 1,500 francs.
+        let xpf = Currency::parse("XPF").unwrap().exponent;
+        assert_eq!(
+            Money::parse_plain("1500.50", xpf),
+            Err(AmountError::TooManyDecimals { allowed: 0 })
+        );
+        assert_eq!(Money::parse_plain("1500", xpf), Ok(Money(1_500)));
+        // CLF has 4: 12.3456 UF = 123,456 ten-thousandths.
+        let clf = Currency::parse("CLF").unwrap().exponent;
+        assert_eq!(Money::parse_plain("12.3456", clf), Ok(Money(123_456)));
+    }
+
+    #[test]
+    fn overflowing_amounts_are_errors_whatever_their_sign() {
+        for text in ["99999999999999999999", "-99999999999999999999"] {
+            assert_eq!(Money::parse_plain(text, 2), Err(AmountError::OutOfRange));
+        }
+        // i64::MAX minor units is the largest amount: 92,233,720,368,547,758.07.
+        assert_eq!(
+            Money::parse_plain("-92233720368547758.07", 2),
+            Ok(Money(-i64::MAX))
+        );
+        assert_eq!(
+            Money::parse_plain("-92233720368547758.08", 2),
+            Err(AmountError::OutOfRange)
+        );
+        let big = Decimal::from_str("-99999999999999999999").unwrap();
+        assert_eq!(Money::from_decimal(big, 2), Err(AmountError::OutOfRange));
     }
 }

@@ -181,11 +181,8 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text)?;
-        let code = raw.currency.trim();
-        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
-            bail!("currency: expected a three-letter ISO 4217 code such as EUR, found {code:?}");
-        }
-        let currency = Currency::from_code(code);
+        let currency =
+            Currency::parse(&raw.currency).map_err(|e| anyhow::anyhow!("currency: {e}"))?;
         let aging = match raw.aging.edges {
             Some(edges) => {
                 AgingScheme::new(edges).map_err(|e| anyhow::anyhow!("aging.edges: {e}"))?
@@ -274,9 +271,8 @@ impl Config {
         let mut rates = Rates::new();
         for (code, rate) in &raw.rates {
             let key = format!("rates.{code}");
-            if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
-                bail!("{key}: expected a three-letter ISO 4217 code such as USD");
-            }
+            // A rate for a code ISO 4217 does not list would never match a row.
+            Currency::parse(code).map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
             let value = rate.decimal(&key)?;
             if value <= Decimal::ZERO {
                 bail!(
@@ -307,6 +303,12 @@ mod tests {
     fn minimal_config() {
         let c = Config::parse("title = \"T\"\ncurrency = \"usd\"\n").unwrap();
         assert_eq!(c.currency.code, "USD");
+        assert_eq!(c.currency.exponent, 2);
+        // Minor units from ISO 4217: CFP franc 0, Unidad de Fomento 4.
+        let xpf = Config::parse("title = \"T\"\ncurrency = \"XPF\"\n").unwrap();
+        assert_eq!(xpf.currency.exponent, 0);
+        let clf = Config::parse("title = \"T\"\ncurrency = \"clf\"\n").unwrap();
+        assert_eq!(clf.currency.exponent, 4);
         assert_eq!(c.aging, AgingScheme::default());
         assert_eq!(c.metrics, MetricsConfig::default());
         assert_eq!(c.import, ImportSettings::default());
@@ -397,6 +399,17 @@ mod tests {
             Config::parse("title = \"T\"\ncurrency = \"euro\"\n").unwrap_err()
         );
         assert!(e.contains("currency: expected a three-letter"), "{e}");
+        // Three letters are not a currency unless ISO 4217 lists them.
+        let e = format!(
+            "{:#}",
+            Config::parse("title = \"T\"\ncurrency = \"ABC\"\n").unwrap_err()
+        );
+        assert!(
+            e.contains("currency: \"ABC\" is not an ISO 4217 currency code"),
+            "{e}"
+        );
+        let e = err("[rates]\nABC = 1.5\n");
+        assert!(e.contains("rates.ABC: \"ABC\" is not an ISO 4217"), "{e}");
         let e = err("[aging]\nedges = [60, 30]\n");
         assert!(
             e.contains("aging.edges: expected strictly increasing"),

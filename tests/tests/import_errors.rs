@@ -278,6 +278,10 @@ fn corpus() -> Vec<Case> {
             "snapshots/2026-10-31.csv:2:8",
             "currency: expected a three-letter ISO 4217 code such as EUR, found \"EURO\"",
         )]),
+        case("three letters that are not a currency", "", snapshot("I1,C1,Acme,2026-09-01,2026-10-01,100.00,100.00,ABC,open\n"), vec![(
+            "snapshots/2026-10-31.csv:2:8",
+            "currency: \"ABC\" is not an ISO 4217 currency code: expected one such as EUR, USD or JPY",
+        )]),
         case("unknown status", "", snapshot("I1,C1,Acme,2026-09-01,2026-10-01,100.00,100.00,EUR,paid\n"), vec![(
             "snapshots/2026-10-31.csv:2:9",
             "status: expected one of open, disputed, promised, agency, legal, found \"paid\"",

@@ -2,7 +2,7 @@
 //! decimals half away from zero, computed exactly from integers wherever the
 //! formula allows it.
 
-use crate::{Day, Money};
+use crate::Money;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 
@@ -69,10 +69,53 @@ pub fn div_round(num: i128, den: i128, dp: u32) -> Option<Decimal> {
 }
 
 /// `amount × num / den` in whole minor units, half away from zero (used to
-/// prorate a month's sales over part of the month).
+/// prorate a month's sales over part of the month). With |num| ≤ |den|, as
+/// in every use, the result is at most |amount| and always fits; outside
+/// that it saturates towards its own sign (never a wrong sign).
 pub fn prorate(amount: Money, num: i64, den: i64) -> Money {
     let q = div_round_int(i128::from(amount.0) * i128::from(num), i128::from(den)).unwrap_or(0);
-    Money(i64::try_from(q).unwrap_or(i64::MAX))
+    money_of(q).unwrap_or(if q < 0 {
+        Money(i64::MIN)
+    } else {
+        Money(i64::MAX)
+    })
+}
+
+/// Minor units that fit in [`Money`]; `None` when they do not (either sign).
+pub fn money_of(minor: i128) -> Option<Money> {
+    i64::try_from(minor).ok().map(Money)
+}
+
+/// Splits `total` into parts proportional to `weights` (≥ 0) that add up to
+/// `total` exactly, by largest remainder (Hamilton): each part gets the
+/// whole units of its quota `total × weight / Σ weights`, then the units
+/// left over go one each to the largest remainders (ties: the earlier part).
+/// All zeros when the weights are (a total with nothing to split it by).
+/// Negative weights count as 0; a negative total is split as its opposite.
+pub fn largest_remainder(total: Money, weights: &[Money]) -> Vec<Money> {
+    let w: Vec<i128> = weights.iter().map(|m| i128::from(m.0.max(0))).collect();
+    let sum: i128 = w.iter().sum();
+    if sum == 0 {
+        return vec![Money::ZERO; weights.len()];
+    }
+    let (sign, t) = (i128::from(total.0).signum(), i128::from(total.0).abs());
+    // t × w ≤ (2^63)² < 2^127: exact in i128.
+    let mut parts: Vec<i128> = w.iter().map(|&x| t * x / sum).collect();
+    let mut left = t - parts.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..w.len()).collect();
+    // Remainders share the denominator `sum`: compare them as integers.
+    order.sort_by(|&a, &b| ((t * w[b]) % sum).cmp(&((t * w[a]) % sum)).then(a.cmp(&b)));
+    for &i in &order {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| Money((sign * p) as i64))
+        .collect()
 }
 
 /// `part / whole × 100` rounded to 2 decimals; `None` when `whole` is 0.
@@ -85,10 +128,12 @@ pub fn percent_money(part: Money, whole: Money) -> Option<Decimal> {
     percent(i128::from(part.0), i128::from(whole.0))
 }
 
-/// A decimal converted to whole minor units, half away from zero.
-pub fn round_minor(d: Decimal) -> Money {
+/// A decimal converted to whole minor units, half away from zero; `None`
+/// when it does not fit in [`Money`] (a huge negative value is not
+/// i64::MAX).
+pub fn round_minor(d: Decimal) -> Option<Money> {
     let r = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    Money(i64::try_from(r.mantissa() / 10i128.pow(r.scale())).unwrap_or(i64::MAX))
+    money_of(r.mantissa() / 10i128.pow(r.scale()))
 }
 
 /// Money-weighted average of day counts, Σ(amount × days) / Σ amount, 2 dp.
@@ -103,11 +148,6 @@ pub fn weighted_days<I: IntoIterator<Item = (Money, i32)>>(rows: I) -> Option<De
         return None;
     }
     div_round(products, weights, 2)
-}
-
-/// `YYYY-MM-DD`.
-pub fn iso(day: Day) -> String {
-    day.to_string()
 }
 
 #[cfg(test)]
@@ -144,10 +184,54 @@ mod tests {
     fn percent_and_round_minor() {
         assert_eq!(percent(1, 3), Some(d("33.33")));
         assert_eq!(percent_money(Money(5), Money(0)), None);
-        assert_eq!(round_minor(d("8.5")), Money(9));
-        assert_eq!(round_minor(d("-8.5")), Money(-9));
-        assert_eq!(round_minor(d("8.49")), Money(8));
-        assert_eq!(round_minor(d("4110.00")), Money(4110));
+        assert_eq!(round_minor(d("8.5")), Some(Money(9)));
+        assert_eq!(round_minor(d("-8.5")), Some(Money(-9)));
+        assert_eq!(round_minor(d("8.49")), Some(Money(8)));
+        assert_eq!(round_minor(d("4110.00")), Some(Money(4110)));
+        // Out of range on either side is none, not i64::MAX.
+        assert_eq!(round_minor(d("-99999999999999999999")), None);
+        assert_eq!(round_minor(d("99999999999999999999")), None);
+        assert_eq!(prorate(Money(i64::MIN + 1), 2, 1), Money(i64::MIN));
+    }
+
+    #[test]
+    fn largest_remainder_by_hand() {
+        // 100 split 1 : 1 : 1 → quotas 33.33 each: 33 + 33 + 33 = 99, the
+        // one unit left goes to the first of the equal remainders.
+        let m = |v: &[i64]| v.iter().map(|&x| Money(x)).collect::<Vec<_>>();
+        assert_eq!(
+            largest_remainder(Money(100), &m(&[1, 1, 1])),
+            m(&[34, 33, 33])
+        );
+        // 10 split 5 : 3 : 2 (quotas 5, 3, 2) is exact.
+        assert_eq!(largest_remainder(Money(10), &m(&[5, 3, 2])), m(&[5, 3, 2]));
+        // 7 by 1 : 2 : 4 over 7 → 1, 2, 4; 8 → 8/7 = 1.14, 16/7 = 2.29,
+        // 32/7 = 4.57: floors 1 + 2 + 4 = 7, the last unit to 4.57 → 1, 2, 5.
+        assert_eq!(largest_remainder(Money(8), &m(&[1, 2, 4])), m(&[1, 2, 5]));
+        // −5 by 1 : 1 → −3, −2; nothing to split by → zeros.
+        assert_eq!(largest_remainder(Money(-5), &m(&[1, 1])), m(&[-3, -2]));
+        assert_eq!(largest_remainder(Money(5), &m(&[0, 0])), m(&[0, 0]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn largest_remainder_parts_add_up(
+            total in -1_000_000_000i64..1_000_000_000,
+            weights in proptest::collection::vec(0i64..1_000_000_000_000, 1..8),
+        ) {
+            let parts = largest_remainder(Money(total), &weights.iter().map(|&w| Money(w)).collect::<Vec<_>>());
+            if weights.iter().any(|&w| w > 0) {
+                proptest::prop_assert_eq!(parts.iter().copied().sum::<Money>(), Money(total));
+            }
+            // Each part is within one unit of its exact quota.
+            let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+            for (p, w) in parts.iter().zip(&weights) {
+                if sum > 0 {
+                    let exact = i128::from(total) * i128::from(*w);
+                    proptest::prop_assert!((i128::from(p.0) * sum - exact).abs() < sum);
+                }
+            }
+        }
     }
 
     #[test]

@@ -141,7 +141,9 @@ impl CreditSales {
                         inv.invoice_date,
                         inv.amount,
                         &snap.divisions[inv.division as usize],
-                        &snap.collectors[inv.collector as usize],
+                        // Restated to the current portfolio, like every
+                        // per-collector flow (see `attribution`).
+                        ctx.restated_collector(inv),
                     );
                 }
             }
@@ -196,7 +198,7 @@ impl CreditSales {
                     a.date(),
                     doc.amount,
                     ctx.division_of(a),
-                    ctx.collector_of(a),
+                    ctx.flow_collector(a),
                 );
             }
         }

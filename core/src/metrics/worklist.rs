@@ -2,9 +2,14 @@
 //! the current snapshot > 0) with a priority score and the reasons for it.
 //!
 //! score = age points + promise points + limit points + contact points:
-//! - age points: Σ over the customer's past-due items (dpd > 0) of open ×
-//!   bucket number (1 for the first past-due bucket, 2 for the next, …),
-//!   per 1,000 currency units;
+//! - age points: Σ over the customer's past-due items (dpd > 0) of the
+//!   item's share of its collector's past due, in percent, × its bucket
+//!   number (1 for the first past-due bucket, 2 for the next, …); at least
+//!   0. The collector's past due is Σ of the past-due amounts of the
+//!   collector's delinquent customers (the worklist's own grouping). Shares,
+//!   not currency units: the same portfolio scores the same in EUR, JPY or
+//!   KWD, and a customer holding 10 % of a collector's past due, all 31–60
+//!   days, gets 20 points whatever the currency or the company's size;
 //! - promise points: 10 per promise broken with a promised date in the 90
 //!   days before the snapshot date;
 //! - limit points: 15 when over the credit limit;
@@ -13,9 +18,11 @@
 //!   none.
 //!
 //! Rounded to 2 dp half away from zero. Sorted by score (highest first),
-//! then past-due amount (largest first), then customer id.
+//! then past-due amount (largest first), then customer id. Scores rank the
+//! customers of one collector; across collectors they compare shares of
+//! different portfolios.
 
-use super::amount::{round2, Amount};
+use super::amount::{div_round, Amount};
 use super::context::Context;
 use super::credit::CreditSummary;
 use super::promises::{PromiseOutcome, PromiseStatus};
@@ -26,19 +33,25 @@ use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub const AGE_POINTS_PER_UNITS: i64 = 1_000;
 pub const BROKEN_PROMISE_POINTS: u32 = 10;
 pub const BROKEN_PROMISE_LOOKBACK_DAYS: i32 = 90;
 pub const OVER_LIMIT_POINTS: u32 = 15;
 pub const CONTACT_DAYS_PER_POINT: i32 = 7;
 pub const CONTACT_POINTS_CAP: u32 = 20;
 
-/// Age points from Σ(open × bucket number) in minor units.
-pub fn age_points(weighted_minor: i128, exponent: u32) -> Decimal {
-    let per = i128::from(AGE_POINTS_PER_UNITS) * 10i128.pow(exponent);
-    let whole = Decimal::try_from_i128_with_scale(weighted_minor / per, 0).unwrap_or(Decimal::MAX);
-    let rest = Decimal::try_from_i128_with_scale(weighted_minor % per, 0).unwrap_or_default();
-    whole + rest / Decimal::try_from_i128_with_scale(per, 0).unwrap_or(Decimal::MAX)
+/// Age points from Σ(open × bucket number) of a customer and its
+/// collector's past due (both in minor units): Σ / past due × 100, 2 dp,
+/// half away from zero, at least 0 (a credit in an older bucket can cancel
+/// age points, not make them negative). 0 when the past due is not positive.
+pub fn age_points(weighted_minor: i128, collector_past_due: Money) -> Decimal {
+    let pd = i128::from(collector_past_due.0);
+    if pd <= 0 {
+        return Decimal::new(0, 2);
+    }
+    weighted_minor
+        .checked_mul(100)
+        .and_then(|n| div_round(n, pd, 2))
+        .map_or(Decimal::new(0, 2), |d| d.max(Decimal::new(0, 2)))
 }
 
 /// Contact points for the days since the last contact (`None`: never).
@@ -63,6 +76,8 @@ pub struct WorklistEntry {
     pub name: String,
     pub collector: String,
     pub past_due: Amount,
+    /// past due / the collector's past due × 100, 2 dp.
+    pub share_of_collector_past_due: Decimal,
     pub oldest_days_past_due: i32,
     pub score: Decimal,
     pub points: Points,
@@ -127,20 +142,39 @@ pub fn compute(
         .map(|l| (l.customer_id.as_str(), l.over_limit_by.money))
         .collect();
     let money = |m: Money| format!("{} {code}", format::money(m, exp));
+    // The entry's collector: the master's, else its largest past-due item's.
+    let collector_of = |id: &str, a: &Acc| -> String {
+        ctx.customers
+            .get(id)
+            .and_then(|m| m.collector.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(ctx.current.collectors[a.collector as usize].as_str())
+            .to_string()
+    };
+    let delinquent: Vec<(usize, String)> = acc
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.past_due.0 > 0)
+        .map(|(i, a)| (i, collector_of(ctx.current.customers[i].id.as_str(), a)))
+        .collect();
+    let mut collector_past_due: HashMap<&str, Money> = HashMap::new();
+    for (i, collector) in &delinquent {
+        *collector_past_due.entry(collector.as_str()).or_default() += acc[*i].past_due;
+    }
     let mut out: Vec<WorklistEntry> = Vec::new();
-    for (c, a) in ctx.current.customers.iter().zip(&acc) {
-        if a.past_due.0 <= 0 {
-            continue;
-        }
+    for (i, collector) in &delinquent {
+        let (c, a) = (&ctx.current.customers[*i], &acc[*i]);
         let id = c.id.as_str();
-        let age = age_points(a.weighted, exp);
+        let whole = collector_past_due[collector.as_str()];
+        let age = age_points(a.weighted, whole);
+        let share =
+            div_round(i128::from(a.past_due.0) * 100, i128::from(whole.0), 2).unwrap_or_default();
         let n_broken = broken.get(id).copied().unwrap_or(0);
         let over_by = over.get(id).copied();
         let since = last_contact.get(id).map(|d| as_of.days_since(*d));
         let points = Points {
-            // Shown and serialised with the score's precision; the score
-            // is the same either way (the other points are whole numbers).
-            age: round2(age),
+            age,
             broken_promises: n_broken * BROKEN_PROMISE_POINTS,
             over_limit: if over_by.is_some() {
                 OVER_LIMIT_POINTS
@@ -150,11 +184,9 @@ pub fn compute(
             contact: contact_points(since),
         };
         let mut reasons = vec![format!(
-            "{} past due, oldest {} days past due: +{} (age-weighted, per {} {code})",
+            "{} past due = {share} % of the collector's past due, oldest {} days past due: +{age} (share × bucket number)",
             money(a.past_due),
             a.oldest,
-            round2(age),
-            AGE_POINTS_PER_UNITS
         )];
         if n_broken > 0 {
             reasons.push(format!(
@@ -176,21 +208,15 @@ pub fn compute(
             }
             Some(_) => {}
         }
-        let score = round2(
-            age + Decimal::from(points.broken_promises + points.over_limit + points.contact),
-        );
-        let collector = ctx
-            .customers
-            .get(id)
-            .and_then(|m| m.collector.as_deref())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or(ctx.current.collectors[a.collector as usize].as_str());
+        // Age points carry 2 dp and the others are whole: the sum is exact.
+        let score =
+            age + Decimal::from(points.broken_promises + points.over_limit + points.contact);
         out.push(WorklistEntry {
             customer_id: id.to_string(),
             name: c.name.clone(),
-            collector: collector.to_string(),
+            collector: collector.clone(),
             past_due: ctx.amount(a.past_due),
+            share_of_collector_past_due: share,
             oldest_days_past_due: a.oldest,
             score,
             points,
@@ -225,20 +251,26 @@ mod tests {
         assert_eq!(contact_points(Some(6)), 0);
         assert_eq!(contact_points(Some(14)), 2);
         assert_eq!(contact_points(Some(500)), 20);
-        // 12,345.67 EUR at bucket 2 = 2,469,134 cents ×… : 2,469,134 / 100,000 = 24.69134
-        assert_eq!(age_points(2_469_134, 2), d("24.69134"));
+        // 8,000.00 age-weighted of 9,000.00 past due: 800,000 × 100 / 900,000
+        // = 88.888… → 88.89 (a share in percent, no currency in it).
+        assert_eq!(age_points(800_000, Money(900_000)), d("88.89"));
+        assert_eq!(age_points(-5, Money(10)), d("0.00"));
+        assert_eq!(age_points(5, Money(0)), d("0.00"));
     }
 
     #[test]
     fn worklist_by_hand() {
         // As of 2026-03-31, EUR (cents), default buckets.
-        // C1: 10,000.00 at 45 dpd (bucket 2): 2 × 1,000,000 / 100,000 = 20;
-        //     broken promise (by Mar 20): +10; last contact Mar 17, 14 days: +2 → 32.00
-        // C2: 3,000.00 at 100 dpd (bucket 4): 4 × 300,000 / 100,000 = 12;
+        // ann's past due: C1 10,000.00 + C4 500.00 = 10,500.00; bob's: C2 3,000.00.
+        // C1: 10,000.00 at 45 dpd (bucket 2): 10,000 × 2 / 10,500 × 100 =
+        //     190.476… → 190.48; broken promise (by Mar 20): +10; last
+        //     contact Mar 17, 14 days: +2 → 202.48
+        // C2: 3,000.00 at 100 dpd (bucket 4): 3,000 × 4 / 3,000 × 100 = 400;
         //     1,000.00 current (not past due); over limit (4,000.00 > 3,500.00): +15;
-        //     never contacted: +20; broken promise of Dec 1 is 120 days old: 0 → 47.00
+        //     never contacted: +20; broken promise of Dec 1 is 120 days old: 0 → 435.00
         // C3: current only → not on the list.
-        // C4: 500.00 at 5 dpd (bucket 1): 50,000 / 100,000 = 0.5; contacted today: 0 → 0.50
+        // C4: 500.00 at 5 dpd (bucket 1): 500 / 10,500 × 100 = 4.7619… → 4.76;
+        //     contacted today: 0 → 4.76
         let cur = snap(
             "2026-03-31",
             &[
@@ -330,16 +362,17 @@ mod tests {
             .collect();
         assert_eq!(
             scores,
-            vec![("C2", d("47.00")), ("C1", d("32.00")), ("C4", d("0.50"))]
+            vec![("C2", d("435.00")), ("C1", d("202.48")), ("C4", d("4.76"))]
         );
-        assert_eq!(w[0].points.age.to_string(), "12.00");
+        assert_eq!(w[0].points.age.to_string(), "400.00");
         assert_eq!(w[0].points.over_limit, 15);
         assert_eq!(w[0].points.broken_promises, 0);
         assert_eq!(w[0].collector, "bob");
+        assert_eq!(w[1].share_of_collector_past_due, d("95.24")); // 10,000 / 10,500
         assert_eq!(
             w[0].reasons,
             vec![
-                "3,000.00 EUR past due, oldest 100 days past due: +12.00 (age-weighted, per 1000 EUR)",
+                "3,000.00 EUR past due = 100.00 % of the collector's past due, oldest 100 days past due: +400.00 (share × bucket number)",
                 "over credit limit by 500.00 EUR: +15",
                 "no contact on record: +20",
             ]
@@ -347,5 +380,104 @@ mod tests {
         assert_eq!(w[1].reasons[1], "1 broken promise in the last 90 days: +10");
         assert_eq!(w[1].reasons[2], "last contact 14 days ago: +2");
         assert_eq!(w[2].reasons.len(), 1);
+    }
+
+    /// One portfolio in EUR cents, scaled by `num / den` into another
+    /// currency's minor units (1 EUR = 160 JPY: 1.6 yen = 8/5 per cent;
+    /// 1 EUR = 0.335 KWD = 335 fils: 67/20 per cent).
+    fn scored(code: &str, num: i64, den: i64) -> Vec<WorklistEntry> {
+        let m = |cents: i64| cents * num / den;
+        let mut cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "1",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-01-15",
+                    "2026-02-14",
+                    m(200_000),
+                    m(200_000),
+                ),
+                row(
+                    "2",
+                    "C1",
+                    "",
+                    "ann",
+                    "2025-11-21",
+                    "2025-12-21",
+                    m(100_000),
+                    m(100_000),
+                ),
+                row(
+                    "3",
+                    "C2",
+                    "",
+                    "ann",
+                    "2026-02-19",
+                    "2026-03-21",
+                    m(600_000),
+                    m(600_000),
+                ),
+                row(
+                    "4",
+                    "C3",
+                    "",
+                    "bob",
+                    "2025-08-13",
+                    "2025-09-12",
+                    m(400_000),
+                    m(400_000),
+                ),
+                row(
+                    "5",
+                    "C4",
+                    "",
+                    "bob",
+                    "2026-02-09",
+                    "2026-03-11",
+                    m(100_000),
+                    m(100_000),
+                ),
+            ],
+        );
+        cur.currency = crate::Currency::from_code(code);
+        let act = vec![with_ref(
+            activity("2026-03-31", ActivityKind::Contact, "C3", "", 0),
+            "call",
+        )];
+        let master = vec![customer("C4", Some(m(50_000)))];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &master, &cfg);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let credit = credit::compute(&ctx);
+        compute(&ctx, &outcomes, &credit)
+    }
+
+    #[test]
+    fn the_score_does_not_depend_on_the_currency() {
+        // ann's past due 2,000 + 1,000 + 6,000 = 9,000 EUR; bob's 4,000 + 1,000 = 5,000.
+        // C3: 4,000 × 5 (121+) / 5,000 × 100 = 400.00; contacted today → 400.00
+        // C1: (2,000 × 2 + 1,000 × 4) / 9,000 × 100 = 88.888… → 88.89; never contacted +20 → 108.89
+        // C2: 6,000 × 1 / 9,000 × 100 = 66.666… → 66.67; +20 → 86.67
+        // C4: 1,000 × 1 / 5,000 × 100 = 20.00; over its 500 limit +15; +20 → 55.00
+        let expected = vec![
+            ("C3".to_string(), d("400.00")),
+            ("C1".to_string(), d("108.89")),
+            ("C2".to_string(), d("86.67")),
+            ("C4".to_string(), d("55.00")),
+        ];
+        for (code, num, den, exponent) in [("EUR", 1, 1, 2), ("JPY", 8, 5, 0), ("KWD", 67, 20, 3)] {
+            let w = scored(code, num, den);
+            assert_eq!(w[0].past_due.exponent, exponent);
+            let got: Vec<_> = w.iter().map(|e| (e.customer_id.clone(), e.score)).collect();
+            assert_eq!(got, expected, "{code}");
+        }
+        // The same economic amount, each in its own minor units.
+        assert_eq!(scored("JPY", 8, 5)[0].past_due.money, Money(640_000)); // ¥640,000
+        assert_eq!(scored("KWD", 67, 20)[0].past_due.money, Money(1_340_000)); // 1,340.000 KWD
     }
 }

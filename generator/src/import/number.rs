@@ -426,6 +426,22 @@ mod tests {
             cents("99999999999999999999", &dot),
             Err(AmountError::OutOfRange)
         );
+        // Negative overflow is an error too, in every sign notation.
+        for text in [
+            "-99999999999999999999",
+            "(99,999,999,999,999,999,999.00)",
+            "99999999999999999999 CR",
+            "99999999999999999999-",
+        ] {
+            assert_eq!(cents(text, &dot), Err(AmountError::OutOfRange), "{text}");
+            assert_eq!(
+                cents(text, &NumberFormat::PLAIN).map_err(|_| ()),
+                Err(()),
+                "{text}"
+            );
+        }
+        // The largest amount still reads, with either sign: i64::MAX cents.
+        assert_eq!(cents("-92,233,720,368,547,758.07", &dot), Ok(-i64::MAX));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::source::{with_records, Input};
 use super::spec::{AsOf, InputSpec};
 use super::table::{ColumnDef, Row, Schema, Table};
 use arsite_core::model::InvoiceRow;
+use arsite_core::money::CurrencyError;
 use arsite_core::{Currency, Day, Money, Snapshot, SnapshotBuilder, Status};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, HashMap};
@@ -140,7 +141,11 @@ pub fn read_with(
 /// The snapshot date written in a file's `as_of` column: the first row's
 /// value that reads as a date.
 pub fn peek_as_of(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
-    let currency = Currency::from_code("XXX");
+    // Only dates are read: the currency (ISO's "no currency") is never used.
+    let currency = Currency {
+        code: "XXX".into(),
+        exponent: 0,
+    };
     with_records(path, Input::Path(path), &spec.source, |records, info| {
         let mut table = Table::open(records, info, path, &SCHEMA, spec, "open_amount", &currency)?;
         while let Some(mut row) = table.next_row() {
@@ -266,18 +271,24 @@ fn parse_row<'t>(
     let row_currency = row.text(CURRENCY);
     let code: Option<String> = match row_currency {
         Some(c) if !c.is_empty() => {
-            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                Some(c.to_ascii_uppercase())
-            } else {
-                row.problem(
-                    CURRENCY,
-                    Kind::Currency,
-                    format!(
-                        "expected a three-letter ISO 4217 code such as {}, found {c:?}",
-                        ctx.currency.code
-                    ),
-                );
-                None
+            match Currency::parse(c) {
+                Ok(cur) => Some(cur.code),
+                Err(CurrencyError::NotACode(_)) => {
+                    row.problem(
+                        CURRENCY,
+                        Kind::Currency,
+                        format!(
+                            "expected a three-letter ISO 4217 code such as {}, found {c:?}",
+                            ctx.currency.code
+                        ),
+                    );
+                    None
+                }
+                // Three letters ISO 4217 does not list (or without decimals).
+                Err(e) => {
+                    row.problem(CURRENCY, Kind::Currency, e.to_string());
+                    None
+                }
             }
         }
         _ => Some(ctx.currency.code.clone()),

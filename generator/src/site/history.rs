@@ -24,6 +24,8 @@ pub struct Point {
     pub cei: Option<Decimal>,
     pub write_offs: Money,
     pub bad_debt_ratio: Option<Decimal>,
+    /// The same in basis points (small ratios keep their digits).
+    pub bad_debt_ratio_bp: Option<Decimal>,
     pub division_dso: BTreeMap<String, Option<Decimal>>,
     pub collectors: BTreeMap<String, CollectorPoint>,
 }
@@ -98,6 +100,7 @@ impl Entry {
             cei: k.cei.period.as_ref().and_then(|c| c.cei),
             write_offs: k.bad_debt.write_offs.money,
             bad_debt_ratio: k.bad_debt.bad_debt_ratio,
+            bad_debt_ratio_bp: k.bad_debt.bad_debt_ratio_bp,
             division_dso: k
                 .dso
                 .by_division

@@ -10,6 +10,7 @@ use crate::site::table::{neutralize, Cell, DataTable};
 use arsite_core::ledger::ActivityKind;
 use arsite_core::metrics::write_off_candidates::WriteOffLine;
 use arsite_core::metrics::NamedAmount;
+use rust_decimal::Decimal;
 
 /// A file written beside the page (relative to the snapshot folder).
 pub struct Extra {
@@ -39,13 +40,19 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
     let mut periods = DataTable::new(
         "write-offs-by-period",
         format!("Write-offs and bad-debt ratio per period up to {as_of}"),
-        &["Period ending", "#Write-offs", "#Bad-debt ratio %"],
+        &[
+            "Period ending",
+            "#Write-offs",
+            "#Bad-debt ratio %",
+            "#Bad-debt ratio (bp)",
+        ],
     );
     for p in h.points.iter().rev() {
         periods.push(vec![
             Cell::link(p.as_of.clone(), format!("../{}/bad-debt.html", p.as_of)),
             Cell::money(p.write_offs, exp),
             Cell::dec(p.bad_debt_ratio),
+            Cell::dec(p.bad_debt_ratio_bp),
         ]);
     }
     let labels = h.labels();
@@ -62,36 +69,56 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
                 .collect(),
         }],
     );
+    // In basis points: write-offs are usually a small fraction of sales.
     let ratio_chart = line_chart(
-        "Bad-debt ratio per period (write-offs / credit sales)",
-        "%",
+        "Bad-debt ratio per period (write-offs / credit sales), basis points",
+        "bp",
         &labels,
         &[Series {
             name: "Bad-debt ratio".into(),
-            values: h.points.iter().map(|p| p.bad_debt_ratio).collect(),
+            values: h.points.iter().map(|p| p.bad_debt_ratio_bp).collect(),
         }],
         None,
     );
 
+    let al = &k.allowance;
     let mut allowance = DataTable::new(
         "allowance",
-        format!("Allowance for doubtful accounts on {as_of} (aging method: Σ bucket × reserve %)"),
-        &["Bucket", "#Open", "#Reserve %", "#Reserve"],
+        format!(
+            "Allowance for doubtful accounts on {as_of} (aging method: Σ debit balances of the bucket × reserve %)"
+        ),
+        &[
+            "Bucket",
+            "#Open (net)",
+            "#Debit balances",
+            "#Reserve %",
+            "#Reserve",
+        ],
     );
-    for l in &k.allowance.buckets {
+    for l in &al.buckets {
         allowance.push(vec![
             Cell::text(l.bucket.clone()),
             Cell::amount(&l.open),
+            Cell::amount(&l.debit_balances),
             Cell::dec(Some(l.percent)),
             Cell::amount(&l.reserve),
         ]);
     }
+    // The footer's percentage is the coverage: allowance / debit balances.
     allowance.footer = Some(vec![
-        Cell::text("Total"),
-        Cell::amount(&k.allowance.open),
-        Cell::dec(k.allowance.coverage_percent),
-        Cell::amount(&k.allowance.total),
+        Cell::text("Total (coverage %)"),
+        Cell::amount(&al.open),
+        Cell::amount(&al.debit_balances),
+        Cell::dec(al.coverage_percent),
+        Cell::amount(&al.total),
     ]);
+    let mut allowance_divisions = named(
+        "allowance-by-division",
+        format!("Allowance by division on {as_of} (adds up to the total)"),
+        "Division",
+        &al.by_division,
+    );
+    allowance_divisions.footer = Some(vec![Cell::text("Total"), Cell::amount(&al.total)]);
 
     let mut agency = DataTable::new(
         "agency",
@@ -131,7 +158,27 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
     );
     fig(
         "Bad-debt ratio of the period",
-        b.bad_debt_ratio.map_or("—".into(), |r| format!("{r:.2} %")),
+        ratio_text(b.bad_debt_ratio, b.bad_debt_ratio_bp),
+    );
+    let t = &b.trailing_12_months;
+    fig(
+        &format!(
+            "Bad-debt ratio net of recoveries, 12 months {} to {}",
+            t.start, t.end
+        ),
+        match &t.insufficient_history {
+            Some(why) => format!("insufficient history ({why})"),
+            None => ratio_text(t.net_ratio, t.net_ratio_bp),
+        },
+    );
+    fig(
+        "Written off in the 12 months",
+        inp.money(t.write_offs.money),
+    );
+    fig("Recovered in the 12 months", inp.money(t.recoveries.money));
+    fig(
+        "Credit sales of the 12 months",
+        t.sales.map_or("not covered".into(), |s| inp.money(s.money)),
     );
 
     // Write-off candidates and the watch list: core's lists, laid out.
@@ -201,7 +248,7 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
         key: "bad-debt",
         title: format!("Bad debt and allowance on {as_of}"),
         lede: Some(format!("Write-offs of the period {} to {}; bad-debt ratio = write-offs / credit sales of the period.", k.period_start, k.period_end)),
-        notes: inp.sales_note().into_iter().chain([candidate_note]).collect(),
+        notes: inp.sales_note().into_iter().chain(notes()).chain([candidate_note]).collect(),
         sections: vec![
             Section::new("write-offs", "Write-offs")
                 .chart(wo_chart)
@@ -209,7 +256,7 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
                 .table(named("write-offs-by-division", "Write-offs of the period by division".to_string(), "Division", &b.write_offs_by_division))
                 .table(named("write-offs-by-collector", "Write-offs of the period by collector".to_string(), "Collector", &b.write_offs_by_collector)),
             Section::new("ratio", "Bad-debt ratio trend").chart(ratio_chart),
-            Section::new("allowance", "Allowance").table(allowance),
+            Section::new("allowance", "Allowance").table(allowance).table(allowance_divisions),
             Section::new("agency", "Agency placements and recoveries").table(agency),
             Section::new("candidates", "Write-off candidates")
                 .table(candidates)
@@ -237,6 +284,35 @@ fn write_off_row(inp: &Inputs, l: &WriteOffLine, file: Option<String>) -> Vec<Ce
         row.push(Cell::link("CSV", f));
     }
     row
+}
+
+/// A ratio as a controller reads it: percent, or basis points (1 bp =
+/// 0.01 %) when below 0.1 % so that a small ratio does not print as 0.00 %.
+fn ratio_text(percent: Option<Decimal>, bp: Option<Decimal>) -> String {
+    match (percent, bp) {
+        (_, Some(bp)) if bp.abs() < Decimal::TEN => {
+            format!("{bp:.2} bp ({:.4} %)", bp / Decimal::ONE_HUNDRED)
+        }
+        (Some(p), _) => format!("{p:.2} %"),
+        _ => "—".into(),
+    }
+}
+
+/// How the allowance and the ratios on this page are defined.
+fn notes() -> [String; 3] {
+    [
+        "Allowance: each bucket reserves on its debit balances, the positive net amount of each customer in the bucket. \
+         A customer's credit balance (credit memos, unapplied cash) is a liability to that customer: it reserves nothing and \
+         does not offset another customer's debt, so the allowance is never negative. Coverage = allowance / debit balances."
+            .into(),
+        "Allowance by division: each bucket's reserve is split among the divisions in proportion to their debit balances \
+         in it, rounding by largest remainder, so the divisions add up to the total to the cent."
+            .into(),
+        "Bad-debt ratios are shown in basis points below 0.1 % (1 bp = 0.01 %). The 12-month ratio is net of recoveries: \
+         (write-offs − recoveries of the 12 months ending on the snapshot date) / credit sales of the same 12 months; \
+         it needs sales for all 12 months and an activity log reaching back to their first month (\"insufficient history\" otherwise)."
+            .into(),
+    ]
 }
 
 /// Supporting documentation for an agency: open invoices, then contacts,

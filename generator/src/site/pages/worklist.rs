@@ -29,16 +29,12 @@ pub fn page(inp: &Inputs) -> Page {
                 "Customer",
                 "#Priority score",
                 "#Past due",
+                "#Share of collector's past due %",
                 "#Oldest dpd",
                 "Why it ranks here",
             ],
         );
-        let mut entries = entries;
-        entries.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then_with(|| a.customer_id.cmp(&b.customer_id))
-        });
+        // In core's order (score, then past due, then id): grouping keeps it.
         for (i, w) in entries.iter().enumerate() {
             t.push(vec![
                 Cell::int(i as i64 + 1),
@@ -48,6 +44,7 @@ pub fn page(inp: &Inputs) -> Page {
                 ),
                 Cell::dec(Some(w.score)),
                 Cell::amount(&w.past_due),
+                Cell::dec(Some(w.share_of_collector_past_due)),
                 Cell::int(i64::from(w.oldest_days_past_due)),
                 Cell::text(w.reasons.join("; ")),
             ]);
@@ -64,12 +61,18 @@ pub fn page(inp: &Inputs) -> Page {
         key: "worklist",
         title: format!("Worklist on {as_of}"),
         lede: Some(
-            "Priority score per delinquent customer = age points (Σ past-due open × bucket number, per 1,000 of the currency) \
-             + 10 per promise broken in the last 90 days + 15 when over the credit limit + 1 per 7 days since the last contact \
-             (at most 20; 20 when never contacted). The reasons list the points behind each score."
+            "Priority score per delinquent customer = age points + 10 per promise broken in the last 90 days \
+             + 15 when over the credit limit + 1 per 7 days since the last contact (at most 20; 20 when never contacted). \
+             The reasons list the points behind each score."
                 .into(),
         ),
-        notes: Vec::new(),
+        notes: vec![
+            "Age points = Σ over the customer's past-due items of the item's share of the collector's past due (in %) \
+             × its bucket number (1 for the first past-due bucket, 2 for the next, …), from the unrounded shares. \
+             A customer holding 10 % of the collector's past due, all in the second bucket, gets 20 points. Shares, not amounts: the score does not depend on the \
+             currency or the size of the book, and ranks the customers within one collector's list."
+                .into(),
+        ],
         sections,
     }
 }
