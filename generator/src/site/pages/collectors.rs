@@ -5,6 +5,7 @@ use super::{signed, slug, Inputs};
 use crate::site::chart::{line_chart, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{Cell, DataTable, Filter, RowKeys};
+use arsite_core::metrics::promises::PromiseCounts;
 use arsite_core::metrics::scorecard::CollectorScore;
 use arsite_core::Snapshot;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -88,13 +89,78 @@ pub fn scorecard_page(inp: &Inputs) -> Page {
             .into_iter()
             .chain(scorecard_notes())
             .collect(),
-        sections: vec![Section::new("scorecard", "Scorecard").table(
-            scorecard_table(inp, "scorecard", "").with_filter(Filter {
-                name: "scorecard",
-                dashboard: "../dashboard.html".into(),
-            }),
-        )],
+        sections: vec![
+            Section::new("scorecard", "Scorecard").table(
+                scorecard_table(inp, "scorecard", "").with_filter(Filter {
+                    name: "scorecard",
+                    dashboard: "../dashboard.html".into(),
+                }),
+            ),
+            Section::new("promises", "Promises to pay").table(promises_table(
+                "promises-all-collectors",
+                format!(
+                    "All collectors' promises to pay: all made up to {as_of}, and those that fell due in the period"
+                ),
+                Some((&inp.kpis.promises.counts, &inp.kpis.promises.fell_due_in_period)),
+            )),
+        ],
     }
+}
+
+/// Promises to pay: every promise made to date beside those that fell due
+/// in the period, with the kept rates core computed for each.
+fn promises_table(
+    id: &str,
+    caption: String,
+    counts: Option<(&PromiseCounts, &PromiseCounts)>,
+) -> DataTable {
+    let mut t = DataTable::new(
+        id,
+        caption,
+        &[
+            "Promises",
+            "#Count to date",
+            "#Amount to date",
+            "#Count fell due in period",
+            "#Amount fell due in period",
+        ],
+    );
+    let Some((c, f)) = counts else {
+        return t;
+    };
+    for (what, n, a, pn, pa) in [
+        ("Kept", c.kept, &c.kept_amount, f.kept, &f.kept_amount),
+        (
+            "Broken",
+            c.broken,
+            &c.broken_amount,
+            f.broken,
+            &f.broken_amount,
+        ),
+        (
+            "Pending",
+            c.pending,
+            &c.pending_amount,
+            f.pending,
+            &f.pending_amount,
+        ),
+    ] {
+        t.push(vec![
+            Cell::text(what),
+            Cell::int(i64::from(n)),
+            Cell::amount(a),
+            Cell::int(i64::from(pn)),
+            Cell::amount(pa),
+        ]);
+    }
+    t.push(vec![
+        Cell::text("Kept rate % (of kept + broken)"),
+        Cell::dec(c.kept_rate_count),
+        Cell::dec(c.kept_rate_amount),
+        Cell::dec(f.kept_rate_count),
+        Cell::dec(f.kept_rate_amount),
+    ]);
+    t
 }
 
 /// How the period's per-collector figures are attributed and scaled.
@@ -229,50 +295,17 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
             Cell::text(w.reasons.join("; ")),
         ]);
     }
-    let mut promises = DataTable::new(
-        "collector-promises",
-        format!("{label}'s promises to pay: all made up to {as_of}, and those that fell due in the period"),
-        &[
-            "Promises",
-            "#Count to date",
-            "#Amount to date",
-            "#Count fell due in period",
-            "#Amount fell due in period",
-        ],
-    );
-    if let Some(p) = k
+    let promises = k
         .promises
         .by_collector
         .iter()
         .find(|p| &p.collector == name)
-    {
-        let (c, f) = (&p.counts, &p.fell_due_in_period);
-        for (what, n, a, pn, pa) in [
-            ("Kept", c.kept, &c.kept_amount, f.kept, &f.kept_amount),
-            (
-                "Broken",
-                c.broken,
-                &c.broken_amount,
-                f.broken,
-                &f.broken_amount,
-            ),
-            (
-                "Pending",
-                c.pending,
-                &c.pending_amount,
-                f.pending,
-                &f.pending_amount,
-            ),
-        ] {
-            promises.push(vec![
-                Cell::text(what),
-                Cell::int(i64::from(n)),
-                Cell::amount(a),
-                Cell::int(i64::from(pn)),
-                Cell::amount(pa),
-            ]);
-        }
-    }
+        .map(|p| (&p.counts, &p.fell_due_in_period));
+    let promises = promises_table(
+        "collector-promises",
+        format!("{label}'s promises to pay: all made up to {as_of}, and those that fell due in the period"),
+        promises,
+    );
     let mut disputes = DataTable::new(
         "collector-disputes",
         format!("Open disputes of {label} on {as_of}"),
