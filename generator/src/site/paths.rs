@@ -37,21 +37,16 @@ pub fn check_inputs_outside(data: &Path, templates: Option<&Path>, out: &Path) -
     Ok(())
 }
 
-/// The data folder's own files and those of its first level of folders
-/// (`snapshots/`), which is everything a build reads from it.
+/// What a build reads from a data folder: its own files (settings,
+/// ledgers) and the files of `snapshots/`. Other folders in it are not
+/// read: the output folder may itself lie inside the data folder.
 fn input_files(data: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(data) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if let Ok(inner) = std::fs::read_dir(&path) {
-                files.extend(inner.flatten().map(|e| e.path()));
-            }
-        }
-        files.push(path);
+    if let Ok(entries) = std::fs::read_dir(data) {
+        files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+    }
+    if let Ok(entries) = std::fs::read_dir(data.join("snapshots")) {
+        files.extend(entries.flatten().map(|e| e.path()));
     }
     files
 }
@@ -110,6 +105,11 @@ mod tests {
         assert!(check_inputs_outside(&data, Some(&site.join("t")), &site).is_err());
         // Beside each other is fine, and so is an output inside the data folder.
         check_inputs_outside(&data, Some(&tmp.path().join("tpl")), &site).unwrap();
+        check_inputs_outside(&data, None, &data.join("public")).unwrap();
+        // Also once that output holds files (serve --watch's usual layout).
+        std::fs::create_dir_all(data.join("public/2026-01-31")).unwrap();
+        std::fs::write(data.join("public/.arsite-inputs.json"), "{}").unwrap();
+        std::fs::write(data.join("public/2026-01-31/x.csv"), "x").unwrap();
         check_inputs_outside(&data, None, &data.join("public")).unwrap();
     }
 
