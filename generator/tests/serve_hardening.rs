@@ -25,6 +25,8 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// Kept open: a server whose stdout is closed fails to print.
+    _stdout: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -56,15 +58,24 @@ fn start(mut command: Command) -> Server {
         .spawn()
         .unwrap();
     let stdout = lines_of(child.stdout.take().unwrap());
+    // In a Server first, so that the process is killed if this fails.
     let mut server = Server {
         child,
         addr: "127.0.0.1:1".parse().unwrap(),
+        _stdout: stdout,
     };
-    let line = stdout
-        .recv_timeout(PATIENCE)
+    // Watch mode reports its first build before.
+    let line = std::iter::from_fn(|| server._stdout.recv_timeout(PATIENCE).ok())
+        .find(|l| l.starts_with("arsite: serving"))
         .expect("the server printed no address");
     let url = line.split("http://").nth(1).unwrap();
-    server.addr = url.trim_end_matches('/').split('/').next().unwrap().parse().unwrap();
+    server.addr = url
+        .trim_end_matches('/')
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(server.addr.ip().is_loopback(), "{line}");
     server
 }
@@ -280,7 +291,12 @@ fn serve_refused(args: &[&std::ffi::OsStr]) -> (i32, String) {
         std::thread::sleep(Duration::from_millis(50));
     };
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     (status.code().unwrap_or(-1), stderr)
 }
 
@@ -306,11 +322,7 @@ fn a_folder_that_is_not_a_site_is_refused() {
     // anyway would publish it.
     let data = tmp.path().join("data");
     sample(&data, 5, 1);
-    let (code, stderr) = serve_refused(&[
-        plain.as_os_str(),
-        "--watch".as_ref(),
-        data.as_os_str(),
-    ]);
+    let (code, stderr) = serve_refused(&[plain.as_os_str(), "--watch".as_ref(), data.as_os_str()]);
     assert_eq!(code, 78, "{stderr}");
     assert!(stderr.contains(".arsite-site"), "{stderr}");
 }
@@ -356,7 +368,10 @@ fn a_slow_header_client_is_cut_off_after_the_header_timeout() {
     // An idle keep-alive connection is closed after the same time.
     let mut idle = TcpStream::connect(server.addr).unwrap();
     let started = Instant::now();
-    assert!(closed_within(&mut idle, HEADER_TIMEOUT * 2), "idle connection kept");
+    assert!(
+        closed_within(&mut idle, HEADER_TIMEOUT * 2),
+        "idle connection kept"
+    );
     assert!(started.elapsed() >= HEADER_TIMEOUT - Duration::from_secs(1));
     // Meanwhile the server still answers.
     assert_eq!(get(server.addr, "/index.html").0, 200);
@@ -386,7 +401,9 @@ fn three_hundred_idle_connections_do_not_lock_out_a_real_request() {
     for round in 0..3 {
         let started = Instant::now();
         let mut stream = TcpStream::connect(server.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
         write!(
             stream,
             "GET /index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -406,5 +423,50 @@ fn three_hundred_idle_connections_do_not_lock_out_a_real_request() {
             idle.push(TcpStream::connect(server.addr).unwrap());
         }
     }
+    drop(idle);
+}
+
+#[test]
+fn watch_mode_is_guarded_too_and_idle_clients_never_close_an_event_stream() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    sample(&data, 5, 1);
+    let site = tmp.path().join("site");
+    let mut command = arsite();
+    command
+        .arg("serve")
+        .arg(&site)
+        .args(["--port", "0", "--watch"])
+        .arg(&data);
+    let server = start(command);
+    let port = server.addr.port();
+    for path in ["/__arsite/reload.js", "/__arsite/events", "/index.html"] {
+        let (status, response) = get_with_host(server.addr, path, &format!("evil.example:{port}"));
+        assert_eq!(status, 421, "{path}: {response}");
+    }
+    assert_eq!(get(server.addr, "/.arsite-site").0, 404);
+    assert_eq!(get(server.addr, "/__arsite/reload.js").0, 200);
+
+    // An open page's event stream is a request in progress: however many
+    // idle connections come, it is never the one that gives way.
+    let mut events = TcpStream::connect(server.addr).unwrap();
+    write!(
+        events,
+        "GET /__arsite/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut head = [0u8; 12];
+    events.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    let idle: Vec<TcpStream> = (0..150)
+        .map(|_| TcpStream::connect(server.addr).unwrap())
+        .collect();
+    assert_eq!(get(server.addr, "/index.html").0, 200);
+    assert!(
+        !closed_within(&mut events, Duration::from_secs(1)),
+        "the event stream was closed"
+    );
     drop(idle);
 }

@@ -72,7 +72,9 @@ pub async fn run(listener: TcpListener, app: Router) -> Result<()> {
                 let app = app.clone();
                 async move {
                     let response = app.oneshot(request).await?;
-                    Ok::<_, Infallible>(response.map(|body| Body::new(Tracked { body, _busy: busy })))
+                    Ok::<_, Infallible>(
+                        response.map(|body| Body::new(Tracked { body, _busy: busy })),
+                    )
                 }
             });
             let mut serving = pin!(http.serve_connection(TokioIo::new(stream), service));
