@@ -1,10 +1,17 @@
 //! `arsite serve`: a static file server for a built site, on loopback only;
 //! with `--watch`, it also rebuilds the site on changes (`watch`) and makes
-//! open pages reload (`live`).
+//! open pages reload (`live`). Only requests naming this server's own
+//! loopback address get content, and only files of the site, never hidden
+//! ones (`guard`); timeouts and a connection cap keep idle clients from
+//! locking real ones out (`conn`).
 
+pub mod conn;
+pub mod guard;
 pub mod live;
 pub mod watch;
 
+use crate::import::InputError;
+use crate::site::output::MARKER;
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -27,6 +34,7 @@ pub async fn bind_with(
     port: u16,
     live: Option<live::LiveReload>,
 ) -> Result<(SocketAddr, impl std::future::Future<Output = Result<()>>)> {
+    check_site(site, live.is_some())?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
@@ -41,10 +49,47 @@ pub async fn bind_with(
             .fallback_service(files)
             .layer(axum::middleware::from_fn(live::inject_into_html)),
     };
-    let server = async move {
-        axum::serve(listener, app)
-            .await
-            .context("HTTP server failed")
-    };
-    Ok((addr, server))
+    // The last layer runs first: the Host is checked before anything else.
+    let guard = guard::Guard::new(site, addr.port());
+    let app = app
+        .layer(axum::middleware::from_fn_with_state(
+            guard.clone(),
+            guard::only_site_files,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            guard::only_own_host,
+        ));
+    Ok((addr, conn::run(listener, app)))
+}
+
+/// Refuses a folder that arsite did not build: serving a home folder or `/`
+/// by mistake would publish it. `watching`: the folder is built by the
+/// watch, so it may also not exist yet or be empty (the build writes into
+/// an empty folder) when the first build failed.
+pub fn check_site(site: &Path, watching: bool) -> Result<()> {
+    let shown = site.display();
+    let refuse = |message: String| Err(InputError::Config(message).into());
+    match std::fs::metadata(site) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if watching {
+                return Ok(());
+            }
+            Err(InputError::Missing(format!(
+                "{shown}: no such folder; build a site into it first (arsite build DATA_DIR --out {shown})"
+            ))
+            .into())
+        }
+        Err(e) => refuse(format!("{shown}: cannot read: {e}")),
+        Ok(meta) if !meta.is_dir() => refuse(format!("{shown}: not a folder")),
+        Ok(_) if site.join(MARKER).is_file() => Ok(()),
+        Ok(_) if watching && is_empty(site) => Ok(()),
+        Ok(_) => refuse(format!(
+            "{shown}: not an arsite site (no {MARKER} in it); refusing to serve it"
+        )),
+    }
+}
+
+fn is_empty(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }

@@ -33,6 +33,9 @@ pub struct Watching {
 /// reported like any other); watching starts anyway, so fixing the data is
 /// enough.
 pub fn start(opts: BuildOptions, live: LiveReload) -> Result<Watching> {
+    // Refused before the first build: its failure would be reported as a
+    // build error, and then the folder served anyway.
+    super::check_site(&opts.out_dir, true)?;
     build(&opts, None, &live);
     let filter = Filter::new(&opts)?;
     let (tx, rx) = std::sync::mpsc::channel();
