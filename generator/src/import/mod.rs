@@ -291,7 +291,9 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if name.starts_with('.') {
+        // Hidden files, and what editors leave while saving: the same rule
+        // as `serve --watch`, which does not rebuild for them either.
+        if name.starts_with('.') || is_editor_temp(name) {
             continue;
         }
         paths.push(path);
@@ -383,6 +385,20 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
     Ok(found)
 }
 
+/// Files editors and downloads write beside the real one while saving
+/// (backups `x.csv~`, Emacs `#x.csv#`, vim's `4913` probe and swap files,
+/// partial downloads): never input. One rule for the snapshot folder's
+/// discovery and for `serve --watch`'s filter, so that what the watcher
+/// ignores the build ignores too. (Hidden files are skipped separately.)
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913" // vim probes whether it may write the folder
+        || [".swp", ".swx", ".swo", ".tmp", ".crdownload", ".part"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
 /// Every `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date, in
 /// order: a name with two different dates (`aging 2026-10-31 vs
 /// 2026-09-30`) is ambiguous and refused by the caller.
@@ -416,6 +432,33 @@ fn dates_in_name(stem: &str) -> Vec<Day> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editor_backup_and_swap_files_are_not_snapshots() {
+        // What `serve --watch` ignores must not fail the build it starts
+        // (issue 13, item 13).
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            "2026-10-31.csv",
+            "2026-10-31.csv~",
+            "4913",
+            "2026-10-31.csv.swp",
+            ".2026-10-31.csv.swp",
+            "#2026-10-31.csv#",
+            "2026-11-30.csv.part",
+        ] {
+            std::fs::write(tmp.path().join(name), "x").unwrap();
+        }
+        let found = discover_snapshots(tmp.path(), &InputSpec::canonical()).unwrap();
+        let names: Vec<_> = found.iter().map(|f| f.path.file_name().unwrap()).collect();
+        assert_eq!(names, ["2026-10-31.csv"]);
+        for name in ["x.csv~", "4913", "a.swp", "a.swo", "#a#", "a.tmp"] {
+            assert!(is_editor_temp(name), "{name}");
+        }
+        for name in ["2026-10-31.csv", "49130", "a.csv.bak"] {
+            assert!(!is_editor_temp(name), "{name}");
+        }
+    }
 
     #[test]
     fn dates_in_file_names() {
