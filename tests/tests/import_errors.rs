@@ -398,6 +398,24 @@ fn corpus() -> Vec<Case> {
             ],
             vec![("sales.csv:2:1", "period: expected a month YYYY-MM, found \"2026-13\"")],
         ),
+        case(
+            "a customer twice in the customer master",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("customers.csv", b"customer_id,name,division\nC1,Acme,North\nC2,Other,South\nC1,Acme Ltd,South\n".to_vec()),
+            ],
+            vec![("customers.csv:4:1", "customer_id: duplicate id \"C1\" (first on line 2); expected each customer once")],
+        ),
+        case(
+            "a negative credit limit",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("customers.csv", b"customer_id,name,credit_limit\nC1,Acme,-500\n".to_vec()),
+            ],
+            vec![("customers.csv:2:3", "credit_limit: expected a credit limit of zero or more, found -500.00")],
+        ),
         // ----- folders and settings (exit codes 66 and 78) -----
         Case {
             name: "no settings file",

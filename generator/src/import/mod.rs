@@ -6,6 +6,7 @@
 //! The build reads snapshots one at a time with [`DataSet::read_snapshot`],
 //! so only one snapshot's invoices are in memory at once.
 
+pub mod customer_master;
 pub mod date;
 pub mod ledger_csv;
 pub mod number;
@@ -196,11 +197,13 @@ impl DataSet {
         Ok(files.into_iter().map(|f| f.path).collect())
     }
 
-    /// Reads one snapshot. `Err` when the file cannot be read at all, and
-    /// in strict mode when any row has a problem; otherwise rejected rows
-    /// are in the result's `quality`.
+    /// Reads one snapshot, with the customer master's names, divisions and
+    /// collectors where the snapshot has none (see [`customer_master`]).
+    /// `Err` when the file cannot be read at all, and in strict mode when
+    /// any row has a problem; otherwise rejected rows are in the result's
+    /// `quality`.
     pub fn read_snapshot(&self, file: &SnapshotFile) -> Result<SnapshotImport, Problems> {
-        let import = snapshot_csv::read_with(
+        let mut import = snapshot_csv::read_with(
             &file.path,
             source::Input::Path(&file.path),
             file.as_of,
@@ -208,6 +211,7 @@ impl DataSet {
             &self.config.currency,
             &self.config.rates,
         )?;
+        customer_master::apply(&mut import.snapshot, &self.customers);
         if self.options.strict && !import.quality.is_clean() {
             return Err(Problems(import.quality.problems().cloned().collect()));
         }
