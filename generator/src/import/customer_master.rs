@@ -88,7 +88,12 @@ mod tests {
     use arsite_core::model::InvoiceRow;
     use arsite_core::{Currency, Day, Money, SnapshotBuilder};
 
-    fn master(id: &str, name: &str, division: Option<&str>, collector: Option<&str>) -> CustomerInfo {
+    fn master(
+        id: &str,
+        name: &str,
+        division: Option<&str>,
+        collector: Option<&str>,
+    ) -> CustomerInfo {
         CustomerInfo {
             customer_id: id.into(),
             name: name.into(),

@@ -33,12 +33,15 @@ pub use quality::{FileQuality, RejectedRow};
 pub use snapshot_csv::{Converted, SnapshotImport};
 pub use spec::{AsOf, InputSpec};
 
-/// The data folder or its settings cannot be used at all. The exit codes
-/// follow BSD's sysexits: 66 (no input), 78 (configuration).
+/// The data folder or its settings cannot be used at all, or the output
+/// folder cannot be written now. The exit codes follow BSD's sysexits: 66
+/// (no input), 78 (configuration), 75 (temporary failure: another build is
+/// writing the output folder; try again).
 #[derive(Debug)]
 pub enum InputError {
     Missing(String),
     Config(String),
+    Busy(String),
 }
 
 impl InputError {
@@ -46,6 +49,7 @@ impl InputError {
         match self {
             InputError::Missing(_) => 66,
             InputError::Config(_) => 78,
+            InputError::Busy(_) => 75,
         }
     }
 }
@@ -53,7 +57,7 @@ impl InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputError::Missing(m) | InputError::Config(m) => f.write_str(m),
+            InputError::Missing(m) | InputError::Config(m) | InputError::Busy(m) => f.write_str(m),
         }
     }
 }
@@ -61,7 +65,8 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// The exit code for an error from reading or building: 65 for data
-/// problems, 66 for missing input, 78 for bad settings, 1 otherwise.
+/// problems, 66 for missing input, 78 for bad settings, 75 for an output
+/// folder another build is writing, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.downcast_ref::<Problems>().is_some() {

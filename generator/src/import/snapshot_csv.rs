@@ -511,7 +511,10 @@ mod tests {
         assert_eq!(s.invoices.len(), 1);
         let found = problems(&format!("{HEADER}I1,C1,A,2026-09-01,2026-10-01,5,5,,x\n"));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with(":2:9: error: the row has 9 fields"), "{found:?}");
+        assert!(
+            found[0].starts_with(":2:9: error: the row has 9 fields"),
+            "{found:?}"
+        );
     }
 
     #[test]

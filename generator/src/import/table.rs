@@ -559,7 +559,11 @@ fn duplicate_header(
     read.into_iter().find_map(|f| {
         let name = normalize(&cells[f]);
         let again = (0..cells.len()).find(|&g| g != f && normalize(&cells[g]) == name)?;
-        Some((cells[f].trim().to_string(), f.min(again) + 1, f.max(again) + 1))
+        Some((
+            cells[f].trim().to_string(),
+            f.min(again) + 1,
+            f.max(again) + 1,
+        ))
     })
 }
 
