@@ -68,7 +68,7 @@ pub fn check_inputs_outside(data: &Path, templates: Option<&Path>, out: &Path) -
         }
     }
     // A data folder's files may be links into the output folder.
-    for file in input_files(data) {
+    for file in input_files(data, &out_abs) {
         if inside(&file) {
             return refuse("input file", &file);
         }
@@ -77,14 +77,20 @@ pub fn check_inputs_outside(data: &Path, templates: Option<&Path>, out: &Path) -
 }
 
 /// The data folder's own files and those of its first level of folders
-/// (`snapshots/`), which is everything a build reads from it.
-fn input_files(data: &Path) -> Vec<PathBuf> {
+/// (`snapshots/`), which is everything a build reads from it. An output
+/// folder kept inside the data folder (`data/public`) is not input and is
+/// left out; a link to it is not.
+fn input_files(data: &Path, out_abs: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let Ok(entries) = std::fs::read_dir(data) else {
         return files;
     };
     for entry in entries.flatten() {
         let path = entry.path();
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if !is_link && resolve(&path) == out_abs {
+            continue;
+        }
         if path.is_dir() {
             if let Ok(inner) = std::fs::read_dir(&path) {
                 files.extend(inner.flatten().map(|e| e.path()));
@@ -149,6 +155,10 @@ mod tests {
         assert!(check_inputs_outside(&data, Some(&site.join("t")), &site).is_err());
         // Beside each other is fine, and so is an output inside the data folder.
         check_inputs_outside(&data, Some(&tmp.path().join("tpl")), &site).unwrap();
+        check_inputs_outside(&data, None, &data.join("public")).unwrap();
+        // Also once that output folder holds a built site.
+        std::fs::create_dir_all(data.join("public/2026-01-31")).unwrap();
+        std::fs::write(data.join("public/.arsite-inputs.json"), "{}").unwrap();
         check_inputs_outside(&data, None, &data.join("public")).unwrap();
     }
 
