@@ -389,6 +389,23 @@ impl BuildLock {
                     ))
                     .into());
                 }
+                // A file system without locks (some network mounts): say
+                // so and build as before, rather than not at all.
+                Err(fs::TryLockError::Error(e))
+                    if e.kind() == std::io::ErrorKind::Unsupported
+                        || e.raw_os_error() == Some(ENOLCK) =>
+                {
+                    eprintln!(
+                        "arsite: warning: {}: cannot lock ({e}); nothing keeps another build \
+                         from writing {} at the same time",
+                        path.display(),
+                        target.display()
+                    );
+                    return Ok(BuildLock {
+                        path,
+                        file: Some(file),
+                    });
+                }
                 Err(fs::TryLockError::Error(e)) => {
                     return Err(e).with_context(|| format!("{}: cannot lock", path.display()));
                 }
@@ -415,6 +432,12 @@ impl Drop for BuildLock {
         drop(self.file.take());
     }
 }
+
+/// `ENOLCK`, "no locks available": 37 on Linux, 77 on macOS and the BSDs.
+#[cfg(target_os = "linux")]
+const ENOLCK: i32 = 37;
+#[cfg(not(target_os = "linux"))]
+const ENOLCK: i32 = 77;
 
 /// Whether the open `file` is still the one at `path` (not removed, or
 /// removed and created again, by the build that held the lock).
