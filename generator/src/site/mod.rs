@@ -383,7 +383,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// For tests of builds that overlap: with `ARSITE_TEST_PAUSE_AT=<stage>`
-/// (`render`: planned, lock held, nothing written yet; `commit`: the new
+/// (`render`: planned, lock held, no page rendered yet; `commit`: the new
 /// site staged) the build says so on stderr and waits there until its
 /// standard input closes.
 fn test_pause(stage: &str) {
