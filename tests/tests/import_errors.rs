@@ -300,6 +300,52 @@ fn corpus() -> Vec<Case> {
             "snapshots/2026-10-31.csv:2:3",
             "customer_name: expected UTF-8 text (is the file in another encoding? set encoding = \"windows-1252\" or \"utf-16le\" in [import])",
         )]),
+        // ----- header and row shape (issue 13, item 12) -----
+        case(
+            "a column named twice in the header",
+            "",
+            vec![(SNAPSHOT, format!("{},AMOUNT\n{}", H.trim_end(), GOOD.trim_end().to_string() + ",5\n").into_bytes())],
+            vec![(
+                "snapshots/2026-10-31.csv:1:10",
+                "header names the column \"amount\" twice (fields 6 and 10): expected each column once",
+            )],
+        ),
+        case(
+            "a column named twice in a mapped file",
+            MAPPED,
+            vec![(SNAPSHOT, format!("{}, Open_Amount \n{}", H.trim_end(), GOOD.trim_end().to_string() + ",5\n").into_bytes())],
+            vec![(
+                "snapshots/2026-10-31.csv:1:10",
+                "header names the column \"open_amount\" twice (fields 7 and 10)",
+            )],
+        ),
+        case(
+            "a ledger column named twice",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("sales.csv", b"period,amount,Amount\n2026-10,5,6\n".to_vec()),
+            ],
+            vec![("sales.csv:1:3", "header names the column \"amount\" twice (fields 2 and 3)")],
+        ),
+        case(
+            "a row with more fields than the header",
+            "",
+            snapshot("I1,C1,Acme,2026-09-01,2026-10-01,100.00,100.00,EUR,open,late fee\n"),
+            vec![(
+                "snapshots/2026-10-31.csv:2:10",
+                "the row has 10 fields and a value in field 10, but the header names 9: expected at most 9 fields",
+            )],
+        ),
+        case(
+            "a ledger row with more fields than the header",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("activity.csv", b"date,type,customer_id,invoice_id,amount\n2026-10-02,payment,C1,I1,5.00,,7\n".to_vec()),
+            ],
+            vec![("activity.csv:2:7", "the row has 7 fields and a value in field 7, but the header names 5")],
+        ),
         // ----- snapshot dates and files -----
         case(
             "rows disagreeing on the snapshot date",
@@ -351,6 +397,24 @@ fn corpus() -> Vec<Case> {
                 ("sales.csv", b"period,amount\n2026-13,5\n".to_vec()),
             ],
             vec![("sales.csv:2:1", "period: expected a month YYYY-MM, found \"2026-13\"")],
+        ),
+        case(
+            "a customer twice in the customer master",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("customers.csv", b"customer_id,name,division\nC1,Acme,North\nC2,Other,South\nC1,Acme Ltd,South\n".to_vec()),
+            ],
+            vec![("customers.csv:4:1", "customer_id: duplicate id \"C1\" (first on line 2); expected each customer once")],
+        ),
+        case(
+            "a negative credit limit",
+            "",
+            vec![
+                (SNAPSHOT, format!("{H}{GOOD}").into_bytes()),
+                ("customers.csv", b"customer_id,name,credit_limit\nC1,Acme,-500\n".to_vec()),
+            ],
+            vec![("customers.csv:2:3", "credit_limit: expected a credit limit of zero or more, found -500.00")],
         ),
         // ----- folders and settings (exit codes 66 and 78) -----
         Case {

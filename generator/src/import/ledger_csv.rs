@@ -12,6 +12,7 @@ use super::table::{ColumnDef, Schema, Table};
 use arsite_core::activity::{ActivityLog, ActivityLogBuilder, NewActivity};
 use arsite_core::ledger::{parse_period, ActivityKind, CustomerInfo, SalesEntry};
 use arsite_core::{Currency, Money};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The usable rows of a ledger file (a `Vec` of rows, or the activity
@@ -250,6 +251,9 @@ pub fn read_customers_with(
     spec: &InputSpec,
     currency: &Currency,
 ) -> Result<LedgerImport<Vec<CustomerInfo>>, Problems> {
+    // The line each id was first seen on: a second row for a customer
+    // would leave which name, division or limit holds to chance.
+    let mut first_line: HashMap<String, u64> = HashMap::new();
     read_table(
         path,
         input,
@@ -259,6 +263,17 @@ pub fn read_customers_with(
         currency,
         |row| {
             let id = row.required_text(0);
+            if let Some(id) = id {
+                let line = row.line();
+                let first = *first_line.entry(id.to_string()).or_insert(line);
+                if first != line {
+                    row.problem(
+                        0,
+                        Kind::DuplicateId,
+                        format!("duplicate id {id:?} (first on line {first}); expected each customer once"),
+                    );
+                }
+            }
             let name = row.text(1);
             let division = row.text(2);
             let collector = row.text(3);
@@ -267,6 +282,16 @@ pub fn read_customers_with(
                 .map(|m| m.map(|a| a.0));
             if let Some(Some(l)) = limit {
                 row.set_amount(l);
+                if l.is_negative() {
+                    row.problem(
+                        4,
+                        Kind::Amount,
+                        format!(
+                            "expected a credit limit of zero or more, found {}",
+                            currency.to_decimal(l)
+                        ),
+                    );
+                }
             }
             let terms = row.text(5);
             let risk = row.text(6);

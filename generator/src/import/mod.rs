@@ -6,6 +6,7 @@
 //! The build reads snapshots one at a time with [`DataSet::read_snapshot`],
 //! so only one snapshot's invoices are in memory at once.
 
+pub mod customer_master;
 pub mod date;
 pub mod ledger_csv;
 pub mod number;
@@ -32,12 +33,15 @@ pub use quality::{FileQuality, RejectedRow};
 pub use snapshot_csv::{Converted, SnapshotImport};
 pub use spec::{AsOf, InputSpec};
 
-/// The data folder or its settings cannot be used at all. The exit codes
-/// follow BSD's sysexits: 66 (no input), 78 (configuration).
+/// The data folder or its settings cannot be used at all, or the output
+/// folder cannot be written now. The exit codes follow BSD's sysexits: 66
+/// (no input), 78 (configuration), 75 (temporary failure: another build is
+/// writing the output folder; try again).
 #[derive(Debug)]
 pub enum InputError {
     Missing(String),
     Config(String),
+    Busy(String),
 }
 
 impl InputError {
@@ -45,6 +49,7 @@ impl InputError {
         match self {
             InputError::Missing(_) => 66,
             InputError::Config(_) => 78,
+            InputError::Busy(_) => 75,
         }
     }
 }
@@ -52,7 +57,7 @@ impl InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InputError::Missing(m) | InputError::Config(m) => f.write_str(m),
+            InputError::Missing(m) | InputError::Config(m) | InputError::Busy(m) => f.write_str(m),
         }
     }
 }
@@ -60,7 +65,8 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// The exit code for an error from reading or building: 65 for data
-/// problems, 66 for missing input, 78 for bad settings, 1 otherwise.
+/// problems, 66 for missing input, 78 for bad settings, 75 for an output
+/// folder another build is writing, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.downcast_ref::<Problems>().is_some() {
@@ -196,11 +202,13 @@ impl DataSet {
         Ok(files.into_iter().map(|f| f.path).collect())
     }
 
-    /// Reads one snapshot. `Err` when the file cannot be read at all, and
-    /// in strict mode when any row has a problem; otherwise rejected rows
-    /// are in the result's `quality`.
+    /// Reads one snapshot, with the customer master's names, divisions and
+    /// collectors where the snapshot has none (see [`customer_master`]).
+    /// `Err` when the file cannot be read at all, and in strict mode when
+    /// any row has a problem; otherwise rejected rows are in the result's
+    /// `quality`.
     pub fn read_snapshot(&self, file: &SnapshotFile) -> Result<SnapshotImport, Problems> {
-        let import = snapshot_csv::read_with(
+        let mut import = snapshot_csv::read_with(
             &file.path,
             source::Input::Path(&file.path),
             file.as_of,
@@ -208,6 +216,7 @@ impl DataSet {
             &self.config.currency,
             &self.config.rates,
         )?;
+        customer_master::apply(&mut import.snapshot, &self.customers);
         if self.options.strict && !import.quality.is_clean() {
             return Err(Problems(import.quality.problems().cloned().collect()));
         }
@@ -291,7 +300,9 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if name.starts_with('.') {
+        // Hidden files, and what editors leave while saving: the same rule
+        // as `serve --watch`, which does not rebuild for them either.
+        if name.starts_with('.') || is_editor_temp(name) {
             continue;
         }
         paths.push(path);
@@ -383,6 +394,20 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
     Ok(found)
 }
 
+/// Files editors and downloads write beside the real one while saving
+/// (backups `x.csv~`, Emacs `#x.csv#`, vim's `4913` probe and swap files,
+/// partial downloads): never input. One rule for the snapshot folder's
+/// discovery and for `serve --watch`'s filter, so that what the watcher
+/// ignores the build ignores too. (Hidden files are skipped separately.)
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913" // vim probes whether it may write the folder
+        || [".swp", ".swx", ".swo", ".tmp", ".crdownload", ".part"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
 /// Every `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date, in
 /// order: a name with two different dates (`aging 2026-10-31 vs
 /// 2026-09-30`) is ambiguous and refused by the caller.
@@ -416,6 +441,33 @@ fn dates_in_name(stem: &str) -> Vec<Day> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editor_backup_and_swap_files_are_not_snapshots() {
+        // What `serve --watch` ignores must not fail the build it starts
+        // (issue 13, item 13).
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            "2026-10-31.csv",
+            "2026-10-31.csv~",
+            "4913",
+            "2026-10-31.csv.swp",
+            ".2026-10-31.csv.swp",
+            "#2026-10-31.csv#",
+            "2026-11-30.csv.part",
+        ] {
+            std::fs::write(tmp.path().join(name), "x").unwrap();
+        }
+        let found = discover_snapshots(tmp.path(), &InputSpec::canonical()).unwrap();
+        let names: Vec<_> = found.iter().map(|f| f.path.file_name().unwrap()).collect();
+        assert_eq!(names, ["2026-10-31.csv"]);
+        for name in ["x.csv~", "4913", "a.swp", "a.swo", "#a#", "a.tmp"] {
+            assert!(is_editor_temp(name), "{name}");
+        }
+        for name in ["2026-10-31.csv", "49130", "a.csv.bak"] {
+            assert!(!is_editor_temp(name), "{name}");
+        }
+    }
 
     #[test]
     fn dates_in_file_names() {

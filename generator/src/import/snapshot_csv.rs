@@ -505,6 +505,19 @@ mod tests {
     }
 
     #[test]
+    fn empty_fields_beyond_the_header_pass_and_values_there_do_not() {
+        // A trailing delimiter holds nothing: nothing is lost.
+        let s = read_text(&format!("{HEADER}I1,C1,A,2026-09-01,2026-10-01,5,5,,\n")).unwrap();
+        assert_eq!(s.invoices.len(), 1);
+        let found = problems(&format!("{HEADER}I1,C1,A,2026-09-01,2026-10-01,5,5,,x\n"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with(":2:9: error: the row has 9 fields"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn header_only_is_an_empty_snapshot() {
         assert!(read_text(HEADER).unwrap().invoices.is_empty());
     }

@@ -135,6 +135,9 @@ pub struct Table<'s> {
     spec: &'s InputSpec,
     pub columns: Columns,
     sign_field: Option<usize>,
+    /// Fields in the header row: a row with a value beyond them has more
+    /// fields than the header names (an unquoted delimiter, shifted data).
+    header_width: usize,
     record: Record,
     row_problems: Vec<Problem>,
     row_amount: Option<Money>,
@@ -273,6 +276,19 @@ impl<'s> Table<'s> {
                 return Err(at(line, Kind::Header, message));
             }
         };
+        if let Some((name, first, second)) = duplicate_header(&columns, sign_field, &cells) {
+            let mut p = at(
+                line,
+                Kind::Header,
+                format!(
+                    "header names the column {name:?} twice (fields {first} and {second}): \
+                     expected each column once (which one holds the values?)"
+                ),
+            );
+            p.column = Some(second);
+            return Err(p);
+        }
+        let header_width = cells.len();
         let mut quality = FileQuality::new(path.to_path_buf(), currency.clone(), amount_column);
         quality.sheet = info.sheet.clone();
         quality.header = cells;
@@ -284,6 +300,7 @@ impl<'s> Table<'s> {
             spec,
             columns,
             sign_field,
+            header_width,
             record,
             row_problems: Vec::new(),
             row_amount: None,
@@ -327,6 +344,7 @@ impl<'s> Table<'s> {
             break;
         }
         self.in_row = true;
+        self.check_width();
         Some(Row {
             record: &self.record,
             columns: &self.columns,
@@ -381,6 +399,34 @@ impl<'s> Table<'s> {
                     .is_none_or(|v| v.iter().all(|b| b.is_ascii_whitespace())),
                 _ => true,
             })
+    }
+
+    /// A value in a field the header does not name is a problem of the
+    /// row, at the first such field. Empty fields beyond the header (a
+    /// trailing delimiter, an export padding its rows) hold nothing and
+    /// pass.
+    fn check_width(&mut self) {
+        let fields = &self.record.fields;
+        let Some(extra) = (self.header_width..fields.len())
+            .find(|&f| fields[f].iter().any(|b| !b.is_ascii_whitespace()))
+        else {
+            return;
+        };
+        self.row_problems.push(Problem {
+            path: self.path.clone(),
+            sheet: self.sheet.clone(),
+            line: self.record.line,
+            column: Some(extra + 1),
+            kind: Kind::Row,
+            message: format!(
+                "the row has {} fields and a value in field {}, but the header names {}: \
+                 expected at most {} fields (is a value holding the delimiter not quoted?)",
+                fields.len(),
+                extra + 1,
+                self.header_width,
+                self.header_width
+            ),
+        });
     }
 
     /// Books the row just read as used or rejected.
@@ -488,6 +534,37 @@ fn found_headers(cells: &[String]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// A header cell that a read column was found under, named again in
+/// another cell (case and spacing aside: `amount` and `AMOUNT`): its name
+/// and both field numbers (1-based). Repeated names of columns that are not
+/// read do not matter.
+fn duplicate_header(
+    columns: &Columns,
+    sign_field: Option<usize>,
+    cells: &[String],
+) -> Option<(String, usize, usize)> {
+    let mut read: Vec<usize> = columns
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Field(f) => Some(*f),
+            _ => None,
+        })
+        .chain(sign_field)
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    read.into_iter().find_map(|f| {
+        let name = normalize(&cells[f]);
+        let again = (0..cells.len()).find(|&g| g != f && normalize(&cells[g]) == name)?;
+        Some((
+            cells[f].trim().to_string(),
+            f.min(again) + 1,
+            f.max(again) + 1,
+        ))
+    })
 }
 
 /// Maps the schema onto a header row; `Err` lists what is missing.

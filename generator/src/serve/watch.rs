@@ -177,19 +177,8 @@ impl Filter {
         }
         !path
             .file_name()
-            .is_some_and(|n| is_editor_temp(&n.to_string_lossy()))
+            .is_some_and(|n| crate::import::is_editor_temp(&n.to_string_lossy()))
     }
-}
-
-/// Files editors write while saving (the save itself then shows up as a
-/// change to the real file).
-fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name == "4913" // vim probes whether it may write the folder
-        || [".swp", ".swx", ".swo", ".tmp", ".crdownload", ".part"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
 }
 
 fn canonical(dir: &Path) -> Result<PathBuf> {

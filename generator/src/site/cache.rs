@@ -75,14 +75,47 @@ impl Record {
     }
 }
 
-/// Size, modification time and content hash of one input file. A file
-/// whose size and time are unchanged is taken as unchanged (as make and
-/// cargo do) and not read again just to hash it.
+/// The key of the record of `as_of` in the built site `site`, read alone
+/// (the commit's check that a carried-over folder is still the one planned
+/// with).
+pub fn record_key(site: &Path, as_of: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct KeyOnly {
+        key: String,
+    }
+    let bytes = std::fs::read(site.join(as_of).join(RECORD)).ok()?;
+    serde_json::from_slice::<KeyOnly>(&bytes)
+        .ok()
+        .map(|r| r.key)
+}
+
+/// Size, modification and status-change times and content hash of one
+/// input file. A file whose size and both times are unchanged is taken as
+/// unchanged and not read again just to hash it. The modification time
+/// alone is not enough: `cp -p`, `rsync -t` and `touch -d` put an old one
+/// back on new content. The status-change time (ctime) cannot be set by
+/// any tool: every write, and every restoring of the modification time,
+/// moves it to now. (A ctime that moved for another reason — `chmod`, a
+/// hard link — only costs a re-hash: the content hash decides.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub len: u64,
     pub modified_ns: u128,
+    /// 0 where the system has no ctime (and in stamps of older builds,
+    /// which then re-hash once).
+    #[serde(default)]
+    pub changed_ns: u128,
     pub hash: String,
+}
+
+impl Stamp {
+    /// Whether the file's metadata still matches this stamp.
+    fn matches(&self, m: &Meta) -> bool {
+        self.len == m.len
+            && self.modified_ns == m.modified_ns
+            && self.changed_ns == m.changed_ns
+            && m.modified_ns > 0
+    }
 }
 
 /// The stamps of every input file and of the program, as of one build.
@@ -138,12 +171,13 @@ impl Inputs {
     /// Records size and time of `path` only (ledgers: their parsed rows
     /// go into the keys instead), for [`Inputs::unchanged_since`].
     pub fn stamp_metadata(&mut self, path: &Path) -> Result<()> {
-        let (len, modified_ns) = metadata(path)?;
+        let m = metadata(path)?;
         self.files.insert(
             self.key(path),
             Stamp {
-                len,
-                modified_ns,
+                len: m.len,
+                modified_ns: m.modified_ns,
+                changed_ns: m.changed_ns,
                 hash: String::new(),
             },
         );
@@ -169,23 +203,23 @@ impl Inputs {
                 .all(|s| previous.files.contains_key(s))
             && previous.files.iter().all(|(path, stamp)| {
                 // Joining an absolute path gives that path.
-                metadata(&previous.base.join(path))
-                    .is_ok_and(|(len, t)| len == stamp.len && t == stamp.modified_ns && t > 0)
+                metadata(&previous.base.join(path)).is_ok_and(|m| stamp.matches(&m))
             })
     }
 
     /// The stamp of `path`, hashing the file only when its size or time
     /// differ from `previous`.
     pub fn stamp(&mut self, path: &Path, previous: &Inputs) -> Result<Stamp> {
-        let (len, modified_ns) = metadata(path)?;
+        let m = metadata(path)?;
         let key = self.key(path);
         let stamp = match previous.files.get(&key) {
-            Some(s) if s.len == len && s.modified_ns == modified_ns && modified_ns > 0 => s.clone(),
+            Some(s) if s.matches(&m) => s.clone(),
             _ => {
                 let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
                 Stamp {
-                    len,
-                    modified_ns,
+                    len: m.len,
+                    modified_ns: m.modified_ns,
+                    changed_ns: m.changed_ns,
                     hash: hex(xxh3_128(&bytes)),
                 }
             }
@@ -200,14 +234,38 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn metadata(path: &Path) -> Result<(u64, u128)> {
+/// What the change check reads of a file.
+struct Meta {
+    len: u64,
+    modified_ns: u128,
+    changed_ns: u128,
+}
+
+fn metadata(path: &Path) -> Result<Meta> {
     let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
     let modified_ns = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    Ok((meta.len(), modified_ns))
+    Ok(Meta {
+        len: meta.len(),
+        modified_ns,
+        changed_ns: changed_ns(&meta),
+    })
+}
+
+#[cfg(unix)]
+fn changed_ns(meta: &std::fs::Metadata) -> u128 {
+    use std::os::unix::fs::MetadataExt;
+    // Before 1970 does not occur for a file written since.
+    u128::try_from(meta.ctime()).unwrap_or(0) * 1_000_000_000
+        + u128::try_from(meta.ctime_nsec()).unwrap_or(0)
+}
+
+#[cfg(not(unix))]
+fn changed_ns(_: &std::fs::Metadata) -> u128 {
+    0
 }
 
 /// A fingerprint of the running program: its executable's bytes, so that
@@ -377,6 +435,29 @@ mod tests {
         let (a, b) = (p.through(Day(15)), p.through(Day(30)));
         assert_eq!(a, at(&longer, 15));
         assert_eq!(b, at(&longer, 30));
+    }
+
+    #[test]
+    fn an_edit_that_restores_size_and_modification_time_is_seen() {
+        // `cp -p` / `rsync -t`: new bytes, same length, the old mtime.
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("a.csv");
+        std::fs::write(&f, b"100").unwrap();
+        let mtime = std::fs::metadata(&f).unwrap().modified().unwrap();
+        let mut first = Inputs::new("p", tmp.path());
+        let s1 = first.stamp(&f, &Inputs::new("p", tmp.path())).unwrap();
+        std::fs::write(&f, b"900").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&f).unwrap().modified().unwrap(), mtime);
+        assert!(!Inputs::unchanged_since("p", &first, &[]));
+        let mut second = Inputs::new("p", tmp.path());
+        let s2 = second.stamp(&f, &first).unwrap();
+        assert_ne!(s2.hash, s1.hash, "the new content is hashed");
     }
 
     #[test]

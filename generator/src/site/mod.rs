@@ -158,7 +158,10 @@ fn plan(records: &[Option<Record>], keys: &[String]) -> Vec<Plan> {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
+    paths::check_output(&opts.out_dir)?;
     paths::check_inputs_outside(&opts.data_dir, opts.templates_dir.as_deref(), &opts.out_dir)?;
+    // Held until the build returns: one build at a time per output folder.
+    let _lock = output::BuildLock::acquire(&opts.out_dir)?;
     output::recover(&opts.out_dir)?;
     let mut stages = Stages::default();
     let program = cache::program_fingerprint(opts.templates_dir.as_deref())?;
@@ -206,6 +209,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let plan = plan(&records, &keys);
     stages.open_s = started.elapsed().as_secs_f64();
 
+    test_pause("render");
     let progress = progress_bar(opts.progress, data.snapshots.len());
     let mut history = history::History::default();
     // The AR of every snapshot before the one being built, kept ones
@@ -223,7 +227,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         if *step != Plan::Build {
             let record = record.expect("only snapshots with a record are kept");
             invoices += record.invoices;
-            staging.carry_over(&as_of, record.files, record.bytes);
+            staging.carry_over(&as_of, &record.key, record.files, record.bytes);
             earlier.extend(earlier_ar(&record.entry.point));
             history.push(record.entry);
             headlines.push(record.headline);
@@ -359,6 +363,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     stages.write_s = write_time.as_secs_f64();
     stages.write_wait_s = t.elapsed().as_secs_f64();
     stages.render_s = render_time.as_secs_f64();
+    test_pause("commit");
     let t = Instant::now();
     staging.commit()?;
     stages.commit_s = t.elapsed().as_secs_f64();
@@ -375,6 +380,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         stages,
         dashboard: assets::has_dashboard(),
     })
+}
+
+/// For tests of builds that overlap: with `ARSITE_TEST_PAUSE_AT=<stage>`
+/// (`render`: planned, lock held, no page rendered yet; `commit`: the new
+/// site staged) the build says so on stderr and waits there until its
+/// standard input closes.
+fn test_pause(stage: &str) {
+    if std::env::var_os("ARSITE_TEST_PAUSE_AT").is_some_and(|v| v == stage) {
+        eprintln!("arsite: paused at {stage} (ARSITE_TEST_PAUSE_AT)");
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+    }
 }
 
 /// A history point's AR as the metrics of later snapshots need it.

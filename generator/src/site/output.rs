@@ -9,6 +9,13 @@
 //! counts as done, and a build killed during the few renames that follow is
 //! finished by the next run ([`Staging::new`] rolls it forward) instead of
 //! being thrown away.
+//!
+//! One build at a time writes an output folder: [`BuildLock`] holds an
+//! exclusive lock on a file beside it for the whole build (two builds
+//! interleaving their carry-over and swaps would mix their sites). The
+//! plan of what to carry over is checked again at commit: a folder of the
+//! previous site that is no longer the one planned with fails the build
+//! rather than being carried into the new site.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
@@ -36,7 +43,9 @@ pub struct Staging {
     /// pages render on every core, but threads creating files in the same
     /// folder mostly wait for each other on the folder's lock.
     writer: Option<Writer>,
-    carried: Vec<String>,
+    /// Folders carried over from the previous site, with the key of the
+    /// record they were planned with.
+    carried: Vec<(String, String)>,
 }
 
 struct Writer {
@@ -185,9 +194,10 @@ impl Staging {
 
     /// Keeps the previous site's folder `name` (a snapshot that did not
     /// change) instead of writing it again. Its `files` and `bytes` are
-    /// counted as if written.
-    pub fn carry_over(&mut self, name: &str, files: u64, bytes: u64) {
-        self.carried.push(name.to_string());
+    /// counted as if written; `key` is its record's key, checked again at
+    /// [`Staging::commit`].
+    pub fn carry_over(&mut self, name: &str, key: &str, files: u64, bytes: u64) {
+        self.carried.push((name.to_string(), key.to_string()));
         self.files.fetch_add(files, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
@@ -204,12 +214,26 @@ impl Staging {
     /// deleted only after the new one is in place.
     pub fn commit(mut self) -> Result<()> {
         self.finish_writes()?;
+        // The plan was made from the previous site's records: a folder
+        // changed since (by a writer that did not take the lock) would put
+        // another build's pages into this site.
+        for (name, key) in &self.carried {
+            let now = super::cache::record_key(&self.target, name);
+            if now.as_deref() != Some(key.as_str()) {
+                bail!(
+                    "{}: the previous site's folder changed while this build ran (another \
+                     program wrote {}); nothing was replaced, build again",
+                    self.target.join(name).display(),
+                    self.target.display()
+                );
+            }
+        }
         write_file(
             &self.dir.join(MARKER),
             b"This folder was written by arsite and is replaced on every build.\n",
         )?;
         let mut list = String::new();
-        for name in &self.carried {
+        for (name, _) in &self.carried {
             list.push_str(name);
             list.push('\n');
         }
@@ -323,6 +347,114 @@ fn remove_abandoned(parent: &Path, name: &str, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The exclusive right to write one output folder, for the whole build.
+/// The lock is on `.<name>.lock` beside the folder (the folder itself is
+/// replaced by every build), which holds the owner's process id for the
+/// message of a build that finds it taken. The file is removed when the
+/// lock is let go; a build that locked a file removed meanwhile tries
+/// again. The lock goes with the process, so a killed build leaves no lock.
+pub struct BuildLock {
+    path: PathBuf,
+    file: Option<fs::File>,
+}
+
+impl BuildLock {
+    /// Takes the lock, or fails at once (exit 75) naming the build that
+    /// holds it: waiting could hang a script for as long as that build
+    /// takes, and the other build's result may make this one unnecessary.
+    pub fn acquire(target: &Path) -> Result<BuildLock> {
+        let parent = parent_of(target);
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("{}: cannot create", parent.display()))?;
+        let path = parent.join(format!(".{}.lock", file_name(target)?));
+        loop {
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .with_context(|| format!("{}: cannot open the build lock", path.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let pid = fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok())
+                        .map_or_else(String::new, |p| format!(" (pid {p})"));
+                    return Err(crate::import::InputError::Busy(format!(
+                        "{}: another arsite build{pid} is writing this folder; \
+                         wait for it to finish, then build again",
+                        target.display()
+                    ))
+                    .into());
+                }
+                // A file system without locks (some network mounts): say
+                // so and build as before, rather than not at all.
+                Err(fs::TryLockError::Error(e))
+                    if e.kind() == std::io::ErrorKind::Unsupported
+                        || e.raw_os_error() == Some(ENOLCK) =>
+                {
+                    eprintln!(
+                        "arsite: warning: {}: cannot lock ({e}); nothing keeps another build \
+                         from writing {} at the same time",
+                        path.display(),
+                        target.display()
+                    );
+                    return Ok(BuildLock {
+                        path,
+                        file: Some(file),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("{}: cannot lock", path.display()));
+                }
+            }
+            if !is_same_file(&file, &path) {
+                continue;
+            }
+            use std::io::Write;
+            file.set_len(0)?;
+            write!(file, "{}", std::process::id())?;
+            return Ok(BuildLock {
+                path,
+                file: Some(file),
+            });
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Removed while still locked: a build waiting on this file finds
+        // it gone and starts over on a new one.
+        let _ = fs::remove_file(&self.path);
+        drop(self.file.take());
+    }
+}
+
+/// `ENOLCK`, "no locks available": 37 on Linux, 77 on macOS and the BSDs.
+#[cfg(target_os = "linux")]
+const ENOLCK: i32 = 37;
+#[cfg(not(target_os = "linux"))]
+const ENOLCK: i32 = 77;
+
+/// Whether the open `file` is still the one at `path` (not removed, or
+/// removed and created again, by the build that held the lock).
+#[cfg(unix)]
+fn is_same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
 fn is_replaceable(target: &Path) -> Result<bool> {
     if !target.is_dir() {
         return Ok(false);
@@ -380,14 +512,16 @@ mod tests {
         let out = tmp.path().join("site");
         let s = Staging::new(&out).unwrap();
         s.write("2026-01-31/index.html", b"january").unwrap();
+        s.write("2026-01-31/.arsite-snapshot.json", br#"{"key":"k1"}"#)
+            .unwrap();
         s.write("2026-02-28/index.html", b"february").unwrap();
         s.commit().unwrap();
 
         let mut s = Staging::new(&out).unwrap();
-        s.carry_over("2026-01-31", 1, 7);
+        s.carry_over("2026-01-31", "k1", 2, 19);
         s.write("2026-02-28/index.html", b"february, corrected")
             .unwrap();
-        assert_eq!((s.files(), s.bytes()), (2, 26));
+        assert_eq!((s.files(), s.bytes()), (3, 38));
         s.commit().unwrap();
         assert_eq!(
             fs::read(out.join("2026-01-31/index.html")).unwrap(),
@@ -399,6 +533,54 @@ mod tests {
         );
         assert!(!out.join(COMPLETE).exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_carried_folder_changed_since_the_plan_fails_the_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let s = Staging::new(&out).unwrap();
+        s.write("2026-01-31/index.html", b"january").unwrap();
+        s.write("2026-01-31/.arsite-snapshot.json", br#"{"key":"k1"}"#)
+            .unwrap();
+        s.commit().unwrap();
+        let mut s = Staging::new(&out).unwrap();
+        s.carry_over("2026-01-31", "k1", 2, 19);
+        s.write("index.html", b"new index").unwrap();
+        // Another writer replaces the folder after the plan was made.
+        fs::write(
+            out.join("2026-01-31/.arsite-snapshot.json"),
+            br#"{"key":"k2"}"#,
+        )
+        .unwrap();
+        fs::write(out.join("2026-01-31/index.html"), b"someone else's").unwrap();
+        let e = s.commit().unwrap_err().to_string();
+        assert!(e.contains("changed while this build ran"), "{e}");
+        assert!(!out.join("index.html").exists(), "nothing was replaced");
+    }
+
+    #[test]
+    fn a_second_build_lock_is_refused_with_the_holder_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let held = BuildLock::acquire(&out).unwrap();
+        let lock = tmp.path().join(".site.lock");
+        assert_eq!(
+            fs::read_to_string(&lock).unwrap(),
+            std::process::id().to_string()
+        );
+        let e = BuildLock::acquire(&out).err().unwrap();
+        assert_eq!(crate::import::exit_code(&e), 75);
+        assert!(
+            e.to_string().contains(&format!(
+                "another arsite build (pid {}) is writing this folder",
+                std::process::id()
+            )),
+            "{e}"
+        );
+        drop(held);
+        assert!(!lock.exists(), "the lock file goes with the lock");
+        drop(BuildLock::acquire(&out).unwrap());
     }
 
     #[test]

@@ -7,6 +7,45 @@ use crate::import::InputError;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
+/// Refuses (exit 78), before anything is read, an `--out` that a build
+/// could not replace: a symbolic link (the swap renames the new site into
+/// place, which would put a folder where the link was and leave the folder
+/// it points to stale; a dangling one would fail only after the whole
+/// build), or a file. The folder a link points to is named, to be given
+/// instead.
+pub fn check_output(out: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        let to = std::fs::read_link(out).unwrap_or_default();
+        let message = if out.exists() {
+            format!(
+                "{}: --out is a symbolic link to {}; a build replaces its output folder as a \
+                 whole, which would replace the link: give the folder itself (--out {})",
+                out.display(),
+                to.display(),
+                resolve(out).display()
+            )
+        } else {
+            format!(
+                "{}: --out is a symbolic link to {}, which does not exist: give a folder instead",
+                out.display(),
+                to.display()
+            )
+        };
+        return Err(InputError::Config(message).into());
+    }
+    if !meta.is_dir() {
+        return Err(InputError::Config(format!(
+            "{}: --out is a file, not a folder: expected a new or an arsite site folder",
+            out.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Refuses (exit 78) a build whose inputs lie inside `out`.
 pub fn check_inputs_outside(data: &Path, templates: Option<&Path>, out: &Path) -> Result<()> {
     let out_abs = resolve(out);
