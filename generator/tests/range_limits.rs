@@ -1,0 +1,117 @@
+//! Values at the edges of what arsite can represent, through the real
+//! binary (issue 13, items 4, 10 and 16): money totals that would not fit
+//! in 64 bits, texts longer than a workbook cell holds, bucket edges and
+//! dates outside their ranges. Each is either handled (the long text) or
+//! refused by `check` and `build` alike with one clear error, exit 65 for
+//! data and 78 for settings — never a wrapped, saturated or absurd figure.
+
+mod common;
+
+use common::{arsite, build};
+use std::path::Path;
+use std::process::Output;
+
+const HEADER: &str =
+    "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount\n";
+
+/// A data folder with these settings lines (after title and currency),
+/// snapshot files and optional activity file.
+fn folder(settings: &str, snapshots: &[(&str, String)], activity: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("arsite.toml"),
+        format!("title = \"Limits\"\ncurrency = \"EUR\"\n{settings}"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
+    for (name, body) in snapshots {
+        std::fs::write(dir.path().join("snapshots").join(name), body).unwrap();
+    }
+    if let Some(a) = activity {
+        std::fs::write(dir.path().join("activity.csv"), a).unwrap();
+    }
+    dir
+}
+
+fn one_invoice() -> String {
+    format!("{HEADER}I1,C1,Acme,2026-09-01,2026-10-01,100.00,100.00\n")
+}
+
+fn run(args: &[&str], data: &Path, out: Option<&Path>) -> Output {
+    let mut c = arsite();
+    c.args(args).arg(data);
+    if let Some(o) = out {
+        c.arg("--out").arg(o).arg("--quiet");
+    }
+    c.output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `check` and `build` both refuse `data` with `code`, saying `expected`,
+/// and the build writes no site.
+fn both_refuse(data: &Path, code: i32, expected: &str) {
+    let check = run(&["check"], data, None);
+    assert_eq!(check.status.code(), Some(code), "check: {}", text(&check));
+    assert!(text(&check).contains(expected), "check: {}", text(&check));
+    let site = data.join("../site-refused");
+    let built = run(&["build"], data, Some(&site));
+    assert_eq!(built.status.code(), Some(code), "build: {}", text(&built));
+    assert!(text(&built).contains(expected), "build: {}", text(&built));
+    assert!(!site.exists(), "a refused build wrote a site");
+}
+
+// Item 10 -------------------------------------------------------------------
+
+/// The text of every cell of the sheet named `sheet` in the workbook.
+fn sheet_texts(xlsx: &Path, sheet: &str) -> Vec<String> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(xlsx).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .used_cells()
+        .map(|(_, _, v)| v.to_string())
+        .collect()
+}
+
+#[test]
+fn a_note_longer_than_a_cell_is_cut_in_the_workbook_and_whole_in_the_page() {
+    // A pasted e-mail thread: 40,000 characters, its end recognisable.
+    let note = format!("{}END-OF-THREAD!!", "Dear team; ".repeat(3_635));
+    assert_eq!(note.chars().count(), 40_000);
+    let activity = format!(
+        "date,type,customer_id,invoice_id,amount,collector,reference,note\n\
+         2026-10-05,dispute_opened,C1,I1,100.00,Ann,pricing,{note}\n"
+    );
+    let data = folder("", &[("2026-10-31.csv", one_invoice())], Some(&activity));
+    let check = run(&["check"], data.path(), None);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let site = data.path().join("../site-long-note");
+    build(data.path(), &site, &["--quiet"]);
+    let cells = sheet_texts(&site.join("2026-10-31/2026-10-31.xlsx"), "open-disputes");
+    let cut = cells
+        .iter()
+        .find(|c| c.starts_with("Dear team; "))
+        .expect("the note's cell");
+    // 32,767 UTF-16 units at most (Excel's limit), the marker at the end.
+    assert_eq!(cut.encode_utf16().count(), 32_767);
+    assert!(
+        cut.ends_with("… [truncated: full text in the HTML and CSV]"),
+        "{}",
+        &cut[cut.len() - 80..]
+    );
+    let html = std::fs::read_to_string(site.join("2026-10-31/disputes.html")).unwrap();
+    assert!(html.contains(&note), "the page lacks the full note");
+    let csv = std::fs::read_dir(site.join("2026-10-31/csv"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains("Dear team; "))
+        .expect("a CSV with the note");
+    assert!(csv.contains(&note), "the CSV lacks the full note");
+}
