@@ -16,7 +16,11 @@ const HEADER: &str =
 
 /// A data folder with these settings lines (after title and currency),
 /// snapshot files and optional activity file.
-fn folder(settings: &str, snapshots: &[(&str, String)], activity: Option<&str>) -> tempfile::TempDir {
+fn folder(
+    settings: &str,
+    snapshots: &[(&str, String)],
+    activity: Option<&str>,
+) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("arsite.toml"),
@@ -74,10 +78,7 @@ fn sheet_texts(xlsx: &Path, sheet: &str) -> Vec<String> {
     use calamine::{Reader, Xlsx};
     let mut wb: Xlsx<_> = calamine::open_workbook(xlsx).unwrap();
     let range = wb.worksheet_range(sheet).unwrap();
-    range
-        .used_cells()
-        .map(|(_, _, v)| v.to_string())
-        .collect()
+    range.used_cells().map(|(_, _, v)| v.to_string()).collect()
 }
 
 #[test]
@@ -114,4 +115,44 @@ fn a_note_longer_than_a_cell_is_cut_in_the_workbook_and_whole_in_the_page() {
         .find(|t| t.contains("Dear team; "))
         .expect("a CSV with the note");
     assert!(csv.contains(&note), "the CSV lacks the full note");
+}
+
+// Item 4 --------------------------------------------------------------------
+
+#[test]
+fn totals_that_do_not_fit_in_64_bits_are_refused_not_wrapped() {
+    // 10,000 × 10,000,000,000,000.00 = 10^17 EUR = 10^19 cents > i64::MAX
+    // (9,223,372,036,854,775,807): this printed a total of
+    // −84,467,440,737,095,516.16 (build) and 92,233,720,368,547,758.07
+    // (check, saturated).
+    let mut csv = String::from(HEADER);
+    for i in 0..10_000 {
+        csv.push_str(&format!(
+            "I{i},C{},Big,2026-09-01,2026-10-01,10000000000000.00,10000000000000.00\n",
+            i % 50
+        ));
+    }
+    let data = folder("", &[("2026-10-31.csv", csv)], None);
+    both_refuse(
+        data.path(),
+        65,
+        "2026-10-31.csv: error: open_amount: the amounts of this file add up to more than 11529215046068469.75 EUR",
+    );
+    let check = text(&run(&["check"], data.path(), None));
+    assert!(!check.contains("92233720368547758.07"), "{check}");
+    assert!(!check.contains("84467440737095516"), "{check}");
+}
+
+#[test]
+fn an_activity_file_whose_payments_do_not_fit_is_refused() {
+    let mut activity = String::from("date,type,customer_id,invoice_id,amount\n");
+    for i in 0..10_000 {
+        activity.push_str(&format!("2026-10-05,payment,C1,I{i},10000000000000.00\n"));
+    }
+    let data = folder("", &[("2026-10-31.csv", one_invoice())], Some(&activity));
+    both_refuse(
+        data.path(),
+        65,
+        "activity.csv: error: amount: the amounts of this file add up to more than",
+    );
 }
