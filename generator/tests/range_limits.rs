@@ -61,11 +61,16 @@ fn text(o: &Output) -> String {
 /// `check` and `build` both refuse `data` with `code`, saying `expected`,
 /// and the build writes no site.
 fn both_refuse(data: &Path, code: i32, expected: &str) {
-    let check = run(&["check"], data, None);
+    both_refuse_with(&[], data, code, expected);
+}
+
+/// [`both_refuse`] with `extra` flags (`--strict`) for both commands.
+fn both_refuse_with(extra: &[&str], data: &Path, code: i32, expected: &str) {
+    let check = run(&[&["check"], extra].concat(), data, None);
     assert_eq!(check.status.code(), Some(code), "check: {}", text(&check));
     assert!(text(&check).contains(expected), "check: {}", text(&check));
     let site = data.join("../site-refused");
-    let built = run(&["build"], data, Some(&site));
+    let built = run(&[&["build"], extra].concat(), data, Some(&site));
     assert_eq!(built.status.code(), Some(code), "build: {}", text(&built));
     assert!(text(&built).contains(expected), "build: {}", text(&built));
     assert!(!site.exists(), "a refused build wrote a site");
@@ -154,5 +159,103 @@ fn an_activity_file_whose_payments_do_not_fit_is_refused() {
         data.path(),
         65,
         "activity.csv: error: amount: the amounts of this file add up to more than",
+    );
+}
+
+// Item 16 -------------------------------------------------------------------
+
+#[test]
+fn bucket_edges_beyond_100_years_are_a_settings_error() {
+    // This labelled the last bucket "-2147483648+".
+    let data = folder(
+        "[aging]\nedges = [30, 2147483647]\nreserve_percent = [1, 2, 3, 4]\n",
+        &[("2026-10-31.csv", one_invoice())],
+        None,
+    );
+    both_refuse(
+        data.path(),
+        78,
+        "aging.edges: expected bucket edges of at most 36500 days (100 years), found 2147483647",
+    );
+}
+
+#[test]
+fn a_snapshot_dated_before_1900_is_refused_by_check_as_by_build() {
+    // check passed this, and the build failed late, writing the workbook.
+    let data = folder(
+        "",
+        &[(
+            "1899-12-31.csv",
+            format!("{HEADER}I1,C1,Acme,1899-11-01,1899-12-01,1.00,1.00\n"),
+        )],
+        None,
+    );
+    both_refuse(
+        data.path(),
+        65,
+        "1899-12-31.csv: error: snapshot date 1899-12-31 is outside the dates arsite accepts, 1900-01-01 to 2199-12-31",
+    );
+}
+
+#[test]
+fn invoice_dates_outside_the_window_are_row_problems_with_their_cell() {
+    let csv = format!(
+        "{HEADER}I1,C1,Acme,0000-01-01,2026-10-01,100.00,100.00\n\
+         I2,C1,Acme,2026-09-01,9999-12-31,50.00,50.00\n\
+         I3,C1,Acme,2026-09-01,2026-10-01,7.00,7.00\n"
+    );
+    let data = folder("", &[("2026-10-31.csv", csv)], None);
+    let first = "2026-10-31.csv:2:4: error: invoice_date: date 0000-01-01 is outside the dates arsite accepts, 1900-01-01 to 2199-12-31, found \"0000-01-01\"";
+    both_refuse_with(&["--strict"], data.path(), 65, first);
+    let check = text(&run(&["check", "--strict"], data.path(), None));
+    assert!(
+        check.contains("2026-10-31.csv:3:5: error: due_date: date 9999-12-31 is outside"),
+        "{check}"
+    );
+    // By default the two rows are rejected and the rest is used: the
+    // 740,286-day DSO and the 24,322-row month table are gone.
+    let site = data.path().join("../site-dates");
+    build(data.path(), &site, &["--quiet"]);
+    let rejected = std::fs::read_to_string(site.join("2026-10-31/rejected.csv")).unwrap();
+    assert_eq!(rejected.lines().count(), 3, "{rejected}");
+    let metrics = std::fs::read_to_string(site.join("2026-10-31/metrics.json")).unwrap();
+    assert!(
+        metrics.contains("\"total_open\": \"7.00\""),
+        "{}",
+        &metrics[..400]
+    );
+}
+
+#[test]
+fn ledger_dates_periods_and_promised_dates_outside_the_window_are_problems() {
+    let activity = "date,type,customer_id,invoice_id,amount,collector,reference,note\n\
+                    2200-01-01,payment,C1,I1,5.00,,,\n\
+                    2026-10-02,promise,C1,I1,5.00,,0001-01-01,\n";
+    let data = folder("", &[("2026-10-31.csv", one_invoice())], Some(activity));
+    std::fs::write(
+        data.path().join("sales.csv"),
+        "period,amount\n1850-01,10.00\n2026-10,5.00\n",
+    )
+    .unwrap();
+    for expected in [
+        "activity.csv:2:1: error: date: date 2200-01-01 is outside the dates arsite accepts",
+        "activity.csv:3:7: error: reference: promised date 0001-01-01 is outside the dates arsite accepts",
+        "sales.csv:2:1: error: period: month 1850-01 is outside the months arsite accepts, 1900-01 to 2199-12",
+    ] {
+        both_refuse_with(&["--strict"], data.path(), 65, expected);
+    }
+}
+
+#[test]
+fn an_as_of_setting_outside_the_window_is_a_settings_error() {
+    let data = folder(
+        "[import.snapshots]\nas_of = \"1800-01-01\"\n",
+        &[("export.csv", one_invoice())],
+        None,
+    );
+    both_refuse(
+        data.path(),
+        78,
+        "as_of: date 1800-01-01 is outside the dates arsite accepts",
     );
 }
