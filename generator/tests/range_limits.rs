@@ -16,12 +16,15 @@ const HEADER: &str =
 
 /// A data folder with these settings lines (after title and currency),
 /// snapshot files and optional activity file.
-fn folder(
-    settings: &str,
-    snapshots: &[(&str, String)],
-    activity: Option<&str>,
-) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+/// The folder is `data` in the returned temporary folder, beside the sites
+/// the tests build.
+fn folder(settings: &str, snapshots: &[(&str, String)], activity: Option<&str>) -> Data {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Data {
+        path: tmp.path().join("data"),
+        _tmp: tmp,
+    };
+    std::fs::create_dir(dir.path()).unwrap();
     std::fs::write(
         dir.path().join("arsite.toml"),
         format!("title = \"Limits\"\ncurrency = \"EUR\"\n{settings}"),
@@ -35,6 +38,17 @@ fn folder(
         std::fs::write(dir.path().join("activity.csv"), a).unwrap();
     }
     dir
+}
+
+struct Data {
+    path: std::path::PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Data {
+    fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 fn one_invoice() -> String {
@@ -69,7 +83,7 @@ fn both_refuse_with(extra: &[&str], data: &Path, code: i32, expected: &str) {
     let check = run(&[&["check"], extra].concat(), data, None);
     assert_eq!(check.status.code(), Some(code), "check: {}", text(&check));
     assert!(text(&check).contains(expected), "check: {}", text(&check));
-    let site = data.join("../site-refused");
+    let site = data.parent().unwrap().join("site-refused");
     let built = run(&[&["build"], extra].concat(), data, Some(&site));
     assert_eq!(built.status.code(), Some(code), "build: {}", text(&built));
     assert!(text(&built).contains(expected), "build: {}", text(&built));
@@ -98,7 +112,7 @@ fn a_note_longer_than_a_cell_is_cut_in_the_workbook_and_whole_in_the_page() {
     let data = folder("", &[("2026-10-31.csv", one_invoice())], Some(&activity));
     let check = run(&["check"], data.path(), None);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
-    let site = data.path().join("../site-long-note");
+    let site = data.path().parent().unwrap().join("site-long-note");
     build(data.path(), &site, &["--quiet"]);
     let cells = sheet_texts(&site.join("2026-10-31/2026-10-31.xlsx"), "open-disputes");
     let cut = cells
@@ -214,7 +228,7 @@ fn invoice_dates_outside_the_window_are_row_problems_with_their_cell() {
     );
     // By default the two rows are rejected and the rest is used: the
     // 740,286-day DSO and the 24,322-row month table are gone.
-    let site = data.path().join("../site-dates");
+    let site = data.path().parent().unwrap().join("site-dates");
     build(data.path(), &site, &["--quiet"]);
     let rejected = std::fs::read_to_string(site.join("2026-10-31/rejected.csv")).unwrap();
     assert_eq!(rejected.lines().count(), 3, "{rejected}");
@@ -258,4 +272,21 @@ fn an_as_of_setting_outside_the_window_is_a_settings_error() {
         78,
         "as_of: date 1800-01-01 is outside the dates arsite accepts",
     );
+}
+
+#[test]
+fn snapshots_on_the_first_and_last_day_of_the_window_build() {
+    let row = |as_of: &str| format!("{HEADER}I1,C1,Acme,1900-01-01,{as_of},1.00,1.00\n");
+    let data = folder(
+        "",
+        &[
+            ("1900-01-01.csv", row("1900-01-01")),
+            ("2199-12-31.csv", row("2199-12-31")),
+        ],
+        None,
+    );
+    let site = data.path().parent().unwrap().join("site-window");
+    build(data.path(), &site, &["--quiet"]);
+    assert!(site.join("1900-01-01/1900-01-01.xlsx").is_file());
+    assert!(site.join("2199-12-31/2199-12-31.xlsx").is_file());
 }
