@@ -13,6 +13,12 @@ use std::fmt;
 /// Largest number of buckets a scheme may have (Current + edges + last).
 pub const MAX_BUCKETS: usize = 8;
 
+/// Largest bucket edge, in days past due: 100 years. Larger edges mean
+/// nothing for receivables, and this keeps `edge + 1` (the next bucket's
+/// first day, in its label) far from i32's end: `[30, 2147483647]` labelled
+/// its last bucket `-2147483648+`.
+pub const MAX_EDGE_DAYS: i32 = 36_500;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgingScheme {
     edges: Vec<i32>,
@@ -24,6 +30,7 @@ pub enum SchemeError {
     TooMany,
     NotIncreasing,
     NotPositive,
+    TooLarge(i32),
 }
 
 impl fmt::Display for SchemeError {
@@ -36,6 +43,10 @@ impl fmt::Display for SchemeError {
             SchemeError::TooMany => write!(f, "expected at most {} bucket edges", MAX_BUCKETS - 2),
             SchemeError::NotIncreasing => write!(f, "expected strictly increasing bucket edges"),
             SchemeError::NotPositive => write!(f, "expected bucket edges of at least 1 day"),
+            SchemeError::TooLarge(edge) => write!(
+                f,
+                "expected bucket edges of at most {MAX_EDGE_DAYS} days (100 years), found {edge}"
+            ),
         }
     }
 }
@@ -61,6 +72,9 @@ impl AgingScheme {
         }
         if edges.windows(2).any(|w| w[0] >= w[1]) {
             return Err(SchemeError::NotIncreasing);
+        }
+        if let Some(&edge) = edges.iter().find(|&&e| e > MAX_EDGE_DAYS) {
+            return Err(SchemeError::TooLarge(edge));
         }
         Ok(AgingScheme { edges })
     }
@@ -251,6 +265,21 @@ mod tests {
             AgingScheme::new(vec![1, 2, 3, 4, 5, 6, 7]),
             Err(SchemeError::TooMany)
         );
+    }
+
+    #[test]
+    fn edges_are_bounded_so_labels_never_wrap() {
+        assert_eq!(
+            AgingScheme::new(vec![30, i32::MAX]),
+            Err(SchemeError::TooLarge(i32::MAX))
+        );
+        assert_eq!(
+            AgingScheme::new(vec![30, 36_501]),
+            Err(SchemeError::TooLarge(36_501))
+        );
+        // The largest edge: its last bucket starts the day after, 36,501.
+        let s = AgingScheme::new(vec![30, 36_500]).unwrap();
+        assert_eq!(s.labels(), ["Current", "1–30", "31–36500", "36501+"]);
     }
 
     fn snapshot(rows: &[(&str, &str, &str, i32, i64)]) -> Snapshot {

@@ -116,42 +116,94 @@ impl fmt::Display for AmountError {
     }
 }
 
+// Arithmetic. Overflow panics, in release builds too, instead of wrapping:
+// a wrapped sum is a wrong figure published without a word, a panic fails
+// the build before anything is written (the previous site stays). It does
+// not happen on imported data: the importer refuses any file whose amounts
+// add up, in absolute value, to more than i64::MAX / 8 (see the generator's
+// `import::quality::MAX_FILE_TOTAL`), and every figure is a sum over a few
+// files at most, so no sum, partial or final, can leave i64. Code that adds
+// amounts of unbounded origin uses `checked_add`/`checked_sum` instead.
+
+impl Money {
+    /// `self + rhs`, `None` when it does not fit.
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.0.checked_add(rhs.0).map(Money)
+    }
+
+    /// `self - rhs`, `None` when it does not fit.
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.0.checked_sub(rhs.0).map(Money)
+    }
+
+    /// Σ of `amounts`, `None` when the total does not fit (partial sums may:
+    /// they are kept in i128).
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
+        let total: i128 = amounts.into_iter().map(|m| i128::from(m.0)).sum();
+        Money::from_i128(total)
+    }
+
+    /// An i128 accumulator's value as money, `None` when it does not fit.
+    pub fn from_i128(value: i128) -> Option<Money> {
+        i64::try_from(value).ok().map(Money)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn overflow(op: &str) -> ! {
+    panic!(
+        "money overflow in {op}: a figure exceeds {} minor units (the importer bounds every file's total, so this is a bug)",
+        i64::MAX
+    )
+}
+
 impl Add for Money {
     type Output = Money;
+    #[inline]
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        self.checked_add(rhs)
+            .unwrap_or_else(|| overflow("an addition"))
     }
 }
 
 impl Sub for Money {
     type Output = Money;
+    #[inline]
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        self.checked_sub(rhs)
+            .unwrap_or_else(|| overflow("a subtraction"))
     }
 }
 
 impl Neg for Money {
     type Output = Money;
+    #[inline]
     fn neg(self) -> Money {
-        Money(-self.0)
+        self.0
+            .checked_neg()
+            .map(Money)
+            .unwrap_or_else(|| overflow("a negation"))
     }
 }
 
 impl AddAssign for Money {
+    #[inline]
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl SubAssign for Money {
+    #[inline]
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
 impl Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        Money::checked_sum(iter).unwrap_or_else(|| overflow("a sum"))
     }
 }
 
@@ -325,6 +377,32 @@ mod tests {
         // CLF has 4: 12.3456 UF = 123,456 ten-thousandths.
         let clf = Currency::parse("CLF").unwrap().exponent;
         assert_eq!(Money::parse_plain("12.3456", clf), Ok(Money(123_456)));
+    }
+
+    #[test]
+    fn sums_that_do_not_fit_are_never_wrapped() {
+        // 10,000 × 10^15 minor units = 10^19 > i64::MAX (≈ 9.22 × 10^18):
+        // wrapped, this was −8,446,744,073,709,551,616.
+        let big = Money(1_000_000_000_000_000);
+        assert_eq!(Money::checked_sum(std::iter::repeat_n(big, 10_000)), None);
+        // 9,000 of them, 9 × 10^18, still fit.
+        assert_eq!(
+            Money::checked_sum(std::iter::repeat_n(big, 9_000)),
+            Some(Money(9_000_000_000_000_000_000))
+        );
+        // A partial sum may pass i64 when the total comes back: MAX + 1 − 1.
+        let back = [Money(i64::MAX), Money(1), Money(-1)];
+        assert_eq!(Money::checked_sum(back), Some(Money(i64::MAX)));
+        assert_eq!(Money(i64::MAX).checked_add(Money(1)), None);
+        assert_eq!(Money(-i64::MAX).checked_sub(Money(2)), None);
+        assert_eq!(Money(5).checked_sub(Money(7)), Some(Money(-2)));
+        let wraps = std::panic::catch_unwind(|| std::iter::repeat_n(big, 10_000).sum::<Money>());
+        assert!(
+            wraps.is_err(),
+            "an overflowing sum must not return a figure"
+        );
+        let wraps = std::panic::catch_unwind(|| Money(i64::MAX) + Money(1));
+        assert!(wraps.is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::import::snapshot_csv::Rates;
 use crate::import::spec::{ImportSettings, RawImport};
+use crate::import::table::MAX_AMOUNT;
 use anyhow::{bail, Context, Result};
 use arsite_core::ledger::{DsoMethod, MetricsConfig};
 use arsite_core::portfolio::Thresholds;
@@ -239,6 +240,14 @@ impl Config {
             let value = target.decimal(&key)?;
             let money = Money::from_decimal(value, currency.exponent)
                 .map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
+            // The bound of any amount in a file: prorated over the longest
+            // period the date window allows (300 years, 3,600 months) a
+            // target stays below 3.7 × 10^18 minor units, inside i64.
+            if money.0.unsigned_abs() > MAX_AMOUNT as u64 {
+                bail!(
+                    "{key}: expected a target of at most {MAX_AMOUNT} minor units, found {value}"
+                );
+            }
             metrics.collector_targets.insert(name.clone(), money);
         }
         metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;

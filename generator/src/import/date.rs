@@ -5,7 +5,35 @@
 //! serial numbers (`46326` is 2026-10-31), which spreadsheets write when a
 //! date cell loses its formatting.
 
+use arsite_core::ledger::Period;
 use arsite_core::Day;
+use chrono::Datelike;
+
+/// The dates arsite accepts, in every file and setting: 1900-01-01 through
+/// 2199-12-31. Before 1900 the workbook cannot hold the date (Excel's 1900
+/// date system starts there) and no receivable is that old; the upper end
+/// bounds every month table (DSO, sales) and every period to 300 years, so
+/// a typo such as `0000-01-01` or `9999-12-31` is an error naming the cell
+/// rather than a DSO of 740,286 days or a 24,322-row month table.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2199;
+
+/// The message for a date outside the window, `None` inside it. Every
+/// reader of dates (table cells, snapshot file names, `as_of` settings,
+/// promised dates, ledger periods) asks this one function.
+pub fn outside_window(day: Day) -> Option<String> {
+    let year = day.date().year();
+    (!(FIRST_YEAR..=LAST_YEAR).contains(&year)).then(|| {
+        format!("date {day} is outside the dates arsite accepts, {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
+    })
+}
+
+/// [`outside_window`] for a month `YYYY-MM`.
+pub fn period_outside_window((year, month): Period) -> Option<String> {
+    (!(FIRST_YEAR..=LAST_YEAR).contains(&year)).then(|| {
+        format!("month {year:04}-{month:02} is outside the months arsite accepts, {FIRST_YEAR}-01 to {LAST_YEAR}-12")
+    })
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Token {
@@ -321,6 +349,26 @@ mod tests {
         assert_eq!(excel_serial(61), d("1900-03-01"));
         assert_eq!(excel_serial(2_958_465), d("9999-12-31"));
         assert_eq!(excel_serial(0), None);
+    }
+
+    #[test]
+    fn the_date_window_is_1900_through_2199() {
+        for ok in ["1900-01-01", "2026-10-31", "2199-12-31"] {
+            assert_eq!(outside_window(d(ok).unwrap()), None, "{ok}");
+        }
+        assert_eq!(
+            outside_window(d("0000-01-01").unwrap()).as_deref(),
+            Some("date 0000-01-01 is outside the dates arsite accepts, 1900-01-01 to 2199-12-31")
+        );
+        assert!(outside_window(d("1899-12-31").unwrap()).is_some());
+        assert!(outside_window(d("2200-01-01").unwrap()).is_some());
+        assert_eq!(period_outside_window((1900, 1)), None);
+        assert_eq!(period_outside_window((2199, 12)), None);
+        assert_eq!(
+            period_outside_window((1899, 12)).as_deref(),
+            Some("month 1899-12 is outside the months arsite accepts, 1900-01 to 2199-12")
+        );
+        assert!(period_outside_window((2200, 1)).is_some());
     }
 
     #[test]

@@ -154,6 +154,9 @@ pub fn read_sales_with(
                     format!("expected a month YYYY-MM, found {t:?}"),
                 );
             }
+            if let Some(m) = p.and_then(super::date::period_outside_window) {
+                row.problem(0, Kind::Date, m);
+            }
             p
         });
         let amount = row.amount(1, currency.exponent).map(|a| a.0);
@@ -210,7 +213,11 @@ pub fn read_activity_with(
         let reference = row.text(6);
         let note = row.text(7);
         if kind == Some(ActivityKind::Promise) {
-            if let Some(r) = reference.filter(|r| arsite_core::Day::parse_iso(r).is_none()) {
+            let promised = reference.and_then(arsite_core::Day::parse_iso);
+            if let Some(m) = promised.and_then(super::date::outside_window) {
+                let col = if row.is_present(6) { 6 } else { 1 };
+                row.problem(col, Kind::Date, format!("promised {m}"));
+            } else if let Some(r) = reference.filter(|r| arsite_core::Day::parse_iso(r).is_none()) {
                 let col = if row.is_present(6) { 6 } else { 1 };
                 row.problem(
                     col,

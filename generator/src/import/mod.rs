@@ -356,6 +356,14 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             }
         };
         match as_of {
+            Some(as_of) if date::outside_window(as_of).is_some() => problems.push(Problem::file(
+                &path,
+                Kind::SnapshotDate,
+                format!(
+                    "snapshot {}",
+                    date::outside_window(as_of).unwrap_or_default()
+                ),
+            )),
             Some(as_of) => found.push(SnapshotFile { as_of, path }),
             None => problems.push(Problem::file(
                 &path,

@@ -8,10 +8,26 @@
 //!
 //! over every data row whose amount could be read; rows whose amount could
 //! not be read are counted separately (`unvalued`).
+//!
+//! A file whose amounts add up, in absolute value, to more than
+//! [`MAX_FILE_TOTAL`] is refused as a whole (see there for why).
 
 use super::problem::{Kind, Problem, Summary};
 use arsite_core::{Currency, Money};
 use std::path::PathBuf;
+
+/// The most the absolute values of one money column of one file may add up
+/// to, in minor units: i64::MAX / 8 = 1,152,921,504,606,846,975 (about
+/// 1.15 × 10^16 units of a two-decimal currency, a hundred times the world's
+/// yearly output). Every figure arsite shows is a sum over a few files at
+/// most — a snapshot's AR; derived sales over the current and previous
+/// snapshot and the period's activity; CEI's beginning AR + sales − ending
+/// AR — so with each file bounded so, no sum or partial sum leaves the 64
+/// bits of [`Money`], which would otherwise wrap (10,000 invoices of
+/// 10,000,000,000,000.00 gave a total of −84,467,440,737,095,516.16). A file
+/// past the bound holds a misread column or no real ledger, and is refused
+/// rather than shown with a figure that cannot be represented.
+pub const MAX_FILE_TOTAL: i64 = i64::MAX / 8;
 
 /// One row that could not be used, as it was in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +65,9 @@ pub struct FileQuality {
     /// Problems with the file as a whole. A read result never has any:
     /// they fail the read instead (kept here for callers that collect).
     pub file_problems: Vec<Problem>,
+    /// Σ |amount| over the rows with a readable amount, against
+    /// [`MAX_FILE_TOTAL`].
+    magnitude: u128,
 }
 
 impl FileQuality {
@@ -68,6 +87,7 @@ impl FileQuality {
             unvalued: 0,
             rejected: Vec::new(),
             file_problems: Vec::new(),
+            magnitude: 0,
         }
     }
 
@@ -103,6 +123,7 @@ impl FileQuality {
     pub(crate) fn accept(&mut self, amount: Money) {
         self.rows += 1;
         self.used += 1;
+        self.magnitude = self.bound(self.amount_column, self.magnitude, [amount], true);
         add(&mut self.input_total, amount);
         add(&mut self.used_total, amount);
     }
@@ -111,12 +132,62 @@ impl FileQuality {
         self.rows += 1;
         match row.amount {
             Some(a) => {
+                self.magnitude = self.bound(self.amount_column, self.magnitude, [a], true);
                 add(&mut self.input_total, a);
                 add(&mut self.rejected_total, a);
             }
             None => self.unvalued += 1,
         }
         self.rejected.push(row);
+    }
+
+    /// Refuses the file (a file problem, which fails its read) when another
+    /// money column of its used rows (a snapshot's document `amount`) adds
+    /// up beyond [`MAX_FILE_TOTAL`] in absolute value.
+    pub(crate) fn bound_column(&mut self, column: &str, amounts: impl IntoIterator<Item = Money>) {
+        self.bound(column, 0, amounts, false);
+    }
+
+    /// `start` + Σ |amounts|; the first time it passes [`MAX_FILE_TOTAL`],
+    /// a file problem naming the column, the bound and the row reached.
+    fn bound(
+        &mut self,
+        column: &str,
+        start: u128,
+        amounts: impl IntoIterator<Item = Money>,
+        row_by_row: bool,
+    ) -> u128 {
+        let limit = MAX_FILE_TOTAL as u128;
+        let mut total = start;
+        for a in amounts {
+            total += u128::from(a.0.unsigned_abs());
+            if total > limit && !self.refused(column) {
+                let mut p = Problem::file(
+                    &self.path,
+                    Kind::Amount,
+                    format!(
+                        "{column}: the amounts of this file add up to more than {} {} in absolute value ({}): arsite refuses files whose totals it cannot represent exactly (at most {MAX_FILE_TOTAL} minor units); is a column misread, or the decimal separator wrong?",
+                        self.currency.to_decimal(Money(MAX_FILE_TOTAL)),
+                        self.currency.code,
+                        if row_by_row {
+                            format!("passed at its data row {}", self.rows)
+                        } else {
+                            "over its usable rows".to_string()
+                        },
+                    ),
+                );
+                p.sheet = self.sheet.as_deref().map(std::sync::Arc::from);
+                self.file_problems.push(p);
+            }
+        }
+        total
+    }
+
+    fn refused(&self, column: &str) -> bool {
+        let start = format!("{column}: the amounts of this file add up");
+        self.file_problems
+            .iter()
+            .any(|p| p.message.starts_with(&start))
     }
 
     /// `rejected.csv`: the rejected rows as they were in the file, after the
@@ -156,8 +227,8 @@ impl FileQuality {
     }
 }
 
-/// Totals of absurd inputs saturate instead of overflowing; amounts are
-/// bounded per row (see `table::MAX_AMOUNT`), so real files never get near.
+/// Totals cannot overflow below [`MAX_FILE_TOTAL`]; past it the file is
+/// refused and its totals are never shown, so saturating there is safe.
 fn add(total: &mut Money, amount: Money) {
     total.0 = total.0.saturating_add(amount.0);
 }
@@ -217,5 +288,36 @@ mod tests {
             "3,\"column 2: amount: expected an amount such as -1234.56, found \"\"-x\"\"\",-2.50,'@SUM(A1),'-x,'+1,'\tt,ok"
         );
         assert_eq!(lines[2], "4,,,x");
+    }
+
+    #[test]
+    fn a_file_whose_amounts_add_up_past_the_bound_is_refused() {
+        let mut q = FileQuality::new("s.csv".into(), Currency::from_code("EUR"), "open_amount");
+        // Up to the bound, in absolute value: MAX_FILE_TOTAL − 5 + |−5| = MAX_FILE_TOTAL.
+        q.accept(Money(MAX_FILE_TOTAL - 5));
+        q.reject(RejectedRow {
+            line: 3,
+            fields: vec![],
+            amount: Some(Money(-5)),
+            problems: vec![],
+        });
+        assert!(q.file_problems.is_empty());
+        // One minor unit more, on data row 3, passes it: the file is refused once.
+        q.accept(Money(1));
+        q.accept(Money(1));
+        assert_eq!(q.file_problems.len(), 1);
+        let p = q.file_problems[0].to_string();
+        assert!(
+            p.starts_with("s.csv: error: open_amount: the amounts of this file add up to more than 11529215046068469.75 EUR in absolute value (passed at its data row 3)"),
+            "{p}"
+        );
+        // Another column of the used rows: 2 × (MAX_FILE_TOTAL / 2 + 1) > MAX_FILE_TOTAL.
+        let mut q = FileQuality::new("s.csv".into(), Currency::from_code("EUR"), "open_amount");
+        q.bound_column("amount", [Money(MAX_FILE_TOTAL / 2); 2]);
+        assert!(q.file_problems.is_empty());
+        q.bound_column("amount", [Money(MAX_FILE_TOTAL / 2 + 1); 2]);
+        assert!(q.file_problems[0]
+            .message
+            .starts_with("amount: the amounts"));
     }
 }

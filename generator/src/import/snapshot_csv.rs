@@ -123,14 +123,18 @@ pub fn read_with(
                 builder.push(&parsed);
             }
         }
-        let quality = table.finish();
+        let mut quality = table.finish();
+        let snapshot = builder.finish();
+        // Open amounts are bounded row by row; document amounts (derived
+        // sales add them up) here.
+        quality.bound_column("amount", snapshot.invoices.iter().map(|i| i.amount));
         // A file that breaks off (a read error, a damaged sheet) would give
         // a snapshot that silently lacks its rest.
         if !quality.file_problems.is_empty() {
             return Err(Problems(quality.file_problems));
         }
         Ok(SnapshotImport {
-            snapshot: builder.finish(),
+            snapshot,
             quality,
             converted,
         })

@@ -316,9 +316,15 @@ impl InputSpec {
                 key("as_of")
             ))
             }
-            (Some(v), false) => AsOf::Value(Day::parse_iso(&v).ok_or_else(|| {
-                format!("{}: expected a date YYYY-MM-DD, found {v:?}", key("as_of"))
-            })?),
+            (Some(v), false) => {
+                let day = Day::parse_iso(&v).ok_or_else(|| {
+                    format!("{}: expected a date YYYY-MM-DD, found {v:?}", key("as_of"))
+                })?;
+                if let Some(m) = super::date::outside_window(day) {
+                    return Err(format!("{}: {m}", key("as_of")));
+                }
+                AsOf::Value(day)
+            }
             (None, true) => AsOf::Column,
             (None, false) => AsOf::FileName,
         };

@@ -786,6 +786,10 @@ impl<'t> Row<'t, '_> {
             }
             Cell::Text => self.spec.dates.parse(t),
         };
+        if let Some(message) = day.and_then(super::date::outside_window) {
+            self.problem(col, Kind::Date, format!("{message}, found {t:?}"));
+            return None;
+        }
         if day.is_none() {
             let fmt = self.spec.dates.as_str();
             let message = if self.spec.mapped && !self.spec.date_format_set {
