@@ -193,6 +193,29 @@ pub fn customer_aging(
     out
 }
 
+/// Per collector of `s` (indexed like `s.collectors`), the aging of each
+/// customer's items with that collector: `(customer index, aging)` in
+/// customer order, customers without items left out. One pass over the
+/// invoices for all collectors, where [`customer_aging`] per collector
+/// would pass over every invoice once per collector (quadratic when a
+/// mis-mapped column gives each invoice its own collector).
+pub fn customer_aging_by_collector(
+    s: &crate::Snapshot,
+    scheme: &crate::AgingScheme,
+) -> Vec<Vec<(u32, CustomerAging)>> {
+    let mut maps: Vec<std::collections::BTreeMap<u32, CustomerAging>> =
+        vec![Default::default(); s.collectors.len()];
+    for inv in &s.invoices {
+        let dpd = inv.days_past_due(s.as_of);
+        let c = maps[inv.collector as usize].entry(inv.customer).or_default();
+        if c.aging.count() == 0 || dpd > c.oldest_dpd {
+            c.oldest_dpd = dpd;
+        }
+        c.aging.add(scheme.bucket_of(dpd), inv.open);
+    }
+    maps.into_iter().map(|m| m.into_iter().collect()).collect()
+}
+
 /// Per customer of `s` (indexed like `s.customers`), the days past due of
 /// its oldest item; `None` for a customer without items.
 pub fn oldest_dpd_by_customer(s: &crate::Snapshot) -> Vec<Option<i32>> {
@@ -466,6 +489,32 @@ mod tests {
         assert_eq!(mine[0].aging.total(), Money(1_200));
         assert_eq!(mine[0].aging.count(), 2);
         assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
+    }
+
+    #[test]
+    fn customer_aging_by_collector_by_hand() {
+        use crate::select::fixture::{snapshot, R};
+        // ann: C1 700 (85 dpd) + 500 (current) = 1,200, oldest 85; C2 −40 at 150.
+        // bob: C1 300 at 10 dpd.
+        let s = snapshot(&[
+            R::new("A", "C1", "", "ann", 85, 700),
+            R::new("B", "C1", "", "ann", -20, 500),
+            R::new("D", "C1", "", "bob", 10, 300),
+            R::new("C", "C2", "", "ann", 150, -40),
+        ]);
+        let scheme = AgingScheme::default();
+        let at = |name: &str| s.collectors.iter().position(|c| c == name).unwrap();
+        let by = customer_aging_by_collector(&s, &scheme);
+        let ann: Vec<(u32, Money, i32)> = by[at("ann")]
+            .iter()
+            .map(|(c, a)| (*c, a.aging.total(), a.oldest_dpd))
+            .collect();
+        assert_eq!(ann, vec![(0, Money(1_200), 85), (1, Money(-40), 150)]);
+        let bob: Vec<(u32, Money, i32)> = by[at("bob")]
+            .iter()
+            .map(|(c, a)| (*c, a.aging.total(), a.oldest_dpd))
+            .collect();
+        assert_eq!(bob, vec![(0, Money(300), 10)]);
     }
 
     #[test]
