@@ -207,7 +207,9 @@ pub fn customer_aging_by_collector(
         vec![Default::default(); s.collectors.len()];
     for inv in &s.invoices {
         let dpd = inv.days_past_due(s.as_of);
-        let c = maps[inv.collector as usize].entry(inv.customer).or_default();
+        let c = maps[inv.collector as usize]
+            .entry(inv.customer)
+            .or_default();
         if c.aging.count() == 0 || dpd > c.oldest_dpd {
             c.oldest_dpd = dpd;
         }

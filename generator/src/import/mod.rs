@@ -7,6 +7,7 @@
 //! so only one snapshot's invoices are in memory at once.
 
 pub mod date;
+pub mod fuzzing;
 pub mod ledger_csv;
 pub mod number;
 pub mod problem;

@@ -629,7 +629,8 @@ fn with_xlsx<R>(
 /// whatever the parts really contain. An archive the zip reader cannot
 /// list is left to the workbook reader, which explains it.
 fn unpacked_size_within_bounds(path: &Path, bytes: &mut dyn ReadSeek) -> Result<(), Problem> {
-    let unreadable = |e: io::Error| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}"));
+    let unreadable =
+        |e: io::Error| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}"));
     let size = bytes.seek(io::SeekFrom::End(0)).map_err(unreadable)?;
     bytes.seek(io::SeekFrom::Start(0)).map_err(unreadable)?;
     let Ok(archive) = zip::ZipArchive::new(&mut *bytes) else {
@@ -643,7 +644,9 @@ fn unpacked_size_within_bounds(path: &Path, bytes: &mut dyn ReadSeek) -> Result<
         let unpacked = entry.size();
         total += u128::from(unpacked);
         if unpacked > largest.0 {
-            let name = entry.name().map_or_else(|_| "?".to_string(), |n| n.into_owned());
+            let name = entry
+                .name()
+                .map_or_else(|_| "?".to_string(), |n| n.into_owned());
             largest = (unpacked, name);
         }
     }
@@ -799,7 +802,11 @@ fn cell_name(row: u32, col: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), u64::from(row) + 1)
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
@@ -1000,12 +1007,22 @@ mod tests {
             .expect("the sheet's directory entry");
         bytes[at + 24..at + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
         let started = std::time::Instant::now();
-        let err = with_records(Path::new("t.xlsx"), Input::Bytes(&bytes), &xlsx_spec(), |_, _| ())
-            .unwrap_err();
+        let err = with_records(
+            Path::new("t.xlsx"),
+            Input::Bytes(&bytes),
+            &xlsx_spec(),
+            |_, _| (),
+        )
+        .unwrap_err();
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(err.kind, Kind::NotText);
         assert!(err.message.contains("zip bomb"), "{}", err.message);
-        assert!(err.message.contains("xl/worksheets/sheet1.xml alone is 4095.9 MiB"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("xl/worksheets/sheet1.xml alone is 4095.9 MiB"),
+            "{}",
+            err.message
+        );
         // The unchanged workbook reads.
         let ok = workbook(&[(0, 0, "id"), (1, 0, "A")]);
         assert_eq!(read_all(&ok, &xlsx_spec()).len(), 2);

@@ -5,13 +5,13 @@ use super::{signed, slug, Inputs};
 use crate::site::chart::{line_chart, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{Cell, DataTable, Filter, RowKeys};
-use arsite_core::metrics::promises::PromiseCounts;
-use arsite_core::metrics::scorecard::CollectorScore;
-use arsite_core::Snapshot;
 use arsite_core::metrics::disputes::DisputeLine;
 use arsite_core::metrics::promises::CollectorPromises;
+use arsite_core::metrics::promises::PromiseCounts;
+use arsite_core::metrics::scorecard::CollectorScore;
 use arsite_core::metrics::worklist::WorklistEntry;
 use arsite_core::portfolio::CustomerAging;
+use arsite_core::Snapshot;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -243,7 +243,9 @@ impl<'a> PageIndex<'a> {
         // name (rows and keys come in the same order).
         let mut score_rows = HashMap::new();
         for (row, key) in rows.into_iter().zip(keys) {
-            score_rows.entry(key.collector.clone()).or_insert((row, key));
+            score_rows
+                .entry(key.collector.clone())
+                .or_insert((row, key));
         }
         let mut scores = HashMap::new();
         for c in &k.scorecard {
