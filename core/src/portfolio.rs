@@ -218,6 +218,50 @@ pub fn customer_aging_by_collector(
     maps.into_iter().map(|m| m.into_iter().collect()).collect()
 }
 
+/// More distinct values than this in a grouping column (collector,
+/// division) look like an id mapped to it by mistake: a page per value.
+pub const GROUPING_ID_LIKE: usize = 1_000;
+
+/// A grouping column of a snapshot that looks like an id rather than a
+/// grouping: more than [`GROUPING_ID_LIKE`] distinct values, or at least
+/// 20 invoices and more distinct values than half the invoices (most
+/// values on a single invoice).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdLikeGrouping {
+    /// `"collector"` or `"division"`.
+    pub column: &'static str,
+    /// Distinct values on the snapshot's invoices.
+    pub values: usize,
+    pub invoices: usize,
+}
+
+/// The grouping columns of `s` that look like ids (see [`IdLikeGrouping`]).
+pub fn id_like_groupings(s: &crate::Snapshot) -> Vec<IdLikeGrouping> {
+    let invoices = s.invoices.len();
+    let distinct = |names: usize, of: &dyn Fn(&crate::Invoice) -> u32| {
+        let mut seen = vec![false; names];
+        let mut n = 0;
+        for i in &s.invoices {
+            let v = &mut seen[of(i) as usize];
+            n += usize::from(!*v);
+            *v = true;
+        }
+        n
+    };
+    [
+        ("collector", distinct(s.collectors.len(), &|i| i.collector)),
+        ("division", distinct(s.divisions.len(), &|i| i.division)),
+    ]
+    .into_iter()
+    .filter(|(_, values)| *values > GROUPING_ID_LIKE || (invoices >= 20 && values * 2 > invoices))
+    .map(|(column, values)| IdLikeGrouping {
+        column,
+        values,
+        invoices,
+    })
+    .collect()
+}
+
 /// Per customer of `s` (indexed like `s.customers`), the days past due of
 /// its oldest item; `None` for a customer without items.
 pub fn oldest_dpd_by_customer(s: &crate::Snapshot) -> Vec<Option<i32>> {
@@ -491,6 +535,43 @@ mod tests {
         assert_eq!(mine[0].aging.total(), Money(1_200));
         assert_eq!(mine[0].aging.count(), 2);
         assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
+    }
+
+    #[test]
+    fn grouping_columns_that_look_like_ids() {
+        use crate::select::fixture::{snapshot, R};
+        // 20 invoices, 11 collectors (c0..c9 one invoice each, "ann" ten):
+        // 11 × 2 = 22 > 20 → id-like. One division (""): 1 × 2 = 2, not.
+        // The fixture takes static names.
+        let name = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let mut rows: Vec<R> = (0..10)
+            .map(|i| {
+                R::new(
+                    name(format!("I{i}")),
+                    "C1",
+                    "",
+                    name(format!("c{i}")),
+                    10,
+                    100,
+                )
+            })
+            .collect();
+        rows.extend((10..20).map(|i| R::new(name(format!("I{i}")), "C1", "", "ann", 10, 100)));
+        let s = snapshot(&rows);
+        assert_eq!(
+            id_like_groupings(&s),
+            vec![IdLikeGrouping {
+                column: "collector",
+                values: 11,
+                invoices: 20
+            }]
+        );
+        // 10 collectors on 20 invoices: 10 × 2 = 20, not more than 20 → fine.
+        rows[9] = R::new("I9", "C1", "", "ann", 10, 100);
+        assert_eq!(id_like_groupings(&snapshot(&rows)), vec![]);
+        // Fewer than 20 invoices: never by the half rule (3 values, 3 invoices).
+        let few = snapshot(&rows[..3]);
+        assert_eq!(id_like_groupings(&few), vec![]);
     }
 
     #[test]
