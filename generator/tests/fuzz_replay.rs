@@ -113,12 +113,34 @@ fn mutate_workbook(rng: &mut ChaCha8Rng, workbook: &[u8]) -> Option<Vec<u8>> {
     Some(out.finish().ok()?.into_inner())
 }
 
+thread_local! {
+    /// The last panic's message on this thread: the import catches the
+    /// workbook reader's panics by design, so the hook keeps quiet and
+    /// the message is shown only when the entry function itself fails.
+    static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn quiet_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            LAST_PANIC.with(|l| *l.borrow_mut() = info.to_string());
+        }))
+    });
+}
+
 fn fail(target: &str, input: &[u8], why: &str) -> ! {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-failures");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{target}-{:016x}", xxhash(input)));
     std::fs::write(&file, input).unwrap();
-    panic!("{target}: {why}; input written to {}", file.display());
+    let message = format!(
+        "{target}: {why} ({}); input written to {}",
+        LAST_PANIC.with(|l| l.borrow().clone()),
+        file.display()
+    );
+    eprintln!("{message}");
+    panic!("{message}");
 }
 
 fn xxhash(data: &[u8]) -> u64 {
@@ -134,6 +156,7 @@ fn run(target: &str, entry: fn(&[u8]), workbook: bool) {
         return;
     }
     let seeds = seeds(target);
+    quiet_panics();
     let once = |input: &[u8]| {
         // The entry's own assertion message is printed by the panic hook.
         if std::panic::catch_unwind(|| entry(input)).is_err() {
