@@ -756,7 +756,10 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
                 }
                 Some(_) => {}
             }
-            if c >= MAX_COLUMNS {
+            // Cells right of the worksheet's columns are damage, not data;
+            // empty cells (formatting only) add nothing, and padding the
+            // row out to one in column XFD cost 16,384 fields a row.
+            if c >= MAX_COLUMNS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                 continue;
             }
             while record.fields.len() < c as usize {
@@ -1026,6 +1029,26 @@ mod tests {
         // The unchanged workbook reads.
         let ok = workbook(&[(0, 0, "id"), (1, 0, "A")]);
         assert_eq!(read_all(&ok, &xlsx_spec()).len(), 2);
+    }
+
+    #[test]
+    fn formatted_empty_cells_far_right_add_no_fields() {
+        // Rows with an id in A and a formatted, empty cell in XFD (as a
+        // formatted column leaves them): the record is the id alone, not
+        // the id and 16,383 empty fields.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let format = rust_xlsxwriter::Format::new().set_bold();
+        for r in 0..200 {
+            ws.write_string(r, 0, format!("I{r}")).unwrap();
+            ws.write_blank(r, 16_383, &format).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let rows = read_all(&bytes, &xlsx_spec());
+        assert_eq!(rows.len(), 200);
+        for (r, row) in rows.iter().enumerate() {
+            assert_eq!(row.as_ref().unwrap(), &vec![format!("I{r}")]);
+        }
     }
 
     #[test]
