@@ -193,6 +193,75 @@ pub fn customer_aging(
     out
 }
 
+/// Per collector of `s` (indexed like `s.collectors`), the aging of each
+/// customer's items with that collector: `(customer index, aging)` in
+/// customer order, customers without items left out. One pass over the
+/// invoices for all collectors, where [`customer_aging`] per collector
+/// would pass over every invoice once per collector (quadratic when a
+/// mis-mapped column gives each invoice its own collector).
+pub fn customer_aging_by_collector(
+    s: &crate::Snapshot,
+    scheme: &crate::AgingScheme,
+) -> Vec<Vec<(u32, CustomerAging)>> {
+    let mut maps: Vec<std::collections::BTreeMap<u32, CustomerAging>> =
+        vec![Default::default(); s.collectors.len()];
+    for inv in &s.invoices {
+        let dpd = inv.days_past_due(s.as_of);
+        let c = maps[inv.collector as usize]
+            .entry(inv.customer)
+            .or_default();
+        if c.aging.count() == 0 || dpd > c.oldest_dpd {
+            c.oldest_dpd = dpd;
+        }
+        c.aging.add(scheme.bucket_of(dpd), inv.open);
+    }
+    maps.into_iter().map(|m| m.into_iter().collect()).collect()
+}
+
+/// More distinct values than this in a grouping column (collector,
+/// division) look like an id mapped to it by mistake: a page per value.
+pub const GROUPING_ID_LIKE: usize = 1_000;
+
+/// A grouping column of a snapshot that looks like an id rather than a
+/// grouping: more than [`GROUPING_ID_LIKE`] distinct values, or at least
+/// 20 invoices and more distinct values than half the invoices (most
+/// values on a single invoice).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdLikeGrouping {
+    /// `"collector"` or `"division"`.
+    pub column: &'static str,
+    /// Distinct values on the snapshot's invoices.
+    pub values: usize,
+    pub invoices: usize,
+}
+
+/// The grouping columns of `s` that look like ids (see [`IdLikeGrouping`]).
+pub fn id_like_groupings(s: &crate::Snapshot) -> Vec<IdLikeGrouping> {
+    let invoices = s.invoices.len();
+    let distinct = |names: usize, of: &dyn Fn(&crate::Invoice) -> u32| {
+        let mut seen = vec![false; names];
+        let mut n = 0;
+        for i in &s.invoices {
+            let v = &mut seen[of(i) as usize];
+            n += usize::from(!*v);
+            *v = true;
+        }
+        n
+    };
+    [
+        ("collector", distinct(s.collectors.len(), &|i| i.collector)),
+        ("division", distinct(s.divisions.len(), &|i| i.division)),
+    ]
+    .into_iter()
+    .filter(|(_, values)| *values > GROUPING_ID_LIKE || (invoices >= 20 && values * 2 > invoices))
+    .map(|(column, values)| IdLikeGrouping {
+        column,
+        values,
+        invoices,
+    })
+    .collect()
+}
+
 /// Per customer of `s` (indexed like `s.customers`), the days past due of
 /// its oldest item; `None` for a customer without items.
 pub fn oldest_dpd_by_customer(s: &crate::Snapshot) -> Vec<Option<i32>> {
@@ -466,6 +535,69 @@ mod tests {
         assert_eq!(mine[0].aging.total(), Money(1_200));
         assert_eq!(mine[0].aging.count(), 2);
         assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
+    }
+
+    #[test]
+    fn grouping_columns_that_look_like_ids() {
+        use crate::select::fixture::{snapshot, R};
+        // 20 invoices, 11 collectors (c0..c9 one invoice each, "ann" ten):
+        // 11 × 2 = 22 > 20 → id-like. One division (""): 1 × 2 = 2, not.
+        // The fixture takes static names.
+        let name = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let mut rows: Vec<R> = (0..10)
+            .map(|i| {
+                R::new(
+                    name(format!("I{i}")),
+                    "C1",
+                    "",
+                    name(format!("c{i}")),
+                    10,
+                    100,
+                )
+            })
+            .collect();
+        rows.extend((10..20).map(|i| R::new(name(format!("I{i}")), "C1", "", "ann", 10, 100)));
+        let s = snapshot(&rows);
+        assert_eq!(
+            id_like_groupings(&s),
+            vec![IdLikeGrouping {
+                column: "collector",
+                values: 11,
+                invoices: 20
+            }]
+        );
+        // 10 collectors on 20 invoices: 10 × 2 = 20, not more than 20 → fine.
+        rows[9] = R::new("I9", "C1", "", "ann", 10, 100);
+        assert_eq!(id_like_groupings(&snapshot(&rows)), vec![]);
+        // Fewer than 20 invoices: never by the half rule (3 values, 3 invoices).
+        let few = snapshot(&rows[..3]);
+        assert_eq!(id_like_groupings(&few), vec![]);
+    }
+
+    #[test]
+    fn customer_aging_by_collector_by_hand() {
+        use crate::select::fixture::{snapshot, R};
+        // ann: C1 700 (85 dpd) + 500 (current) = 1,200, oldest 85; C2 −40 at 150.
+        // bob: C1 300 at 10 dpd.
+        let s = snapshot(&[
+            R::new("A", "C1", "", "ann", 85, 700),
+            R::new("B", "C1", "", "ann", -20, 500),
+            R::new("D", "C1", "", "bob", 10, 300),
+            R::new("C", "C2", "", "ann", 150, -40),
+        ]);
+        let scheme = AgingScheme::default();
+        let at = |name: &str| s.collectors.iter().position(|c| c == name).unwrap();
+        let by = customer_aging_by_collector(&s, &scheme);
+        let ann: Vec<(u32, Money, i32)> = by[at("ann")]
+            .iter()
+            .map(|(c, a)| (*c, a.aging.total(), a.oldest_dpd))
+            .collect();
+        assert_eq!(ann, vec![(0, Money(1_200), 85), (1, Money(-40), 150)]);
+        let bob: Vec<(u32, Money, i32)> = by[at("bob")]
+            .iter()
+            .map(|(c, a)| (*c, a.aging.total(), a.oldest_dpd))
+            .collect();
+        assert_eq!(bob, vec![(0, Money(300), 10)]);
     }
 
     #[test]

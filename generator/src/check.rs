@@ -135,7 +135,12 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
     let mut unreadable = Vec::new();
     for file in &data.snapshots {
         match data.read_snapshot(file) {
-            Ok(import) => files.push(import.quality),
+            Ok(import) => {
+                for w in grouping_warnings(&file.path, &import.snapshot) {
+                    eprintln!("{w}");
+                }
+                files.push(import.quality)
+            }
             Err(Problems(p)) => unreadable.extend(p),
         }
     }
@@ -145,4 +150,24 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
         snapshots: data.snapshots.len(),
         ledgers: data.ledgers.len(),
     })
+}
+
+/// Warnings for grouping columns of a snapshot that look like ids (core's
+/// rule, [`arsite_core::portfolio::id_like_groupings`]): `build` and
+/// `check` print them, since such a column gives a page per value.
+pub fn grouping_warnings(path: &Path, snapshot: &arsite_core::Snapshot) -> Vec<String> {
+    arsite_core::portfolio::id_like_groupings(snapshot)
+        .into_iter()
+        .map(|g| {
+            format!(
+                "{}: warning: the {} column has {} distinct values on {} invoices: it looks like an id (more than {} values, or more than half as many as invoices); is the right column mapped to {}? Each value gets its own page.",
+                path.display(),
+                g.column,
+                g.values,
+                g.invoices,
+                arsite_core::portfolio::GROUPING_ID_LIKE,
+                g.column
+            )
+        })
+        .collect()
 }

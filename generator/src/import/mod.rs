@@ -8,6 +8,7 @@
 
 pub mod customer_master;
 pub mod date;
+pub mod fuzzing;
 pub mod ledger_csv;
 pub mod number;
 pub mod problem;

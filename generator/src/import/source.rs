@@ -129,6 +129,22 @@ pub struct SourceInfo {
 /// the header area of any export, small enough not to matter.
 const PREFIX: usize = 64 * 1024;
 
+/// The longest row read, in bytes of text (all fields together): about a
+/// thousand lines of pasted e-mail in a dispute note, far beyond any
+/// export's row. Longer rows are a damaged file, a lost closing quote or a
+/// wrong delimiter, and reading them whole would take memory and time
+/// with nothing to show for it. In the README's limits.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// The most fields a row may have: Excel's column limit, 16,384.
+pub const MAX_FIELDS: usize = 16_384;
+
+/// A workbook may unpack to at most this many times its size plus
+/// [`UNPACK_ALLOWANCE`]: worksheets compress 5 to 20 times, a zip bomb
+/// (a gigabyte of whitespace in a megabyte) about a thousand.
+pub const MAX_UNPACK_RATIO: u64 = 100;
+pub const UNPACK_ALLOWANCE: u64 = 64 << 20;
+
 /// The input of a source: a file, or bytes (tests, fuzzing).
 pub enum Input<'a> {
     Path(&'a Path),
@@ -159,6 +175,39 @@ struct CsvRecords<'a> {
     reader: csv::Reader<Box<dyn Read + 'a>>,
     path: &'a Path,
     done: bool,
+    budget: std::rc::Rc<RowBudget>,
+}
+
+/// How far the CSV parser has read past the start of the row it is on:
+/// shared by the records (which set the start) and the stream under the
+/// parser (which refuses to hand out more than [`MAX_ROW_BYTES`] of one
+/// row, so a 200 MB "row" stops at a megabyte, not in the parser's
+/// buffer).
+#[derive(Default)]
+struct RowBudget {
+    delivered: std::cell::Cell<u64>,
+    row_start: std::cell::Cell<u64>,
+    exceeded: std::cell::Cell<bool>,
+}
+
+struct Budgeted<R> {
+    inner: R,
+    budget: std::rc::Rc<RowBudget>,
+}
+
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let b = &self.budget;
+        // The parser reads ahead a buffer's worth; the limit allows for it.
+        let used = b.delivered.get() - b.row_start.get();
+        if used > (MAX_ROW_BYTES + PREFIX) as u64 {
+            b.exceeded.set(true);
+            return Err(io::Error::other("row too long"));
+        }
+        let n = self.inner.read(buf)?;
+        b.delivered.set(b.delivered.get() + n as u64);
+        Ok(n)
+    }
 }
 
 impl Records for CsvRecords<'_> {
@@ -166,9 +215,40 @@ impl Records for CsvRecords<'_> {
         if self.done {
             return Ok(false);
         }
-        match self.reader.read_byte_record(&mut record.fields) {
+        let start = self.reader.position().clone();
+        self.budget.row_start.set(start.byte());
+        let result = self.reader.read_byte_record(&mut record.fields);
+        let too_long = self.budget.exceeded.get()
+            || (result.is_ok() && record.fields.as_slice().len() > MAX_ROW_BYTES);
+        if too_long {
+            // The rest of the file cannot be split reliably after a row
+            // that long (most often a quote that never closes).
+            self.done = true;
+            return Err(Problem::file(
+                self.path,
+                Kind::Unreadable,
+                format!(
+                    "row is longer than {} MiB, the most a row may hold (a quote that never closes, a wrong delimiter or a damaged export?); the file is not read past it",
+                    MAX_ROW_BYTES >> 20
+                ),
+            )
+            .at_line(start.line().max(1)));
+        }
+        match result {
             Ok(more) => {
                 record.line = record.fields.position().map_or(0, |p| p.line());
+                if record.fields.len() > MAX_FIELDS {
+                    let fields = record.fields.len();
+                    record.fields.clear();
+                    return Err(Problem::file(
+                        self.path,
+                        Kind::Row,
+                        format!(
+                            "row has {fields} fields, more than the {MAX_FIELDS} a row may have (Excel's column limit)"
+                        ),
+                    )
+                    .at_line(record.line.max(1)));
+                }
                 Ok(more)
             }
             Err(e) => {
@@ -248,17 +328,22 @@ fn open_csv<'a>(
         Some(d) => (d, false),
         None => (sniff_delimiter(&prefix), true),
     };
+    let budget = std::rc::Rc::new(RowBudget::default());
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(PREFIX)
-        .from_reader(Box::new(Cursor::new(prefix).chain(text)) as Box<dyn Read + 'a>);
+        .from_reader(Box::new(Budgeted {
+            inner: Cursor::new(prefix).chain(text),
+            budget: budget.clone(),
+        }) as Box<dyn Read + 'a>);
     Ok((
         CsvRecords {
             reader,
             path,
             done: false,
+            budget,
         },
         SourceInfo {
             delimiter: Some(delimiter),
@@ -462,6 +547,7 @@ fn with_xlsx<R>(
         };
         return Err(not_xlsx(what.into()));
     }
+    unpacked_size_within_bounds(path, &mut bytes)?;
     bytes
         .seek(io::SeekFrom::Start(0))
         .map_err(|e| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}")))?;
@@ -515,6 +601,7 @@ fn with_xlsx<R>(
         path,
         sheet: std::sync::Arc::from(sheet.as_str()),
         done: false,
+        skip_row: None,
     };
     let info = SourceInfo {
         delimiter: None,
@@ -533,6 +620,62 @@ fn with_xlsx<R>(
             format!("expected an Excel workbook (.xlsx): sheet {sheet:?} is damaged"),
         )
     })
+}
+
+/// Refuses a workbook whose parts would unpack to more than
+/// [`MAX_UNPACK_RATIO`] times the file's size plus [`UNPACK_ALLOWANCE`],
+/// from the sizes its zip directory declares, before anything is unpacked.
+/// The zip reader stops any part at its declared size, so the check holds
+/// whatever the parts really contain. An archive the zip reader cannot
+/// list is left to the workbook reader, which explains it.
+fn unpacked_size_within_bounds(path: &Path, bytes: &mut dyn ReadSeek) -> Result<(), Problem> {
+    let unreadable =
+        |e: io::Error| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}"));
+    let size = bytes.seek(io::SeekFrom::End(0)).map_err(unreadable)?;
+    bytes.seek(io::SeekFrom::Start(0)).map_err(unreadable)?;
+    let Ok(archive) = zip::ZipArchive::new(&mut *bytes) else {
+        return Ok(());
+    };
+    let meta = archive.metadata();
+    let mut total: u128 = 0;
+    let mut largest: (u64, String) = (0, String::new());
+    for i in 0..meta.len() {
+        let Ok(entry) = meta.entry(i) else { continue };
+        let unpacked = entry.size();
+        total += u128::from(unpacked);
+        if unpacked > largest.0 {
+            let name = entry
+                .name()
+                .map_or_else(|_| "?".to_string(), |n| n.into_owned());
+            largest = (unpacked, name);
+        }
+    }
+    let limit = u128::from(size) * u128::from(MAX_UNPACK_RATIO) + u128::from(UNPACK_ALLOWANCE);
+    if total > limit {
+        return Err(Problem::file(
+            path,
+            Kind::NotText,
+            format!(
+                "expected an Excel workbook (.xlsx): the workbook would unpack to {} from {} ({} alone is {}), more than the {} times its size plus {} MiB arsite reads (a damaged file or a zip bomb?)",
+                mib(total),
+                mib(u128::from(size)),
+                largest.1,
+                mib(u128::from(largest.0)),
+                MAX_UNPACK_RATIO,
+                UNPACK_ALLOWANCE >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A size for messages: KiB below a MiB, MiB to a tenth above.
+fn mib(bytes: u128) -> String {
+    if bytes < 1 << 20 {
+        return format!("{} KiB", bytes.div_ceil(1 << 10));
+    }
+    let tenths = bytes * 10 / (1 << 20);
+    format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
 trait ReadSeek: Read + io::Seek {}
@@ -559,6 +702,8 @@ struct XlsxRecords<'a, RS: Read + io::Seek> {
     path: &'a Path,
     sheet: std::sync::Arc<str>,
     done: bool,
+    /// A row found too long: its remaining cells are passed over.
+    skip_row: Option<u32>,
 }
 
 /// Worksheets are at most 16,384 columns wide; a cell further right is a
@@ -597,6 +742,9 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
                 return Ok(row.is_some());
             };
             let (r, c) = cell.get_position();
+            if self.skip_row == Some(r) {
+                continue;
+            }
             match row {
                 None => {
                     row = Some(r);
@@ -608,7 +756,10 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
                 }
                 Some(_) => {}
             }
-            if c >= MAX_COLUMNS {
+            // Cells right of the worksheet's columns are damage, not data;
+            // empty cells (formatting only) add nothing, and padding the
+            // row out to one in column XFD cost 16,384 fields a row.
+            if c >= MAX_COLUMNS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                 continue;
             }
             while record.fields.len() < c as usize {
@@ -620,10 +771,45 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
                 continue;
             }
             let (text, kind) = cell_text(cell.get_value());
+            if record.fields.as_slice().len() + text.len() > MAX_ROW_BYTES {
+                self.skip_row = Some(r);
+                let mut p = Problem::file(
+                    self.path,
+                    Kind::Row,
+                    format!(
+                        "cell {} makes the row longer than {} MiB, the most a row may hold (the cell holds {})",
+                        cell_name(r, c),
+                        MAX_ROW_BYTES >> 20,
+                        mib(text.len() as u128)
+                    ),
+                );
+                p.sheet = Some(self.sheet.clone());
+                p.line = u64::from(r) + 1;
+                p.column = Some(c as usize + 1);
+                record.fields.clear();
+                record.cells.clear();
+                return Err(p);
+            }
             record.fields.push_field(text.as_bytes());
             record.cells.push(kind);
         }
     }
+}
+
+/// A cell's name as Excel shows it (row and column from 0): `A1`, `XFD9`.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
@@ -720,6 +906,157 @@ mod tests {
             out.push(buf[0]);
         }
         assert_eq!(String::from_utf8(out).unwrap(), "äöü€x");
+    }
+
+    /// Every record of `bytes` read as `spec`: fields as text, or the problem.
+    fn read_all(bytes: &[u8], spec: &SourceSpec) -> Vec<Result<Vec<String>, Problem>> {
+        with_records(Path::new("t"), Input::Bytes(bytes), spec, |r, _| {
+            let mut rec = Record::default();
+            let mut out = Vec::new();
+            loop {
+                match r.read(&mut rec) {
+                    Ok(false) => break,
+                    Ok(true) => out.push(Ok(rec
+                        .fields
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect())),
+                    Err(p) => out.push(Err(p)),
+                }
+            }
+            out
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_csv_row_over_the_limit_stops_the_file_with_its_line() {
+        // A 2 MB header row (one field, no delimiter): over the 1 MiB limit.
+        let mut csv = b"title line\n".to_vec();
+        csv.extend(std::iter::repeat_n(b'x', 2_000_000));
+        csv.extend_from_slice(b",amount\nA,1\n");
+        let started = std::time::Instant::now();
+        let rows = read_all(&csv, &SourceSpec::canonical());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(rows.len(), 2, "the title, then the problem; nothing after");
+        let p = rows[1].as_ref().unwrap_err();
+        assert_eq!((p.kind, p.line), (Kind::Unreadable, 2));
+        assert!(p.message.contains("longer than 1 MiB"), "{}", p.message);
+        // The same inside quotes that never close.
+        let mut quoted = b"id,amount\n\"".to_vec();
+        quoted.extend(std::iter::repeat_n(b'y', 3_000_000));
+        let rows = read_all(&quoted, &SourceSpec::canonical());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].as_ref().unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn a_csv_row_with_too_many_fields_is_refused_and_reading_goes_on() {
+        let mut csv = b"id,amount\n".to_vec();
+        csv.extend(std::iter::repeat_n(b',', 20_000));
+        csv.extend_from_slice(b"\nA,1\n");
+        let rows = read_all(&csv, &SourceSpec::canonical());
+        let p = rows[1].as_ref().unwrap_err();
+        assert_eq!((p.kind, p.line), (Kind::Row, 2));
+        assert!(p.message.contains("20001 fields"), "{}", p.message);
+        assert_eq!(rows[2].as_ref().unwrap(), &vec!["A", "1"]);
+    }
+
+    fn xlsx_spec() -> SourceSpec {
+        SourceSpec {
+            format: Format::Xlsx,
+            ..SourceSpec::canonical()
+        }
+    }
+
+    fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, c, text) in cells {
+            ws.write_string(*r, *c, *text).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn an_xlsx_cell_over_the_row_limit_is_named_and_the_row_skipped() {
+        // Row 2: "A", then 60 cells of 30,000 characters (Excel's cells
+        // hold at most 32,767). Before column j (B = 1) the row holds
+        // 1 + 30,000 × (j − 1) bytes; adding one more passes 1,048,576 when
+        // 30,000 × j > 1,048,575, i.e. at j = 35: column AJ (the 36th).
+        let long = "z".repeat(30_000);
+        let mut cells = vec![(0, 0, "id"), (0, 1, "note"), (1, 0, "A")];
+        cells.extend((1..=60).map(|c| (1, c, long.as_str())));
+        cells.extend([(2, 0, "B"), (2, 1, "short")]);
+        let bytes = workbook(&cells);
+        let started = std::time::Instant::now();
+        let rows = read_all(&bytes, &xlsx_spec());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(rows.len(), 3);
+        let p = rows[1].as_ref().unwrap_err();
+        assert_eq!((p.kind, p.line, p.column), (Kind::Row, 2, Some(36)));
+        assert!(p.message.contains("cell AJ2"), "{}", p.message);
+        assert_eq!(rows[2].as_ref().unwrap(), &vec!["B", "short"]);
+    }
+
+    #[test]
+    fn an_xlsx_that_would_unpack_far_beyond_its_size_is_refused_unread() {
+        let mut bytes = workbook(&[(0, 0, "id"), (1, 0, "A")]);
+        // Declare the sheet's part as 4 GiB in the zip directory, as a zip
+        // bomb of whitespace would (its real data never gets unpacked).
+        let sheet = b"xl/worksheets/sheet1.xml";
+        let at = (0..bytes.len() - 46)
+            .find(|&i| bytes[i..].starts_with(b"PK\x01\x02") && bytes[i + 46..].starts_with(sheet))
+            .expect("the sheet's directory entry");
+        bytes[at + 24..at + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        let started = std::time::Instant::now();
+        let err = with_records(
+            Path::new("t.xlsx"),
+            Input::Bytes(&bytes),
+            &xlsx_spec(),
+            |_, _| (),
+        )
+        .unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(err.kind, Kind::NotText);
+        assert!(err.message.contains("zip bomb"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("xl/worksheets/sheet1.xml alone is 4095.9 MiB"),
+            "{}",
+            err.message
+        );
+        // The unchanged workbook reads.
+        let ok = workbook(&[(0, 0, "id"), (1, 0, "A")]);
+        assert_eq!(read_all(&ok, &xlsx_spec()).len(), 2);
+    }
+
+    #[test]
+    fn formatted_empty_cells_far_right_add_no_fields() {
+        // Rows with an id in A and a formatted, empty cell in XFD (as a
+        // formatted column leaves them): the record is the id alone, not
+        // the id and 16,383 empty fields.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let format = rust_xlsxwriter::Format::new().set_bold();
+        for r in 0..200 {
+            ws.write_string(r, 0, format!("I{r}")).unwrap();
+            ws.write_blank(r, 16_383, &format).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let rows = read_all(&bytes, &xlsx_spec());
+        assert_eq!(rows.len(), 200);
+        for (r, row) in rows.iter().enumerate() {
+            assert_eq!(row.as_ref().unwrap(), &vec![format!("I{r}")]);
+        }
+    }
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(11, 25), "Z12");
+        assert_eq!(cell_name(0, 26), "AA1");
+        assert_eq!(cell_name(8, 16_383), "XFD9");
     }
 
     #[test]

@@ -251,6 +251,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             }
         };
         stages.read_s += t.elapsed().as_secs_f64();
+        for w in crate::check::grouping_warnings(&file.path, &snapshot) {
+            eprintln!("arsite: {w}");
+        }
         if *step == Plan::Read {
             previous = Some(snapshot);
             progress.inc(1);

@@ -249,13 +249,14 @@ impl<'a> SnapshotWriter<'a> {
             pages::collectors::scorecard_page(inp),
             Csv::PerTable { workbook: true },
         )?;
+        let collector_index = pages::collectors::PageIndex::new(inp);
         (0..s.collectors.len())
             .into_par_iter()
             .filter(|&i| inp.ctx.aging.by_collector[i].count() > 0)
             .try_for_each(|i| {
                 self.page(
                     &format!("collectors/{}.html", pages::slug(&s.collectors[i])),
-                    pages::collectors::collector_page(inp, i),
+                    pages::collectors::collector_page(inp, &collector_index, i),
                     Csv::PerTable { workbook: false },
                 )
             })?;

@@ -5,10 +5,22 @@ use super::{signed, slug, Inputs};
 use crate::site::chart::{line_chart, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{Cell, DataTable, Filter, RowKeys};
+use arsite_core::metrics::disputes::DisputeLine;
+use arsite_core::metrics::promises::CollectorPromises;
 use arsite_core::metrics::promises::PromiseCounts;
 use arsite_core::metrics::scorecard::CollectorScore;
+use arsite_core::metrics::worklist::WorklistEntry;
+use arsite_core::portfolio::CustomerAging;
 use arsite_core::Snapshot;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Scorecard rows laid out since the program started: a build lays out
+/// each collector's row a fixed number of times, whatever the number of
+/// collectors (a test holds it to that; per-collector pages once laid out
+/// the whole scorecard each, quadratic in collectors).
+#[doc(hidden)]
+pub static SCORECARD_ROWS_BUILT: AtomicUsize = AtomicUsize::new(0);
 
 pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
     let k = inp.kpis;
@@ -27,6 +39,7 @@ pub fn scorecard_table(inp: &Inputs, id: &str, link_prefix: &str) -> DataTable {
     rows.sort_by_key(|c| (c.rank.unwrap_or(u32::MAX), c.collector.clone()));
     let divisions = divisions_by_collector(inp.snapshot);
     for c in rows {
+        SCORECARD_ROWS_BUILT.fetch_add(1, Ordering::Relaxed);
         t.row_keys.push(RowKeys {
             collector: c.collector.clone(),
             division: divisions
@@ -204,10 +217,78 @@ fn divisions_by_collector(s: &Snapshot) -> HashMap<&str, BTreeSet<&str>> {
     out
 }
 
+/// What the collector pages of one snapshot look up, gathered once so each
+/// page costs what it shows rather than a pass over every collector,
+/// invoice and worklist line.
+pub struct PageIndex<'a> {
+    /// The scorecard without rows, and each collector's row with its keys.
+    score_template: DataTable,
+    score_rows: HashMap<String, (Vec<Cell>, RowKeys)>,
+    scores: HashMap<&'a str, &'a CollectorScore>,
+    own: Vec<Vec<(u32, CustomerAging)>>,
+    worklist: HashMap<&'a str, Vec<&'a WorklistEntry>>,
+    promises: HashMap<&'a str, &'a CollectorPromises>,
+    /// Position of the first line with each name (pages look a collector
+    /// up by name or label, the earlier line winning).
+    disputes: HashMap<&'a str, usize>,
+}
+
+impl<'a> PageIndex<'a> {
+    pub fn new(inp: &Inputs<'a>) -> PageIndex<'a> {
+        let k = inp.kpis;
+        let mut score_template = scorecard_table(inp, "collector-score", "");
+        let rows = std::mem::take(&mut score_template.rows);
+        let keys = std::mem::take(&mut score_template.row_keys);
+        // The scorecard lists each collector once; its row is found by
+        // name (rows and keys come in the same order).
+        let mut score_rows = HashMap::new();
+        for (row, key) in rows.into_iter().zip(keys) {
+            score_rows
+                .entry(key.collector.clone())
+                .or_insert((row, key));
+        }
+        let mut scores = HashMap::new();
+        for c in &k.scorecard {
+            scores.entry(c.collector.as_str()).or_insert(c);
+        }
+        let mut worklist: HashMap<&str, Vec<&WorklistEntry>> = HashMap::new();
+        for w in &k.worklist {
+            worklist.entry(w.collector.as_str()).or_default().push(w);
+        }
+        let mut promises = HashMap::new();
+        for p in &k.promises.by_collector {
+            promises.entry(p.collector.as_str()).or_insert(p);
+        }
+        let mut disputes = HashMap::new();
+        for (i, d) in k.disputes.open_by_collector.iter().enumerate() {
+            disputes.entry(d.name.as_str()).or_insert(i);
+        }
+        PageIndex {
+            score_template,
+            score_rows,
+            scores,
+            own: arsite_core::portfolio::customer_aging_by_collector(
+                inp.snapshot,
+                &inp.config.aging,
+            ),
+            worklist,
+            promises,
+            disputes,
+        }
+    }
+
+    fn dispute(&self, inp: &Inputs<'a>, name: &str, label: &str) -> Option<&'a DisputeLine> {
+        let at = [self.disputes.get(name), self.disputes.get(label)]
+            .into_iter()
+            .flatten()
+            .min()?;
+        inp.kpis.disputes.open_by_collector.get(*at)
+    }
+}
+
 /// The page of one collector (by index into the snapshot's collectors).
-pub fn collector_page(inp: &Inputs, index: usize) -> Page {
+pub fn collector_page(inp: &Inputs, idx: &PageIndex, index: usize) -> Page {
     let s = inp.snapshot;
-    let k = inp.kpis;
     let name = &s.collectors[index];
     let label = Snapshot::label(name).to_string();
     let as_of = s.as_of.to_string();
@@ -253,15 +334,10 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
     }
     // A customer belongs to the collector of its items; a customer split
     // across collectors shows only this collector's share here.
-    let own = arsite_core::portfolio::customer_aging(s, &inp.config.aging, |i| {
-        i.collector as usize == index
-    });
-    let rows: Vec<(Cell, &arsite_core::BucketTotals)> = s
-        .customers
+    let rows: Vec<(Cell, &arsite_core::BucketTotals)> = idx.own[index]
         .iter()
-        .zip(&own)
-        .filter(|(_, t)| t.aging.count() > 0)
         .map(|(c, t)| {
+            let c = &s.customers[*c as usize];
             (
                 Cell::link(
                     format!("{} ({})", c.name, c.id),
@@ -283,7 +359,7 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         format!("{label}'s worklist on {as_of}, highest priority first"),
         &["#Priority", "Customer", "#Past due", "#Oldest dpd", "Why"],
     );
-    for w in k.worklist.iter().filter(|w| &w.collector == name) {
+    for w in idx.worklist.get(name.as_str()).into_iter().flatten() {
         worklist.push(vec![
             Cell::dec(Some(w.score)),
             Cell::link(
@@ -295,11 +371,9 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
             Cell::text(w.reasons.join("; ")),
         ]);
     }
-    let promises = k
+    let promises = idx
         .promises
-        .by_collector
-        .iter()
-        .find(|p| &p.collector == name)
+        .get(name.as_str())
         .map(|p| (&p.counts, &p.fell_due_in_period));
     let promises = promises_table(
         "collector-promises",
@@ -311,26 +385,24 @@ pub fn collector_page(inp: &Inputs, index: usize) -> Page {
         format!("Open disputes of {label} on {as_of}"),
         &["Disputes", "#Count", "#Amount"],
     );
-    if let Some(d) = k
-        .disputes
-        .open_by_collector
-        .iter()
-        .find(|d| &d.name == name || d.name == label)
-    {
+    if let Some(d) = idx.dispute(inp, name, &label) {
         disputes.push(vec![
             Cell::text("Open"),
             Cell::int(i64::from(d.count)),
             Cell::amount(&d.amount),
         ]);
     }
-    let mine = scorecard_table(inp, "collector-score", "");
-    let mut mine_only = mine.clone();
-    mine_only.rows.retain(|r| r[1].text == label);
+    // This collector's line of the scorecard, laid out once for all pages.
+    let mut mine_only = idx.score_template.clone();
+    if let Some((row, key)) = idx.score_rows.get(name.as_str()) {
+        mine_only.rows.push(row.clone());
+        mine_only.row_keys.push(key.clone());
+    }
     mine_only.caption = format!("{label} on the scorecard of {as_of}");
-    let moved = k
-        .scorecard
-        .iter()
-        .find(|c| &c.collector == name)
+    let moved = idx
+        .scores
+        .get(name.as_str())
+        .copied()
         .and_then(|c| Some((c, c.portfolio_change.as_ref()?)))
         .map(|(c, p)| {
             let restated = c.beginning_ar.as_ref().map_or(String::new(), |b| {
