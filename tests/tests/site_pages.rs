@@ -1,5 +1,5 @@
 //! The report site as files: every page parses as HTML without errors,
-//! every link inside the site resolves, pages stay inside the site, and two
+//! uses each id once, every link inside the site resolves, pages stay inside the site, and two
 //! builds of the same data are byte-identical.
 
 use arsite_e2e::{sample_data, sample_site};
@@ -28,6 +28,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn every_page_is_valid_html_and_every_link_resolves() {
     let site = sample_site();
     let links = Selector::parse("a[href], link[href], script[src]").unwrap();
+    let with_id = Selector::parse("[id]").unwrap();
     let mut pages = 0;
     let mut checked = 0;
     let mut problems = Vec::new();
@@ -47,6 +48,15 @@ fn every_page_is_valid_html_and_every_link_resolves() {
             "{} has no CSP",
             file.display()
         );
+        // Every id once per page: a second element of one id breaks the
+        // page's in-page links and `aria-labelledby`.
+        let mut ids = std::collections::BTreeSet::new();
+        for el in doc.select(&with_id) {
+            let id = el.value().attr("id").unwrap();
+            if !ids.insert(id.to_string()) {
+                problems.push(format!("{}: id {id:?} used twice", file.display()));
+            }
+        }
         for el in doc.select(&links) {
             let target = el
                 .value()
