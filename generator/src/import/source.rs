@@ -710,6 +710,13 @@ struct XlsxRecords<'a, RS: Read + io::Seek> {
 /// damaged file, not data.
 const MAX_COLUMNS: u32 = 16_384;
 
+/// The widest a worksheet row is read: 1,024 columns (A … AMJ). A value
+/// in column XFD costs a few bytes in the zip but would make the row
+/// 16,384 fields, so two million such rows took 78 s; ERP exports have
+/// tens of columns. A row with a value further right is rejected, naming
+/// the cell, and reading goes on.
+pub const MAX_SHEET_COLUMNS: u32 = 1_024;
+
 impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
     fn read(&mut self, record: &mut Record) -> Result<bool, Problem> {
         record.fields.clear();
@@ -762,6 +769,24 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
             if c >= MAX_COLUMNS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                 continue;
             }
+            if c >= MAX_SHEET_COLUMNS {
+                self.skip_row = Some(r);
+                let mut p = Problem::file(
+                    self.path,
+                    Kind::Row,
+                    format!(
+                        "cell {} holds a value beyond column {}, the widest a sheet's rows are read ({MAX_SHEET_COLUMNS} columns)",
+                        cell_name(r, c),
+                        column_name(MAX_SHEET_COLUMNS - 1),
+                    ),
+                );
+                p.sheet = Some(self.sheet.clone());
+                p.line = u64::from(r) + 1;
+                p.column = Some(c as usize + 1);
+                record.fields.clear();
+                record.cells.clear();
+                return Err(p);
+            }
             while record.fields.len() < c as usize {
                 record.fields.push_field(b"");
                 record.cells.push(Cell::Text);
@@ -798,6 +823,11 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
 
 /// A cell's name as Excel shows it (row and column from 0): `A1`, `XFD9`.
 fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), u64::from(row) + 1)
+}
+
+/// A column's letters as Excel shows them (from 0): `A`, `AMJ`, `XFD`.
+fn column_name(col: u32) -> String {
     let mut letters = Vec::new();
     let mut n = col + 1;
     while n > 0 {
@@ -805,11 +835,7 @@ fn cell_name(row: u32, col: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&letters),
-        u64::from(row) + 1
-    )
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
@@ -997,6 +1023,37 @@ mod tests {
         assert_eq!((p.kind, p.line, p.column), (Kind::Row, 2, Some(36)));
         assert!(p.message.contains("cell AJ2"), "{}", p.message);
         assert_eq!(rows[2].as_ref().unwrap(), &vec!["B", "short"]);
+    }
+
+    #[test]
+    fn a_value_beyond_the_read_columns_rejects_its_row_only() {
+        // Row 2 has a value in column XFD (the 16,384th, index 16,383):
+        // rejected, named, and never padded out to 16,384 fields; row 3
+        // is read as usual. Column AMJ (index 1,023) is still read.
+        let cells = [
+            (0, 0, "id"),
+            (0, 1, "note"),
+            (1, 0, "A"),
+            (1, 16_383, "far"),
+            (2, 0, "B"),
+            (2, 1, "short"),
+            (3, 0, "C"),
+            (3, 1_023, "edge"),
+        ];
+        let bytes = workbook(&cells);
+        let rows = read_all(&bytes, &xlsx_spec());
+        assert_eq!(rows.len(), 4);
+        let p = rows[1].as_ref().unwrap_err();
+        assert_eq!((p.kind, p.line, p.column), (Kind::Row, 2, Some(16_384)));
+        assert!(
+            p.message.contains("cell XFD2") && p.message.contains("beyond column AMJ"),
+            "{}",
+            p.message
+        );
+        assert_eq!(rows[2].as_ref().unwrap(), &vec!["B", "short"]);
+        let edge = rows[3].as_ref().unwrap();
+        assert_eq!((edge.len(), edge[1_023].as_str()), (1_024, "edge"));
+        assert_eq!(column_name(MAX_SHEET_COLUMNS - 1), "AMJ");
     }
 
     #[test]
