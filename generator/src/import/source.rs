@@ -717,6 +717,21 @@ const MAX_COLUMNS: u32 = 16_384;
 /// the cell, and reading goes on.
 pub const MAX_SHEET_COLUMNS: u32 = 1_024;
 
+impl<RS: Read + io::Seek> XlsxRecords<'_, RS> {
+    /// The problem of a row rejected at cell `(row, col)` (from 0): its
+    /// remaining cells are passed over and reading goes on with the next.
+    fn reject_row(&mut self, record: &mut Record, (r, c): (u32, u32), message: String) -> Problem {
+        self.skip_row = Some(r);
+        let mut p = Problem::file(self.path, Kind::Row, message);
+        p.sheet = Some(self.sheet.clone());
+        p.line = u64::from(r) + 1;
+        p.column = Some(c as usize + 1);
+        record.fields.clear();
+        record.cells.clear();
+        p
+    }
+}
+
 impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
     fn read(&mut self, record: &mut Record) -> Result<bool, Problem> {
         record.fields.clear();
@@ -770,22 +785,15 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
                 continue;
             }
             if c >= MAX_SHEET_COLUMNS {
-                self.skip_row = Some(r);
-                let mut p = Problem::file(
-                    self.path,
-                    Kind::Row,
+                return Err(self.reject_row(
+                    record,
+                    (r, c),
                     format!(
                         "cell {} holds a value beyond column {}, the widest a sheet's rows are read ({MAX_SHEET_COLUMNS} columns)",
                         cell_name(r, c),
                         column_name(MAX_SHEET_COLUMNS - 1),
                     ),
-                );
-                p.sheet = Some(self.sheet.clone());
-                p.line = u64::from(r) + 1;
-                p.column = Some(c as usize + 1);
-                record.fields.clear();
-                record.cells.clear();
-                return Err(p);
+                ));
             }
             while record.fields.len() < c as usize {
                 record.fields.push_field(b"");
@@ -797,23 +805,16 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
             }
             let (text, kind) = cell_text(cell.get_value());
             if record.fields.as_slice().len() + text.len() > MAX_ROW_BYTES {
-                self.skip_row = Some(r);
-                let mut p = Problem::file(
-                    self.path,
-                    Kind::Row,
+                return Err(self.reject_row(
+                    record,
+                    (r, c),
                     format!(
                         "cell {} makes the row longer than {} MiB, the most a row may hold (the cell holds {})",
                         cell_name(r, c),
                         MAX_ROW_BYTES >> 20,
                         mib(text.len() as u128)
                     ),
-                );
-                p.sheet = Some(self.sheet.clone());
-                p.line = u64::from(r) + 1;
-                p.column = Some(c as usize + 1);
-                record.fields.clear();
-                record.cells.clear();
-                return Err(p);
+                ));
             }
             record.fields.push_field(text.as_bytes());
             record.cells.push(kind);
