@@ -172,33 +172,21 @@ pub struct CustomerAging {
     pub oldest_dpd: i32,
 }
 
-/// Per customer of `s` (indexed like `s.customers`), the aging of its items
-/// that pass `keep`; `aging.count() == 0` = none kept. Pages that list
-/// customers (a collector's portfolio, the customer history) read it
-/// rather than adding invoices up themselves.
-pub fn customer_aging(
-    s: &crate::Snapshot,
-    scheme: &crate::AgingScheme,
-    keep: impl Fn(&crate::Invoice) -> bool,
-) -> Vec<CustomerAging> {
-    let mut out = vec![CustomerAging::default(); s.customers.len()];
-    for inv in s.invoices.iter().filter(|i| keep(i)) {
-        let dpd = inv.days_past_due(s.as_of);
-        let c = &mut out[inv.customer as usize];
-        if c.aging.count() == 0 || dpd > c.oldest_dpd {
-            c.oldest_dpd = dpd;
+impl CustomerAging {
+    /// Counts one more item of the customer, `dpd` days past due.
+    fn add(&mut self, scheme: &crate::AgingScheme, dpd: i32, open: Money) {
+        if self.aging.count() == 0 || dpd > self.oldest_dpd {
+            self.oldest_dpd = dpd;
         }
-        c.aging.add(scheme.bucket_of(dpd), inv.open);
+        self.aging.add(scheme.bucket_of(dpd), open);
     }
-    out
 }
 
 /// Per collector of `s` (indexed like `s.collectors`), the aging of each
 /// customer's items with that collector: `(customer index, aging)` in
 /// customer order, customers without items left out. One pass over the
-/// invoices for all collectors, where [`customer_aging`] per collector
-/// would pass over every invoice once per collector (quadratic when a
-/// mis-mapped column gives each invoice its own collector).
+/// invoices for all collectors: a pass per collector would be quadratic
+/// when a mis-mapped column gives each invoice its own collector.
 pub fn customer_aging_by_collector(
     s: &crate::Snapshot,
     scheme: &crate::AgingScheme,
@@ -206,14 +194,10 @@ pub fn customer_aging_by_collector(
     let mut maps: Vec<std::collections::BTreeMap<u32, CustomerAging>> =
         vec![Default::default(); s.collectors.len()];
     for inv in &s.invoices {
-        let dpd = inv.days_past_due(s.as_of);
-        let c = maps[inv.collector as usize]
+        maps[inv.collector as usize]
             .entry(inv.customer)
-            .or_default();
-        if c.aging.count() == 0 || dpd > c.oldest_dpd {
-            c.oldest_dpd = dpd;
-        }
-        c.aging.add(scheme.bucket_of(dpd), inv.open);
+            .or_default()
+            .add(scheme, inv.days_past_due(s.as_of), inv.open);
     }
     maps.into_iter().map(|m| m.into_iter().collect()).collect()
 }
@@ -522,8 +506,11 @@ mod tests {
             R::new("C", "C2", "", "ann", 150, -40),
         ]);
         let scheme = AgingScheme::default();
-        let ann = s.collectors.iter().position(|c| c == "ann").unwrap() as u32;
-        let all = customer_aging(&s, &scheme, |_| true);
+        let ann = s.collectors.iter().position(|c| c == "ann").unwrap();
+        let mut all = vec![CustomerAging::default(); s.customers.len()];
+        for inv in &s.invoices {
+            all[inv.customer as usize].add(&scheme, inv.days_past_due(s.as_of), inv.open);
+        }
         // C1 all items: 700 + 500 + 300 = 1,500, past due 1,000, oldest 85 dpd.
         assert_eq!(all[0].aging.total(), Money(1_500));
         assert_eq!(all[0].aging.past_due(), Money(1_000));
@@ -531,9 +518,10 @@ mod tests {
         // C2: the credit alone, 150 dpd.
         assert_eq!((all[1].aging.total(), all[1].oldest_dpd), (Money(-40), 150));
         // ann's share of C1: 700 + 500 = 1,200.
-        let mine = customer_aging(&s, &scheme, |i| i.collector == ann);
-        assert_eq!(mine[0].aging.total(), Money(1_200));
-        assert_eq!(mine[0].aging.count(), 2);
+        let mine = &customer_aging_by_collector(&s, &scheme)[ann][0];
+        assert_eq!(mine.0, 0);
+        assert_eq!(mine.1.aging.total(), Money(1_200));
+        assert_eq!(mine.1.aging.count(), 2);
         assert_eq!(oldest_dpd_by_customer(&s), vec![Some(85), Some(150)]);
     }
 

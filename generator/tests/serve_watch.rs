@@ -6,14 +6,14 @@
 
 mod common;
 
-use common::{arsite, build, files_of, is_build_record, sample};
+use common::{arsite, build, files_of, is_build_record, lines_of, sample};
 use rust_decimal::Decimal;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::str::FromStr;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 const SCRIPT_TAG: &str = "<script src=\"/__arsite/reload.js\"></script>";
@@ -33,19 +33,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn lines_of(stream: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }
 
 /// The next line on `lines` containing `needle`; earlier lines are skipped.

@@ -21,7 +21,7 @@
 //! (1, 2, 2, 4); the unassigned collector ("") and collectors without a
 //! score are not ranked.
 
-use super::amount::{div_round_int, percent_money, round2, Amount};
+use super::amount::{percent_money, prorate, round2, Amount};
 use super::cei::cei;
 use super::collections::Flows;
 use super::context::{Context, PeriodRange};
@@ -78,8 +78,9 @@ pub fn prorated_target(target: Money, period: PeriodRange) -> Money {
         units += days * (LCM / i128::from(period_days(month)));
         month = crate::ledger::next_period(month);
     }
-    let q = div_round_int(i128::from(target.0) * units, LCM).unwrap_or(0);
-    Money(i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX }))
+    // Days × LCM / month length stays far inside i64 (300 years ≈ 1.5e9).
+    let units = i64::try_from(units).unwrap_or(i64::MAX);
+    prorate(target, units, LCM as i64)
 }
 
 /// How a collector's portfolio changed hands since the previous snapshot.

@@ -5,8 +5,10 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::mpsc::{self, Receiver};
 
 pub fn arsite() -> Command {
     Command::new(env!("CARGO_BIN_EXE_arsite"))
@@ -70,4 +72,19 @@ pub fn files_of(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn is_build_record(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n == ".arsite-inputs.json" || n == ".arsite-snapshot.json")
+}
+
+/// The lines a child process writes to `stream`, read on a thread of
+/// their own (a child whose pipe fills up stops).
+pub fn lines_of(stream: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
