@@ -269,6 +269,10 @@ mod tests {
         let ctx = minijinja::context! {
             site_title => "T", root => "", currency => "EUR", as_of => "2026-01-31",
             target => "../2026-01-31/index.html",
+            // The rest of what the three templates read (they are strict).
+            snapshots => Vec::<()>::new(), latest => (), nav => Vec::<()>::new(), snap => "",
+            page => "", previous => (), freshness => "", page_path => (),
+            tiles => Vec::<()>::new(), tables => Vec::<()>::new(), notes => Vec::<()>::new(), link_base => (),
         };
         for template in ["index.html", "redirect.html", "email.html"] {
             let page = r.render(template, &ctx).unwrap();

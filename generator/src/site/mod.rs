@@ -343,6 +343,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             site_title => &data.config.title,
             root => "",
             currency => &data.config.currency.code,
+            // The archive belongs to no snapshot (base.html shows no
+            // snapshot header and no print path for it).
+            as_of => (),
+            page_path => (),
             latest => headlines.first(),
             snapshots => &headlines,
         },

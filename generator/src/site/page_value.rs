@@ -3,8 +3,9 @@
 //! quarter of a customer page's rendering time, the same again to free it);
 //! here the page is moved into the template's value and its tables are read
 //! in place. Templates see the same names and values as the serialised
-//! `Page` would give them (absent fields stay undefined, `None` is none), so
-//! templates written against the serialised form keep working.
+//! `Page` would give them (`None` is none, and no field is absent: the
+//! templates render in strict mode), so templates written against the
+//! serialised form keep working.
 
 use super::page::{Block, Page, Section};
 use super::table::{Cell, DataTable, Raw};
@@ -88,19 +89,11 @@ impl Object for Fields {
 struct Table(DataTable);
 
 impl Table {
-    /// The fields `DataTable` serialises, in its order (`filter` and
-    /// `row_keys` are skipped when unset).
-    fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
-        [
-            "id", "caption", "headers", "rows", "footer", "csv_href", "filter", "row_keys",
-        ]
-        .into_iter()
-        .filter(|k| match *k {
-            "filter" => self.0.filter.is_some(),
-            "row_keys" => !self.0.row_keys.is_empty(),
-            _ => true,
-        })
-    }
+    /// The fields `DataTable` serialises, in its order (every one, `filter`
+    /// as none when unset: templates render in strict mode).
+    const KEYS: [&'static str; 8] = [
+        "id", "caption", "headers", "rows", "footer", "csv_href", "filter", "row_keys",
+    ];
 }
 
 impl Object for Table {
@@ -123,18 +116,14 @@ impl Object for Table {
                 None => Value::from(()),
             },
             "csv_href" => Value::from_serialize(&t.csv_href),
-            "filter" => Value::from_serialize(t.filter.as_ref()?),
-            "row_keys" if !t.row_keys.is_empty() => Value::from_object(RowKeys(self.clone())),
+            "filter" => Value::from_serialize(t.filter.as_ref()),
+            "row_keys" => Value::from_object(RowKeys(self.clone())),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.keys().map(Value::from).collect())
-    }
-
-    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.keys().count())
+        Enumerator::Str(&Table::KEYS)
     }
 }
 
@@ -213,7 +202,7 @@ impl Object for CellRef {
         let c = self.cell();
         Some(match key {
             "text" => Value::from(c.text.as_str()),
-            "href" => Value::from(c.href.as_deref()?),
+            "href" => Value::from(c.href.as_deref()),
             "class" => Value::from(c.class),
             // As `Cell` serialises it: the plain decimal of a figure, ""
             // for an empty figure, none for text.
@@ -227,10 +216,7 @@ impl Object for CellRef {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        match self.cell().href {
-            Some(_) => Enumerator::Str(&["text", "href", "class", "value"]),
-            None => Enumerator::Str(&["text", "class", "value"]),
-        }
+        Enumerator::Str(&["text", "href", "class", "value"])
     }
 }
 
@@ -335,7 +321,11 @@ mod tests {
     fn render(r: &Renderer, p: Value) -> String {
         r.render(
             "page.html",
-            context! { p, filter_bar => true, root => "../", snap => "", as_of => "2026-10-31", page => "customers" },
+            context! {
+                p, filter_bar => true, root => "../", snap => "", as_of => "2026-10-31", page => "customers",
+                site_title => "T", previous => (), nav => Vec::<()>::new(), freshness => "", currency => "EUR",
+                page_path => "2026-10-31/customers/x.html",
+            },
         )
         .unwrap()
     }
@@ -353,9 +343,9 @@ mod tests {
 
         let env = minijinja::Environment::new();
         let probe = "{% for s in p.sections %}{% for b in s.blocks %}{% if b.table %}\
-            {{ b.table|list }}|{{ b.table.footer is none }}|{{ b.table.filter is undefined }}|\
-            {% if b.table.row_keys is defined %}{{ b.table.row_keys|length }}{{ b.table.row_keys[1].division }}{% endif %}|{% for r in b.table.rows %}{{ r|length }}\
-            {% for c in r %}[{{ c|list }}:{{ c.href is undefined }}:{{ c.value is none }}]{% endfor %}\
+            {{ b.table|list }}|{{ b.table.footer is none }}|{{ b.table.filter is none }}|\
+            {% if b.table.row_keys %}{{ b.table.row_keys|length }}{{ b.table.row_keys[1].division }}{% endif %}|{% for r in b.table.rows %}{{ r|length }}\
+            {% for c in r %}[{{ c|list }}:{{ c.href is none }}:{{ c.value is none }}]{% endfor %}\
             {% endfor %}{% if b.table.rows %}{{ b.table.rows[-1]|length }}{% endif %}{{ b.table.headers[1].numeric }}\n{% endif %}{% endfor %}{% endfor %}";
         let probe = |p: Value| env.render_str(probe, context! { p }).unwrap();
         assert_eq!(

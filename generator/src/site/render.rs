@@ -49,7 +49,12 @@ impl Renderer {
     /// silent fall-back, so what is shown is what is on disk.
     pub fn new(dir: Option<&Path>) -> Result<Renderer> {
         let mut env = Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        // Strict: printing, iterating, testing (`{% if x %}`) or looking into
+        // a variable the context does not have is an error, so a misspelt
+        // name or a context that forgot a field fails the build instead of
+        // rendering as nothing. Contexts therefore pass every name their
+        // template reads, absent values as none.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, compiled) in TEMPLATES {
             match dir {
                 None => env
@@ -80,9 +85,27 @@ impl Renderer {
                 Err(located(&e, &file, e.template_source()))
                     .with_context(|| format!("rendering {template}"))
             }
-            (None, Err(e)) => Err(e).with_context(|| format!("rendering {template}")),
+            (None, Err(e)) => match (undefined_name(&e, e.template_source()), e.line()) {
+                (Some(name), Some(line)) => Err(anyhow!(
+                    "{}: {name} (in {}:{line})",
+                    e.kind(),
+                    e.name().unwrap_or(template)
+                )),
+                _ => Err(e.into()),
+            }
+            .with_context(|| format!("rendering {template}")),
         }
     }
+}
+
+/// What was undefined, from the expression's span: minijinja's own message
+/// ("undefined value") does not say which of a line's names it was.
+fn undefined_name(e: &minijinja::Error, source: Option<&str>) -> Option<String> {
+    if e.kind() != minijinja::ErrorKind::UndefinedError || e.detail().is_some() {
+        return None;
+    }
+    let expr = source?.get(e.range()?)?.trim();
+    (!expr.is_empty()).then(|| format!("`{expr}` is not defined"))
 }
 
 /// A template error as `file:line:col: error: …`, the form data problems
@@ -99,9 +122,10 @@ fn located(e: &minijinja::Error, file: &Path, source: Option<&str>) -> anyhow::E
             }
         }
     }
-    match e.detail() {
-        Some(detail) => anyhow!("{at}: error: {}: {detail}", e.kind()),
-        None => anyhow!("{at}: error: {}", e.kind()),
+    match (e.detail(), undefined_name(e, source)) {
+        (Some(detail), _) => anyhow!("{at}: error: {}: {detail}", e.kind()),
+        (None, Some(name)) => anyhow!("{at}: error: {}: {name}", e.kind()),
+        (None, None) => anyhow!("{at}: error: {}", e.kind()),
     }
 }
 
@@ -109,19 +133,19 @@ fn located(e: &minijinja::Error, file: &Path, source: Option<&str>) -> anyhow::E
 mod tests {
     use super::*;
 
+    /// Everything the archive page (`index.html`) reads.
+    fn archive(site_title: &str) -> minijinja::Value {
+        minijinja::context! {
+            site_title, root => "", currency => "EUR", as_of => (), page_path => (),
+            latest => (), snapshots => Vec::<String>::new(),
+        }
+    }
+
     #[test]
     fn untrusted_text_is_escaped() {
         let r = Renderer::new(None).unwrap();
         let html = r
-            .render(
-                "index.html",
-                minijinja::context! {
-                    site_title => "<script>alert(1)</script>",
-                    root => "",
-                    snapshots => Vec::<String>::new(),
-                    currency => "EUR",
-                },
-            )
+            .render("index.html", archive("<script>alert(1)</script>"))
             .unwrap();
         assert!(!html.contains("<script>alert(1)"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
@@ -134,12 +158,7 @@ mod tests {
             std::fs::write(tmp.path().join(name), source).unwrap();
         }
         let r = Renderer::new(Some(tmp.path())).unwrap();
-        let html = r
-            .render(
-                "index.html",
-                minijinja::context! { site_title => "T", root => "", currency => "EUR" },
-            )
-            .unwrap();
+        let html = r.render("index.html", archive("T")).unwrap();
         assert!(html.contains("<title>"), "{html}");
 
         std::fs::write(
@@ -151,5 +170,53 @@ mod tests {
         let at = format!("{}:2:", tmp.path().join("page.html").display());
         assert!(e.starts_with(&at), "{e}");
         assert!(e.contains(": error: syntax error"), "{e}");
+    }
+
+    /// A name the context lacks fails the render and the message says
+    /// which name and where, for compiled-in templates and for templates
+    /// read at run time (`serve --watch --templates`).
+    #[test]
+    fn an_undefined_variable_fails_to_render_naming_it_and_its_line() {
+        let r = Renderer::new(None).unwrap();
+        // The archive without `currency`, which base.html prints in its
+        // footer (line 31).
+        let ctx = minijinja::context! {
+            site_title => "T", root => "", as_of => (), page_path => (),
+            latest => (), snapshots => Vec::<String>::new(),
+        };
+        let e = format!("{:#}", r.render("index.html", &ctx).unwrap_err());
+        assert_eq!(
+            e,
+            "rendering index.html: undefined value: `currency` is not defined (in base.html:31)"
+        );
+
+        let tmp = tempfile::tempdir().unwrap();
+        for (name, source) in TEMPLATES {
+            std::fs::write(tmp.path().join(name), source).unwrap();
+        }
+        // A misspelt name in a test (`{% if %}`) fails too: strict mode
+        // does not read an undefined value as false.
+        std::fs::write(
+            tmp.path().join("redirect.html"),
+            "<p>{{ as_of }}</p>\n<p>{% if taget %}x{% endif %}</p>\n",
+        )
+        .unwrap();
+        let r = Renderer::new(Some(tmp.path())).unwrap();
+        let e = format!(
+            "{:#}",
+            r.render(
+                "redirect.html",
+                minijinja::context! { as_of => "2026-01-31" }
+            )
+            .unwrap_err()
+        );
+        let file = tmp.path().join("redirect.html");
+        assert_eq!(
+            e,
+            format!(
+                "rendering redirect.html: {}:2:10: error: undefined value: `taget` is not defined",
+                file.display()
+            )
+        );
     }
 }

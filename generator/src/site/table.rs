@@ -19,7 +19,8 @@ pub enum Raw {
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Serialised as none when absent (templates render in strict mode,
+    /// where an absent field cannot even be tested).
     pub href: Option<String>,
     /// CSS class: "num" for right-aligned figures.
     pub class: &'static str,
@@ -129,11 +130,10 @@ pub struct DataTable {
     /// Relative link to the CSV download, set when the table is written.
     pub csv_href: Option<String>,
     /// Set on tables that get the dashboard's filter bar in the browser
-    /// (the markup contract of `dashboard/src/static_bar.rs`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// (the markup contract of `dashboard/src/static_bar.rs`); none
+    /// otherwise (always serialised: templates are strict).
     pub filter: Option<Filter>,
     /// One per row when `filter` is set: what the bar filters rows by.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub row_keys: Vec<RowKeys>,
 }
 
