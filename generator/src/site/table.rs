@@ -216,6 +216,19 @@ impl DataTable {
 
 pub use arsite_core::format::neutralize;
 
+/// One line of CSV holding `text` as its only field, neutralised and quoted
+/// as a field needs (a caption above a table in a combined file: a name
+/// with a comma or a quote must not split it into fields, one of which a
+/// spreadsheet would run as a formula).
+pub fn csv_line(text: &str) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record([neutralize(text)])
+        .expect("writing to memory");
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +256,17 @@ mod tests {
              '-2+3,7\r\n\
              Total,-1233.50\r\n"
         );
+    }
+
+    #[test]
+    fn a_caption_line_is_one_quoted_field() {
+        // A comma would split the line; the second field would start with `=`.
+        assert_eq!(
+            csv_line("Open items of A,=1+2"),
+            "\"Open items of A,=1+2\"\r\n"
+        );
+        assert_eq!(csv_line("=x \"y\""), "\"'=x \"\"y\"\"\"\r\n");
+        assert_eq!(csv_line("Plain"), "Plain\r\n");
     }
 
     #[test]
