@@ -681,6 +681,10 @@ fn the_workbook_holds_input_text_as_text_cells_and_no_formula() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_shows_input_text_literally_and_injects_nothing() {
     let site = site();
+    assert!(
+        site.join("assets/dashboard-wasm.js").is_file(),
+        "this arsite carries no dashboard: run `cargo xtask dashboard` first (`cargo xtask test` does)"
+    );
     let values = values();
     let browser = Browser::start().await;
     let dashboard = site.join(format!("{}/dashboard.html", DATES[1]));
