@@ -248,7 +248,20 @@ impl Config {
                     "{key}: expected a target of at most {MAX_AMOUNT} minor units, found {value}"
                 );
             }
-            metrics.collector_targets.insert(name.clone(), money);
+            // Collector names in the files are read trimmed; a target key
+            // is trimmed the same way, or " Ann" would be a second collector
+            // with a target and no items beside the real Ann.
+            let trimmed = name.trim();
+            if trimmed.is_empty() {
+                bail!("{key}: expected a collector name, found an empty one");
+            }
+            if metrics
+                .collector_targets
+                .insert(trimmed.to_string(), money)
+                .is_some()
+            {
+                bail!("{key}: names the collector {trimmed:?} a second time (names are compared without surrounding spaces)");
+            }
         }
         metrics.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         let (limits, default) = (&raw.collectors.thresholds, Thresholds::default());
@@ -456,6 +469,20 @@ mod tests {
         assert!(e.contains("grace_days"), "{e}");
         let e = err("[collectors.thresholds]\nmax_over_90 = 5\n");
         assert!(e.contains("max_over_90"), "{e}");
+        let spaced = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n[collectors.targets]\n\" Ann \" = 10\n",
+        )
+        .unwrap();
+        assert_eq!(
+            spaced.metrics.collector_targets.keys().collect::<Vec<_>>(),
+            ["Ann"],
+            "a target key is trimmed like the collector names in the files"
+        );
+        let twice = err("[collectors.targets]\nAnn = 10\n\"Ann \" = 20\n");
+        assert!(
+            twice.contains("names the collector \"Ann\" a second time"),
+            "{twice}"
+        );
         let e = err("[collectors.targets]\nAnn = 1.234\n");
         assert!(
             e.contains("collectors.targets.\"Ann\": expected at most 2 decimal places"),
