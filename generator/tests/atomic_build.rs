@@ -81,6 +81,16 @@ fn await_file(path: &Path) {
     }
 }
 
+/// Every file of `root` with its bytes; none when it does not exist (a
+/// broken build may have removed it).
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    if root.exists() {
+        files_of(root)
+    } else {
+        BTreeMap::new()
+    }
+}
+
 /// The first path where two trees differ (in presence or in bytes).
 fn first_difference(
     a: &BTreeMap<PathBuf, Vec<u8>>,
@@ -93,7 +103,7 @@ fn first_difference(
 }
 
 fn assert_same_tree(expected: &Path, actual: &Path, what: &str) {
-    let (e, a) = (files_of(expected), files_of(actual));
+    let (e, a) = (tree(expected), tree(actual));
     if let Some(path) = first_difference(&e, &a) {
         panic!(
             "{what}: {} differs ({} vs {} files)",
@@ -121,7 +131,7 @@ fn a_killed_build_leaves_the_previous_site_byte_identical() {
     let site = tmp.path().join("site");
     sample(&data, 150, 6);
     build(&data, &site, &["--quiet"]);
-    let before = files_of(&site);
+    let before = tree(&site);
     assert!(before.len() > 100);
     let first = data.join("snapshots/2026-05-31.csv");
     assert!(first.is_file(), "the sample's first snapshot moved");
@@ -142,7 +152,7 @@ fn a_killed_build_leaves_the_previous_site_byte_identical() {
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        if let Some(path) = first_difference(&before, &files_of(&site)) {
+        if let Some(path) = first_difference(&before, &tree(&site)) {
             panic!(
                 "the site changed after a build was killed at {stage}: {}",
                 path.display()
@@ -160,7 +170,7 @@ fn a_killed_build_leaves_the_previous_site_byte_identical() {
     build(&data, &fresh, &["--quiet"]);
     assert_same_tree(&fresh, &site, "after the killed builds");
     assert!(
-        first_difference(&before, &files_of(&site)).is_some(),
+        first_difference(&before, &tree(&site)).is_some(),
         "the edits show in the new site"
     );
 }
@@ -172,7 +182,7 @@ fn a_build_failing_on_bad_data_half_way_leaves_the_previous_site_byte_identical(
     let site = tmp.path().join("site");
     sample(&data, 150, 6);
     build(&data, &site, &["--quiet"]);
-    let before = files_of(&site);
+    let before = tree(&site);
 
     // Work to do (the first snapshot changed), and a last snapshot that
     // cannot be read: the build stages the others, then fails.
@@ -189,7 +199,7 @@ fn a_build_failing_on_bad_data_half_way_leaves_the_previous_site_byte_identical(
     assert_eq!(status.code(), Some(65), "{errors:#?}");
     let named = format!("arsite: {}:1: error: header is missing", bad.display());
     assert!(errors.iter().any(|l| l.starts_with(&named)), "{errors:#?}");
-    if let Some(path) = first_difference(&before, &files_of(&site)) {
+    if let Some(path) = first_difference(&before, &tree(&site)) {
         panic!("a failed build changed the site: {}", path.display());
     }
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
@@ -210,7 +220,7 @@ fn a_build_failing_on_bad_data_half_way_leaves_the_previous_site_byte_identical(
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(65));
-    if let Some(path) = first_difference(&before, &files_of(&site)) {
+    if let Some(path) = first_difference(&before, &tree(&site)) {
         panic!("a failed strict build changed the site: {}", path.display());
     }
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
