@@ -195,7 +195,8 @@ fn a_build_failing_on_bad_data_half_way_leaves_the_previous_site_byte_identical(
     await_file(&staging.join("2026-05-31/.arsite-snapshot.json"));
     drop(child.stdin.take()); // go on
     let status = child.wait().unwrap();
-    let errors: Vec<String> = stderr.try_iter().collect();
+    // Until the pipe closes: every line the build wrote.
+    let errors: Vec<String> = stderr.iter().collect();
     assert_eq!(status.code(), Some(65), "{errors:#?}");
     let named = format!("arsite: {}:1: error: header is missing", bad.display());
     assert!(errors.iter().any(|l| l.starts_with(&named)), "{errors:#?}");
