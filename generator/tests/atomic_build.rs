@@ -38,7 +38,12 @@ fn set_open_amount(file: &Path, line: usize, value: &str) {
 }
 
 /// Starts a build of `data` into `site` that pauses at `stage`.
-fn paused_build(data: &Path, site: &Path, stage: &str, extra: &[&str]) -> (Child, Receiver<String>) {
+fn paused_build(
+    data: &Path,
+    site: &Path,
+    stage: &str,
+    extra: &[&str],
+) -> (Child, Receiver<String>) {
     let mut child = arsite()
         .arg("build")
         .arg(data)
@@ -76,7 +81,11 @@ fn await_pause(stderr: &Receiver<String>, stage: &str) {
 fn await_file(path: &Path) {
     let deadline = Instant::now() + PATIENCE;
     while !path.exists() {
-        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -13,7 +13,8 @@ use common::{arsite, files_of};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-const HEADER: &str = "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount";
+const HEADER: &str =
+    "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount";
 
 /// A data folder with two snapshots of two invoices each.
 fn data_folder(root: &Path) -> PathBuf {
@@ -133,7 +134,11 @@ fn a_strict_failure_leaves_an_existing_site_byte_identical() {
     let run = build(&data, &site, &["--quiet"]);
     assert_eq!(run.status.code(), Some(0));
     let before = files_of(&site);
-    assert!(before.len() > 10, "a site was built: {} files", before.len());
+    assert!(
+        before.len() > 10,
+        "a site was built: {} files",
+        before.len()
+    );
 
     // The earlier snapshot changes (so that a build would have work to do)
     // and the later one gets a bad amount.
@@ -183,7 +188,10 @@ fn missing_input_exits_66_with_and_without_strict() {
     let no_snapshots = data_folder(tmp.path());
     std::fs::remove_dir_all(no_snapshots.join("snapshots")).unwrap();
     let cases = [
-        (&nowhere, format!("{}: no such data folder", nowhere.display())),
+        (
+            &nowhere,
+            format!("{}: no such data folder", nowhere.display()),
+        ),
         (
             &no_settings,
             format!(

@@ -211,7 +211,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 
     test_pause("render");
     // For the `halfway` pause: half of the snapshots to build are staged.
-    let halfway = plan.iter().filter(|p| **p == Plan::Build).count().div_ceil(2);
+    let halfway = plan
+        .iter()
+        .filter(|p| **p == Plan::Build)
+        .count()
+        .div_ceil(2);
     let progress = progress_bar(opts.progress, data.snapshots.len());
     let mut history = history::History::default();
     // The AR of every snapshot before the one being built, kept ones
