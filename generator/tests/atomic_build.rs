@@ -235,3 +235,41 @@ fn a_build_failing_on_bad_data_half_way_leaves_the_previous_site_byte_identical(
     }
     assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
+
+#[test]
+fn a_build_killed_past_its_commit_point_is_finished_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let site = tmp.path().join("site");
+    sample(&data, 150, 6);
+    build(&data, &site, &["--quiet"]);
+    let last = data.join("snapshots/2026-10-31.csv");
+
+    // Only the last snapshot changes: the five before it are carried over
+    // (moved from the old site into the new one once it is complete).
+    for (n, stage) in ["carried", "aside"].iter().enumerate() {
+        set_open_amount(&last, 1, &format!("{}.75", 2000 + n));
+        let (mut child, stderr) = paused_build(&data, &site, stage, &[]);
+        await_pause(&stderr, stage);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        match *stage {
+            "carried" => assert!(
+                !site.join("2026-05-31").exists(),
+                "the unchanged folders were moved out of the old site"
+            ),
+            _ => assert!(!site.exists(), "the old site was moved aside"),
+        }
+        // The next run, with nothing changed since, finishes that build
+        // rather than building again.
+        let line = build(&data, &site, &[]);
+        assert!(
+            line.contains("up to date, nothing rebuilt"),
+            "{stage}: {line}"
+        );
+        assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "{stage}");
+        let fresh = tmp.path().join(format!("fresh-{stage}"));
+        build(&data, &fresh, &["--quiet"]);
+        assert_same_tree(&fresh, &site, stage);
+    }
+}

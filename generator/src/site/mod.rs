@@ -397,8 +397,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 /// For tests of builds that overlap: with `ARSITE_TEST_PAUSE_AT=<stage>`
 /// (`render`: planned, lock held, staging folder made, no page rendered
 /// yet; `halfway`: half of the snapshots to build rendered and queued for
-/// writing; `commit`: the new site staged) the build says so on stderr and
-/// waits there until its standard input closes.
+/// writing; `commit`: the new site staged; past the commit point, in
+/// `output::finish_commit`: `carried`, unchanged folders moved from the old
+/// site into the new one, and `aside`, the old site moved aside, the new
+/// one not yet in place) the build says so on stderr and waits there until
+/// its standard input closes.
 fn test_pause(stage: &str) {
     if std::env::var_os("ARSITE_TEST_PAUSE_AT").is_some_and(|v| v == stage) {
         eprintln!("arsite: paused at {stage} (ARSITE_TEST_PAUSE_AT)");
