@@ -123,20 +123,7 @@ impl DataSet {
     /// snapshots, or invalid settings; [`Problems`] for files that cannot be
     /// read at all (and, when strict, for any problem in the ledgers).
     pub fn open_with(dir: &Path, options: ImportOptions) -> Result<DataSet> {
-        if !dir.is_dir() {
-            return Err(
-                InputError::Missing(format!("{}: no such data folder", dir.display())).into(),
-            );
-        }
-        let settings = dir.join(FILE_NAME);
-        if !settings.is_file() {
-            return Err(InputError::Missing(format!(
-                "{}: missing: expected the site settings (title, currency) in this file",
-                settings.display()
-            ))
-            .into());
-        }
-        let config = Config::load(dir).map_err(|e| InputError::Config(format!("{e:#}")))?;
+        let config = load_config(dir)?;
         let snapshots = discover_snapshots(&dir.join("snapshots"), &config.import.snapshots)?;
         let currency = &config.currency;
         let imports = &config.import;
@@ -198,7 +185,7 @@ impl DataSet {
     /// The snapshot files of a data folder, without reading any of them or
     /// the ledgers (the no-change check of an incremental build).
     pub fn snapshot_files(dir: &Path) -> Result<Vec<PathBuf>> {
-        let config = Config::load(dir).map_err(|e| InputError::Config(format!("{e:#}")))?;
+        let config = load_config(dir)?;
         let files = discover_snapshots(&dir.join("snapshots"), &config.import.snapshots)?;
         Ok(files.into_iter().map(|f| f.path).collect())
     }
@@ -223,6 +210,24 @@ impl DataSet {
         }
         Ok(import)
     }
+}
+
+/// The folder's settings. A missing folder or settings file is missing
+/// input (66), not bad settings (78): every command that reads a data
+/// folder reads its settings first, through here.
+fn load_config(dir: &Path) -> Result<Config> {
+    if !dir.is_dir() {
+        return Err(InputError::Missing(format!("{}: no such data folder", dir.display())).into());
+    }
+    let settings = dir.join(FILE_NAME);
+    if !settings.is_file() {
+        return Err(InputError::Missing(format!(
+            "{}: missing: expected the site settings (title, currency) in this file",
+            settings.display()
+        ))
+        .into());
+    }
+    Config::load(dir).map_err(|e| InputError::Config(format!("{e:#}")).into())
 }
 
 /// A ledger's file: the one named in its `[import]` section (which must

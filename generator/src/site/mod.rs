@@ -210,6 +210,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     stages.open_s = started.elapsed().as_secs_f64();
 
     test_pause("render");
+    // For the `halfway` pause: half of the snapshots to build are staged.
+    let halfway = plan
+        .iter()
+        .filter(|p| **p == Plan::Build)
+        .count()
+        .div_ceil(2);
     let progress = progress_bar(opts.progress, data.snapshots.len());
     let mut history = history::History::default();
     // The AR of every snapshot before the one being built, kept ones
@@ -325,6 +331,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         staging.write(&format!("{as_of}/{}", cache::RECORD), json)?;
         render_time += t.elapsed();
         built += 1;
+        if built == halfway {
+            test_pause("halfway");
+        }
         previous_figures = Some(figures);
         drop(details);
         drop(ctx);
@@ -390,9 +399,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// For tests of builds that overlap: with `ARSITE_TEST_PAUSE_AT=<stage>`
-/// (`render`: planned, lock held, no page rendered yet; `commit`: the new
-/// site staged) the build says so on stderr and waits there until its
-/// standard input closes.
+/// (`render`: planned, lock held, staging folder made, no page rendered
+/// yet; `halfway`: half of the snapshots to build rendered and queued for
+/// writing; `commit`: the new site staged; past the commit point, in
+/// `output::finish_commit`: `carried`, unchanged folders moved from the old
+/// site into the new one, and `aside`, the old site moved aside, the new
+/// one not yet in place) the build says so on stderr and waits there until
+/// its standard input closes.
 fn test_pause(stage: &str) {
     if std::env::var_os("ARSITE_TEST_PAUSE_AT").is_some_and(|v| v == stage) {
         eprintln!("arsite: paused at {stage} (ARSITE_TEST_PAUSE_AT)");

@@ -261,6 +261,7 @@ fn finish_commit(dir: &Path, target: &Path) -> Result<()> {
             })?;
         }
     }
+    super::test_pause("carried");
     let parent = parent_of(target);
     let name = file_name(target)?;
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -270,6 +271,7 @@ fn finish_commit(dir: &Path, target: &Path) -> Result<()> {
             format!("{}: cannot move the previous site aside", target.display())
         })?;
     }
+    super::test_pause("aside");
     if let Err(e) = fs::rename(dir, target) {
         if had_old {
             let _ = fs::rename(&old, target);

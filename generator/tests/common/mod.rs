@@ -88,3 +88,6 @@ pub fn lines_of(stream: impl Read + Send + 'static) -> Receiver<String> {
     });
     rx
 }
+
+/// A snapshot folder's build record (what an incremental build keeps).
+pub const RECORD: &str = ".arsite-snapshot.json";
