@@ -26,6 +26,8 @@ pub mod worklist;
 pub mod write_off_candidates;
 
 #[cfg(test)]
+mod roll_forward_props;
+#[cfg(test)]
 mod testutil;
 
 pub use amount::{Amount, NamedAmount};
