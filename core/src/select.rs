@@ -860,10 +860,18 @@ mod tests {
     fn query_strategy() -> impl Strategy<Value = Query> {
         (
             (
-                prop::collection::vec(prop::sample::select(vec!["", "North", "South", "West"]), 0..3),
-                prop::collection::vec(prop::sample::select(vec!["", "Ann", "Bob", "Cy", "Zed"]), 0..3),
+                prop::collection::vec(
+                    prop::sample::select(vec!["", "North", "South", "West"]),
+                    0..3,
+                ),
+                prop::collection::vec(
+                    prop::sample::select(vec!["", "Ann", "Bob", "Cy", "Zed"]),
+                    0..3,
+                ),
                 prop::sample::select(vec!["", " c-", "ACME", "zz", "müller", "SONS ", "2"]),
-                prop::option::of(prop::sample::select(vec!["C-1", "C-2", "X-3", "c-1", "Q-9"])),
+                prop::option::of(prop::sample::select(vec![
+                    "C-1", "C-2", "X-3", "c-1", "Q-9",
+                ])),
             ),
             (
                 prop::collection::vec(0u8..crate::aging::MAX_BUCKETS as u8, 0..3),
@@ -874,18 +882,20 @@ mod tests {
                 prop::option::of(-50i32..300),
             ),
         )
-            .prop_map(|((d, k, search, customer), (buckets, st, min, max, dmin, dmax))| Query {
-                divisions: d.into_iter().map(String::from).collect(),
-                collectors: k.into_iter().map(String::from).collect(),
-                search: search.into(),
-                customer: customer.map(String::from),
-                buckets,
-                statuses: st.into_iter().map(|i| STATUSES[i]).collect(),
-                open_min: min.map(Money),
-                open_max: max.map(Money),
-                dpd_min: dmin,
-                dpd_max: dmax,
-            })
+            .prop_map(
+                |((d, k, search, customer), (buckets, st, min, max, dmin, dmax))| Query {
+                    divisions: d.into_iter().map(String::from).collect(),
+                    collectors: k.into_iter().map(String::from).collect(),
+                    search: search.into(),
+                    customer: customer.map(String::from),
+                    buckets,
+                    statuses: st.into_iter().map(|i| STATUSES[i]).collect(),
+                    open_min: min.map(Money),
+                    open_max: max.map(Money),
+                    dpd_min: dmin,
+                    dpd_max: dmax,
+                },
+            )
     }
 
     /// Valid aging edges as the config accepts them: 1 to 6 strictly
@@ -1044,7 +1054,11 @@ mod tests {
     }
 
     /// The customers of [`snapshot`]: (id, name).
-    const CUSTOMERS: [(&str, &str); 3] = [("C-1", "Müller GmbH"), ("C-2", "Smith & Sons"), ("X-3", "ACME")];
+    const CUSTOMERS: [(&str, &str); 3] = [
+        ("C-1", "Müller GmbH"),
+        ("C-2", "Smith & Sons"),
+        ("X-3", "ACME"),
+    ];
 
     /// The query applied to the generator's own tuples, written from the
     /// definitions (not through `Prepared`): every restriction must hold.
@@ -1055,11 +1069,17 @@ mod tests {
         let collector = ["", "Ann", "Bob", "Cy"][k as usize % 4];
         let status = STATUSES[st as usize % 5];
         // Current when not past due; else 1 + the edges it is beyond.
-        let bucket = if dpd <= 0 { 0 } else { 1 + edges.iter().filter(|&&e| dpd > e).count() };
+        let bucket = if dpd <= 0 {
+            0
+        } else {
+            1 + edges.iter().filter(|&&e| dpd > e).count()
+        };
         let needle = q.search.trim().to_lowercase();
         (q.divisions.is_empty() || q.divisions.iter().any(|x| x == division))
             && (q.collectors.is_empty() || q.collectors.iter().any(|x| x == collector))
-            && (needle.is_empty() || id.to_lowercase().contains(&needle) || name.to_lowercase().contains(&needle))
+            && (needle.is_empty()
+                || id.to_lowercase().contains(&needle)
+                || name.to_lowercase().contains(&needle))
             && q.customer.as_deref().is_none_or(|want| want == id)
             && (q.buckets.is_empty() || q.buckets.iter().any(|&b| usize::from(b) == bucket))
             && (q.statuses.is_empty() || q.statuses.contains(&status))

@@ -160,7 +160,8 @@ fn expected_outcome(rows: &[Row]) -> (BTreeSet<u64>, bool) {
             open_sum += 100;
             continue;
         }
-        let open = i64::try_from(i128::from(r.cents) * i128::from(r.open_per_mille) / 1000).unwrap();
+        let open =
+            i64::try_from(i128::from(r.cents) * i128::from(r.open_per_mille) / 1000).unwrap();
         let amount_ok = r.cents.unsigned_abs() <= MAX_AMOUNT as u64;
         // Forms 2 (a third decimal) and 3 (a letter) do not read.
         let open_ok = r.form < 2 && open.unsigned_abs() <= MAX_AMOUNT as u64;
@@ -179,7 +180,10 @@ fn expected_outcome(rows: &[Row]) -> (BTreeSet<u64>, bool) {
             amount_sum += u128::from(r.cents.unsigned_abs());
         }
     }
-    (rejected, open_sum > MAX_FILE_TOTAL || amount_sum > MAX_FILE_TOTAL)
+    (
+        rejected,
+        open_sum > MAX_FILE_TOTAL || amount_sum > MAX_FILE_TOTAL,
+    )
 }
 
 fn decimal(v: &serde_json::Value) -> Decimal {

@@ -763,7 +763,11 @@ mod tests {
         sales
             .iter()
             .enumerate()
-            .map(|(n, &s)| MonthSales { period: (2000, 1 + n as u32), days: 28 + (n as u32 % 4), sales: Money(s) })
+            .map(|(n, &s)| MonthSales {
+                period: (2000, 1 + n as u32),
+                days: 28 + (n as u32 % 4),
+                sales: Money(s),
+            })
             .collect()
     }
 

@@ -409,7 +409,10 @@ mod tests {
     type RawActivity = (usize, i64, u32, usize, u8);
 
     fn raw_activity() -> impl Strategy<Value = Vec<RawActivity>> {
-        prop::collection::vec((0usize..400, -500i64..5_000, 1u32..32, 0usize..9, 0u8..4), 0..300)
+        prop::collection::vec(
+            (0usize..400, -500i64..5_000, 1u32..32, 0usize..9, 0u8..4),
+            0..300,
+        )
     }
 
     /// A sales ledger from 2025-04 through 2026-03, by division or not;

@@ -54,7 +54,12 @@ fn doc(customers: u8) -> impl Strategy<Value = Doc> {
         prop::bool::weighted(0.2),
     )
         .prop_map(
-            |((customer, division, collector, status, day, terms), (amount, open_per_mille, credit), flows, settle)| Doc {
+            |(
+                (customer, division, collector, status, day, terms),
+                (amount, open_per_mille, credit),
+                flows,
+                settle,
+            )| Doc {
                 customer,
                 division,
                 collector,
@@ -76,7 +81,13 @@ fn doc(customers: u8) -> impl Strategy<Value = Doc> {
 type Noise = (usize, usize, i64, u16, u8);
 
 fn noise() -> impl Strategy<Value = Noise> {
-    (0usize..9, 0usize..400, -100_000i64..10_000_000, 0u16..90, 0u8..3)
+    (
+        0usize..9,
+        0usize..400,
+        -100_000i64..10_000_000,
+        0u16..90,
+        0u8..3,
+    )
 }
 
 #[derive(Clone, Debug)]
@@ -132,7 +143,11 @@ struct Built {
 }
 
 fn money_kind(k: usize) -> ActivityKind {
-    [ActivityKind::Payment, ActivityKind::CreditMemo, ActivityKind::WriteOff][k]
+    [
+        ActivityKind::Payment,
+        ActivityKind::CreditMemo,
+        ActivityKind::WriteOff,
+    ][k]
 }
 
 fn reference(kind: ActivityKind, date: Day) -> String {
@@ -219,7 +234,13 @@ fn build(c: &Case) -> Built {
                     1 => k.credit_memos += part,
                     _ => k.write_offs += part,
                 }
-                acts.push(activity(date, money_kind(kind), &cust(d.customer), &id, part));
+                acts.push(activity(
+                    date,
+                    money_kind(kind),
+                    &cust(d.customer),
+                    &id,
+                    part,
+                ));
             }
             if left != 0 {
                 cur.push(&row(Money(left)));
@@ -255,7 +276,11 @@ fn build(c: &Case) -> Built {
     let last = period_of(cur_day);
     loop {
         // Every month of the period has rows (0 when nothing was issued).
-        let divisions: Vec<usize> = if c.by_division { (0..4).collect() } else { vec![0] };
+        let divisions: Vec<usize> = if c.by_division {
+            (0..4).collect()
+        } else {
+            vec![0]
+        };
         for &dv in &divisions {
             let amount: i64 = new_by_month
                 .iter()

@@ -40,7 +40,12 @@ fn amount_oracle(text: &str, decimal: char, exp: u32) -> Option<i128> {
     if parts.next().is_some() {
         return None;
     }
-    let digits = |s: &str| -> Vec<u32> { s.chars().filter(char::is_ascii_digit).map(|c| c.to_digit(10).unwrap()).collect() };
+    let digits = |s: &str| -> Vec<u32> {
+        s.chars()
+            .filter(char::is_ascii_digit)
+            .map(|c| c.to_digit(10).unwrap())
+            .collect()
+    };
     let (w, f) = (digits(whole), digits(fraction));
     if f.iter().skip(exp as usize).any(|&d| d != 0) {
         return None;
@@ -52,7 +57,8 @@ fn amount_oracle(text: &str, decimal: char, exp: u32) -> Option<i128> {
     for i in 0..exp as usize {
         minor = minor * 10 + i128::from(f.get(i).copied().unwrap_or(0));
     }
-    let negative = text.contains(['-', '\u{2212}', '(']) || text.to_ascii_uppercase().contains("CR");
+    let negative =
+        text.contains(['-', '\u{2212}', '(']) || text.to_ascii_uppercase().contains("CR");
     Some(if negative { -minor } else { minor })
 }
 
@@ -213,8 +219,18 @@ fn csvish() -> impl Strategy<Value = Vec<u8>> {
 }
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// How one part of a date is written.
@@ -230,8 +246,20 @@ enum Part {
 /// 19xx, so the expected day is the written day in that century (`None`
 /// when that day does not exist, 29 February of a non-leap year).
 fn written_date() -> impl Strategy<Value = (String, String, Option<Day>)> {
-    let order = prop::sample::select(vec![[0usize, 1, 2], [1, 0, 2], [2, 1, 0], [2, 0, 1], [0, 2, 1], [1, 2, 0]]);
-    let year = prop_oneof![1900i32..=2199, 1967i32..=1972, 2066i32..=2071, 1999i32..=2001];
+    let order = prop::sample::select(vec![
+        [0usize, 1, 2],
+        [1, 0, 2],
+        [2, 1, 0],
+        [2, 0, 1],
+        [0, 2, 1],
+        [1, 2, 0],
+    ]);
+    let year = prop_oneof![
+        1900i32..=2199,
+        1967i32..=1972,
+        2066i32..=2071,
+        1999i32..=2001
+    ];
     let separator = prop::sample::select(vec![".", "/", "-", " ", "", ", ", "'"]);
     (
         (order, year, 1u32..=12, 1u32..=31),
@@ -239,55 +267,81 @@ fn written_date() -> impl Strategy<Value = (String, String, Option<Day>)> {
         (separator.clone(), separator),
         (any::<bool>(), 0u8..3),
     )
-        .prop_map(|((order, year, month, day), (day_padded, month_style, four), (sep1, sep2), (lower, time))| {
-            // The day clamped to its month: the written date exists.
-            let day = (1..=day).rev().find(|&d| Day::from_ymd(year, month, d).is_some()).unwrap();
-            let mut parts = [Part::Day { padded: day_padded }, Part::Month { style: month_style }, Part::Year { four }];
-            parts = [parts[order[0]], parts[order[1]], parts[order[2]]];
-            // Without a separator every number has a fixed width.
-            let fixed = |p: Part| match p {
-                Part::Day { .. } => Part::Day { padded: true },
-                Part::Month { style } if style < 2 => Part::Month { style: 1 },
-                p => p,
-            };
-            let seps = [sep1, sep2];
-            for i in 0..2 {
-                if seps[i].is_empty() {
-                    parts[i] = fixed(parts[i]);
-                    parts[i + 1] = fixed(parts[i + 1]);
-                }
-            }
-            let (mut format, mut text) = (String::new(), String::new());
-            for (i, p) in parts.iter().enumerate() {
-                let (f, t) = match *p {
-                    Part::Day { padded: false } => ("D".to_string(), day.to_string()),
-                    Part::Day { padded: true } => ("DD".to_string(), format!("{day:02}")),
-                    Part::Month { style: 0 } => ("M".to_string(), month.to_string()),
-                    Part::Month { style: 1 } => ("MM".to_string(), format!("{month:02}")),
-                    Part::Month { style } => {
-                        let name = MONTH_NAMES[month as usize - 1];
-                        let name = if style % 2 == 0 { name[..3].to_string() } else { name.to_string() };
-                        let name = match style {
-                            2 | 3 => name,
-                            4 => name.to_uppercase(),
-                            _ => name.to_lowercase(),
-                        };
-                        ("MMM".to_string(), name)
-                    }
-                    Part::Year { four: true } => ("YYYY".to_string(), format!("{year:04}")),
-                    Part::Year { four: false } => ("YY".to_string(), format!("{:02}", year % 100)),
+        .prop_map(
+            |(
+                (order, year, month, day),
+                (day_padded, month_style, four),
+                (sep1, sep2),
+                (lower, time),
+            )| {
+                // The day clamped to its month: the written date exists.
+                let day = (1..=day)
+                    .rev()
+                    .find(|&d| Day::from_ymd(year, month, d).is_some())
+                    .unwrap();
+                let mut parts = [
+                    Part::Day { padded: day_padded },
+                    Part::Month { style: month_style },
+                    Part::Year { four },
+                ];
+                parts = [parts[order[0]], parts[order[1]], parts[order[2]]];
+                // Without a separator every number has a fixed width.
+                let fixed = |p: Part| match p {
+                    Part::Day { .. } => Part::Day { padded: true },
+                    Part::Month { style } if style < 2 => Part::Month { style: 1 },
+                    p => p,
                 };
-                format.push_str(&if lower { f.to_lowercase() } else { f });
-                text.push_str(&t);
-                if i < 2 {
-                    format.push_str(seps[i]);
-                    text.push_str(seps[i]);
+                let seps = [sep1, sep2];
+                for i in 0..2 {
+                    if seps[i].is_empty() {
+                        parts[i] = fixed(parts[i]);
+                        parts[i + 1] = fixed(parts[i + 1]);
+                    }
                 }
-            }
-            text.push_str(["", " 12:00:00 AM", " 23:59"][time as usize]);
-            let year = if four { year } else if year % 100 < 70 { 2000 + year % 100 } else { 1900 + year % 100 };
-            (format, text, Day::from_ymd(year, month, day))
-        })
+                let (mut format, mut text) = (String::new(), String::new());
+                for (i, p) in parts.iter().enumerate() {
+                    let (f, t) = match *p {
+                        Part::Day { padded: false } => ("D".to_string(), day.to_string()),
+                        Part::Day { padded: true } => ("DD".to_string(), format!("{day:02}")),
+                        Part::Month { style: 0 } => ("M".to_string(), month.to_string()),
+                        Part::Month { style: 1 } => ("MM".to_string(), format!("{month:02}")),
+                        Part::Month { style } => {
+                            let name = MONTH_NAMES[month as usize - 1];
+                            let name = if style % 2 == 0 {
+                                name[..3].to_string()
+                            } else {
+                                name.to_string()
+                            };
+                            let name = match style {
+                                2 | 3 => name,
+                                4 => name.to_uppercase(),
+                                _ => name.to_lowercase(),
+                            };
+                            ("MMM".to_string(), name)
+                        }
+                        Part::Year { four: true } => ("YYYY".to_string(), format!("{year:04}")),
+                        Part::Year { four: false } => {
+                            ("YY".to_string(), format!("{:02}", year % 100))
+                        }
+                    };
+                    format.push_str(&if lower { f.to_lowercase() } else { f });
+                    text.push_str(&t);
+                    if i < 2 {
+                        format.push_str(seps[i]);
+                        text.push_str(seps[i]);
+                    }
+                }
+                text.push_str(["", " 12:00:00 AM", " 23:59"][time as usize]);
+                let year = if four {
+                    year
+                } else if year % 100 < 70 {
+                    2000 + year % 100
+                } else {
+                    1900 + year % 100
+                };
+                (format, text, Day::from_ymd(year, month, day))
+            },
+        )
 }
 
 proptest! {
@@ -367,10 +421,14 @@ fn canonical_csv() -> impl Strategy<Value = String> {
     let row = (0u8..40, 0u8..6, date.clone(), date, amount.clone(), amount);
     (prop::collection::vec(row, 0..60), any::<bool>()).prop_map(|(rows, crlf)| {
         let eol = if crlf { "\r\n" } else { "\n" };
-        let mut text = String::from("invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount");
+        let mut text = String::from(
+            "invoice_id,customer_id,customer_name,invoice_date,due_date,amount,open_amount",
+        );
         for (id, customer, invoice, due, amount, open) in rows {
             text.push_str(eol);
-            text.push_str(&format!("I{id},C{customer},Name {customer},{invoice},{due},{amount},{open}"));
+            text.push_str(&format!(
+                "I{id},C{customer},Name {customer},{invoice},{due},{amount},{open}"
+            ));
         }
         text
     })
@@ -395,7 +453,10 @@ fn cents(text: &str) -> Option<i128> {
         return None;
     }
     let mut minor: i128 = 0;
-    for b in whole.bytes().chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(2)) {
+    for b in whole
+        .bytes()
+        .chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(2))
+    {
         minor = minor * 10 + i128::from(b - b'0');
     }
     // Beyond i64 the amount cannot be read.

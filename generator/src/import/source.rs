@@ -1011,14 +1011,19 @@ mod tests {
     #[test]
     fn csv_lines_are_counted_from_the_bytes() {
         let lines = |bytes: &[u8]| -> Vec<u64> {
-            with_records(Path::new("t"), Input::Bytes(bytes), &SourceSpec::canonical(), |r, _| {
-                let mut rec = Record::default();
-                let mut out = Vec::new();
-                while let Ok(true) = r.read(&mut rec) {
-                    out.push(rec.line);
-                }
-                out
-            })
+            with_records(
+                Path::new("t"),
+                Input::Bytes(bytes),
+                &SourceSpec::canonical(),
+                |r, _| {
+                    let mut rec = Record::default();
+                    let mut out = Vec::new();
+                    while let Ok(true) = r.read(&mut rec) {
+                        out.push(rec.line);
+                    }
+                    out
+                },
+            )
             .unwrap()
         };
         // Lines: 1 header, 2 a, 3 blank, 4 b, 5–6 "c⏎d", 7 e.
