@@ -168,10 +168,26 @@ fn import_holds(bytes: &[u8], spec: &InputSpec) {
     if let Ok(import) = result {
         let q = &import.quality;
         assert_eq!(q.used_total, import.snapshot.total_open());
+        // The rejected side from the rejected rows themselves, not from
+        // the accumulator that also fed the input total.
+        let rejected: i128 = q
+            .rejected
+            .iter()
+            .filter_map(|r| r.amount)
+            .map(|m| i128::from(m.0))
+            .sum();
+        assert_eq!(i128::from(q.rejected_total.0), rejected);
         assert_eq!(
-            q.input_total.0,
-            q.used_total.0.saturating_add(q.rejected_total.0)
+            q.unvalued,
+            q.rejected.iter().filter(|r| r.amount.is_none()).count() as u64
         );
+        let used: i128 = import
+            .snapshot
+            .invoices
+            .iter()
+            .map(|i| i128::from(i.open.0))
+            .sum();
+        assert_eq!(i128::from(q.input_total.0), used + rejected);
         assert_eq!(q.rows, q.used + q.rejected.len() as u64);
         assert_eq!(q.used as usize, import.snapshot.invoices.len());
         let _ = q.rejected_csv();
