@@ -329,21 +329,58 @@ mod tests {
         assert_eq!(r.by_division.len(), 1);
     }
 
+    /// Valid edges as the config accepts them: 1 to 6, strictly
+    /// increasing, from 1 to `MAX_EDGE_DAYS`, small ones more often.
+    fn edges() -> impl Strategy<Value = Vec<i32>> {
+        prop::collection::btree_set(
+            prop_oneof![3 => 1i32..200, 1 => 1i32..=MAX_EDGE_DAYS],
+            1..=MAX_BUCKETS - 2,
+        )
+        .prop_map(|s| s.into_iter().collect())
+    }
+
+    /// Oracle bucket: Current when not past due, else one more than the
+    /// number of edges the days past due are beyond.
+    fn oracle_bucket(edges: &[i32], dpd: i32) -> usize {
+        if dpd <= 0 {
+            0
+        } else {
+            1 + edges.iter().filter(|&&e| dpd > e).count()
+        }
+    }
+
     proptest! {
         #[test]
         fn buckets_sum_to_total_and_partitions_sum_to_whole(
-            rows in prop::collection::vec((0u8..5, 0u8..3, 0u8..4, -60i32..400, -1_000_000i64..5_000_000), 0..200)
+            edges in edges(),
+            rows in prop::collection::vec(
+                (0u8..5, 0u8..3, 0u8..4, (any::<prop::sample::Index>(), -2i32..=2, prop_oneof![-60i32..400, -60i32..=MAX_EDGE_DAYS + 100], any::<bool>()), -1_000_000i64..5_000_000),
+                0..200,
+            ),
         ) {
             let names = ["C0", "C1", "C2", "C3", "C4"];
             let divs = ["", "D1", "D2"];
             let colls = ["", "K1", "K2", "K3"];
+            // Half the rows sit on an edge or within two days of one.
+            let dpd_of = |(at, delta, raw, near): &(prop::sample::Index, i32, i32, bool)| {
+                if *near { at.get(&edges) + delta } else { *raw }
+            };
             let typed: Vec<(&str, &str, &str, i32, i64)> = rows
                 .iter()
-                .map(|&(c, d, k, dpd, open)| (names[c as usize], divs[d as usize], colls[k as usize], dpd, open))
+                .map(|(c, d, k, dpd, open)| (names[*c as usize], divs[*d as usize], colls[*k as usize], dpd_of(dpd), *open))
                 .collect();
             let s = snapshot(&typed);
-            let r = AgingReport::compute(&s, &AgingScheme::default());
-            let direct: i64 = rows.iter().map(|r| r.4).sum();
+            let scheme = AgingScheme::new(edges.clone()).unwrap();
+            prop_assert_eq!(scheme.bucket_count(), edges.len() + 2);
+            let r = AgingReport::compute(&s, &scheme);
+            let mut expected = BucketTotals::default();
+            for &(_, _, _, dpd, open) in &typed {
+                prop_assert_eq!(scheme.bucket_of(dpd), oracle_bucket(&edges, dpd), "dpd {}", dpd);
+                expected.amounts[oracle_bucket(&edges, dpd)] += Money(open);
+                expected.counts[oracle_bucket(&edges, dpd)] += 1;
+            }
+            prop_assert_eq!(r.total, expected);
+            let direct: i64 = typed.iter().map(|r| r.4).sum();
             prop_assert_eq!(r.total.total(), Money(direct));
             prop_assert_eq!(r.total.total(), s.total_open());
             for part in [&r.by_division, &r.by_collector, &r.by_customer] {
@@ -353,6 +390,26 @@ mod tests {
                 }
                 prop_assert_eq!(merged, r.total);
             }
+            // Labels: "Current", then "low–edge" from the day after the
+            // previous edge, then "last + 1" and up.
+            let mut labels = vec!["Current".to_string()];
+            let mut low = 1;
+            for e in &edges {
+                labels.push(format!("{low}\u{2013}{e}"));
+                low = e + 1;
+            }
+            labels.push(format!("{}+", edges[edges.len() - 1] + 1));
+            prop_assert_eq!(scheme.labels(), labels);
+        }
+
+        /// The scheme accepts exactly the valid edge lists.
+        #[test]
+        fn schemes_accept_exactly_valid_edges(edges in prop::collection::vec(prop_oneof![-3i32..100, Just(MAX_EDGE_DAYS), Just(MAX_EDGE_DAYS + 1), any::<i32>()], 0..9)) {
+            let valid = (1..=MAX_BUCKETS - 2).contains(&edges.len())
+                && edges[0] >= 1
+                && edges.windows(2).all(|w| w[0] < w[1])
+                && edges.iter().all(|&e| e <= MAX_EDGE_DAYS);
+            prop_assert_eq!(AgingScheme::new(edges.clone()).is_ok(), valid, "{:?}", edges);
         }
     }
 }

@@ -854,29 +854,58 @@ mod tests {
         );
     }
 
+    /// Every field of [`Query`]: names the snapshot has and one it has not,
+    /// customers by id, every bucket index a URL may carry, both ends of
+    /// both ranges.
     fn query_strategy() -> impl Strategy<Value = Query> {
         (
-            prop::collection::vec(
-                prop::sample::select(vec!["", "North", "South", "West"]),
-                0..3,
+            (
+                prop::collection::vec(
+                    prop::sample::select(vec!["", "North", "South", "West"]),
+                    0..3,
+                ),
+                prop::collection::vec(
+                    prop::sample::select(vec!["", "Ann", "Bob", "Cy", "Zed"]),
+                    0..3,
+                ),
+                prop::sample::select(vec!["", " c-", "ACME", "zz", "müller", "SONS ", "2"]),
+                prop::option::of(prop::sample::select(vec![
+                    "C-1", "C-2", "X-3", "c-1", "Q-9",
+                ])),
             ),
-            prop::collection::vec(prop::sample::select(vec!["", "Ann", "Bob", "Cy"]), 0..3),
-            prop::sample::select(vec!["", "c-", "ACME", "zz"]),
-            prop::collection::vec(0u8..6, 0..3),
-            prop::collection::vec(0usize..5, 0..3),
-            prop::option::of(-100_000i64..100_000),
-            prop::option::of(-50i32..300),
+            (
+                prop::collection::vec(0u8..crate::aging::MAX_BUCKETS as u8, 0..3),
+                prop::collection::vec(0usize..5, 0..3),
+                prop::option::of(-100_000i64..900_000),
+                prop::option::of(-100_000i64..900_000),
+                prop::option::of(-50i32..300),
+                prop::option::of(-50i32..300),
+            ),
         )
-            .prop_map(|(d, k, search, buckets, st, min, dpd)| Query {
-                divisions: d.into_iter().map(String::from).collect(),
-                collectors: k.into_iter().map(String::from).collect(),
-                search: search.into(),
-                buckets,
-                statuses: st.into_iter().map(|i| STATUSES[i]).collect(),
-                open_min: min.map(Money),
-                dpd_max: dpd,
-                ..Default::default()
-            })
+            .prop_map(
+                |((d, k, search, customer), (buckets, st, min, max, dmin, dmax))| Query {
+                    divisions: d.into_iter().map(String::from).collect(),
+                    collectors: k.into_iter().map(String::from).collect(),
+                    search: search.into(),
+                    customer: customer.map(String::from),
+                    buckets,
+                    statuses: st.into_iter().map(|i| STATUSES[i]).collect(),
+                    open_min: min.map(Money),
+                    open_max: max.map(Money),
+                    dpd_min: dmin,
+                    dpd_max: dmax,
+                },
+            )
+    }
+
+    /// Valid aging edges as the config accepts them: 1 to 6 strictly
+    /// increasing edges from 1 to [`crate::aging::MAX_EDGE_DAYS`].
+    pub(crate) fn edges_strategy() -> impl Strategy<Value = Vec<i32>> {
+        prop::collection::btree_set(
+            prop_oneof![3 => 1i32..200, 1 => 1i32..=crate::aging::MAX_EDGE_DAYS],
+            1..=crate::aging::MAX_BUCKETS - 2,
+        )
+        .prop_map(|s| s.into_iter().collect())
     }
 
     fn rows_strategy() -> impl Strategy<Value = Vec<(u8, u8, u8, u8, i32, i64)>> {
@@ -1021,6 +1050,71 @@ mod tests {
             let cs = index.customers(&sel, CustomerOrder::Open, true);
             prop_assert!(cs.windows(2).all(|w| sel.by_customer[w[0] as usize].open >= sel.by_customer[w[1] as usize].open));
             prop_assert_eq!(cs.len() as u32, sel.total.customers);
+        }
+    }
+
+    /// The customers of [`snapshot`]: (id, name).
+    const CUSTOMERS: [(&str, &str); 3] = [
+        ("C-1", "Müller GmbH"),
+        ("C-2", "Smith & Sons"),
+        ("X-3", "ACME"),
+    ];
+
+    /// The query applied to the generator's own tuples, written from the
+    /// definitions (not through `Prepared`): every restriction must hold.
+    fn oracle_keeps(q: &Query, edges: &[i32], r: &(u8, u8, u8, u8, i32, i64)) -> bool {
+        let &(c, d, k, st, dpd, open) = r;
+        let (id, name) = CUSTOMERS[c as usize % 3];
+        let division = ["", "North", "South"][d as usize % 3];
+        let collector = ["", "Ann", "Bob", "Cy"][k as usize % 4];
+        let status = STATUSES[st as usize % 5];
+        // Current when not past due; else 1 + the edges it is beyond.
+        let bucket = if dpd <= 0 {
+            0
+        } else {
+            1 + edges.iter().filter(|&&e| dpd > e).count()
+        };
+        let needle = q.search.trim().to_lowercase();
+        (q.divisions.is_empty() || q.divisions.iter().any(|x| x == division))
+            && (q.collectors.is_empty() || q.collectors.iter().any(|x| x == collector))
+            && (needle.is_empty()
+                || id.to_lowercase().contains(&needle)
+                || name.to_lowercase().contains(&needle))
+            && q.customer.as_deref().is_none_or(|want| want == id)
+            && (q.buckets.is_empty() || q.buckets.iter().any(|&b| usize::from(b) == bucket))
+            && (q.statuses.is_empty() || q.statuses.contains(&status))
+            && q.open_min.is_none_or(|m| open >= m.0)
+            && q.open_max.is_none_or(|m| open <= m.0)
+            && q.dpd_min.is_none_or(|m| dpd >= m)
+            && q.dpd_max.is_none_or(|m| dpd <= m)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+        /// `select` and the index keep exactly the rows the oracle keeps,
+        /// for queries setting any of the fields, under any valid edges.
+        #[test]
+        fn selection_matches_an_oracle_filter(rows in rows_strategy(), q in query_strategy(), edges in edges_strategy()) {
+            let s = snapshot(&rows);
+            let scheme = AgingScheme::new(edges.clone()).unwrap();
+            let mut expected: Vec<String> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| oracle_keeps(&q, &edges, r))
+                .map(|(n, _)| n.to_string())
+                .collect();
+            let open: i64 = rows.iter().filter(|r| oracle_keeps(&q, &edges, r)).map(|r| r.5).sum();
+            expected.sort_unstable();
+            let mut plain: Vec<String> = select(&s, &scheme, &q).map(|i| i.invoice_id.clone()).collect();
+            plain.sort_unstable();
+            prop_assert_eq!(&plain, &expected);
+            let table = Table::from_snapshot(&s);
+            let index = Index::new(&table, &scheme);
+            let prepared = index.prepare(&q);
+            let mut rows_ix: Vec<String> = index.rows(&prepared).iter().map(|&r| table.id(index.invoice_index(r)).to_string()).collect();
+            rows_ix.sort_unstable();
+            prop_assert_eq!(&rows_ix, &expected);
+            prop_assert_eq!(index.evaluate(&prepared).total.aging.total(), Money(open));
         }
     }
 }

@@ -217,11 +217,22 @@ mod tests {
         #[test]
         fn largest_remainder_parts_add_up(
             total in -1_000_000_000i64..1_000_000_000,
-            weights in proptest::collection::vec(0i64..1_000_000_000_000, 1..8),
+            weights in proptest::collection::vec(proptest::prop_oneof![1 => proptest::strategy::Just(0i64), 3 => 0i64..1_000_000_000_000], 1..8),
         ) {
             let parts = largest_remainder(Money(total), &weights.iter().map(|&w| Money(w)).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(parts.len(), weights.len());
             if weights.iter().any(|&w| w > 0) {
                 proptest::prop_assert_eq!(parts.iter().copied().sum::<Money>(), Money(total));
+            } else {
+                // Nothing to split by: all zeros.
+                proptest::prop_assert!(parts.iter().all(|p| *p == Money::ZERO), "{:?}", parts);
+            }
+            // A part of weight 0 gets nothing; every part has the total's sign.
+            for (p, w) in parts.iter().zip(&weights) {
+                if *w == 0 {
+                    proptest::prop_assert_eq!(*p, Money::ZERO);
+                }
+                proptest::prop_assert!(p.0 == 0 || p.0.signum() == total.signum(), "{:?}", parts);
             }
             // Each part is within one unit of its exact quota.
             let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();

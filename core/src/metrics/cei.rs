@@ -406,23 +406,68 @@ mod tests {
         assert_eq!(compute(&ctx).rolling.unwrap().cei, Some(d("55.65")));
     }
 
+    /// Oracle: `100 × num / den` rounded to 2 decimals half away from zero,
+    /// by integer arithmetic written out here (not `amount::percent`).
+    fn oracle_percent(num: i128, den: i128) -> Decimal {
+        assert!(den > 0);
+        let twice = 2 * num.abs() * 100 * 100;
+        let hundredths = (twice + den) / (2 * den);
+        Decimal::from_i128_with_scale(num.signum() * hundredths, 2)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
-        /// Precondition: denominator > 0 and ending AR ≥ ending current AR
-        /// (past-due part of ending AR ≥ 0). Then numerator = denominator −
-        /// n × past due ≤ denominator, so CEI ≤ 100.
+        /// Denominator > 0 (chosen so by construction: ending current AR
+        /// below (n·B + S) / n) and ending AR ≥ ending current AR: a figure
+        /// must exist, it equals the oracle, and (numerator = denominator −
+        /// n × past due ≤ denominator) it is at most 100.
         #[test]
-        fn cei_at_most_100_when_past_due_is_not_negative(
+        fn cei_exists_and_is_at_most_100_when_past_due_is_not_negative(
             b in -1_000_000i64..1_000_000_000,
             s in -1_000_000i64..1_000_000_000,
-            ec in -1_000_000i64..1_000_000_000,
+            below in prop_oneof![1i64..4, 1i64..1_000_000_000],
             past_due in 0i64..1_000_000_000,
             n in 1u32..13,
         ) {
+            let n128 = i128::from(n);
+            let top = n128 * i128::from(b) + i128::from(s);
+            // The largest ec with n·ec < top, minus `below − 1`.
+            let ec = i64::try_from((top - 1).div_euclid(n128)).unwrap() - (below - 1);
             let e = ec + past_due;
-            if let Some(c) = rolling_cei(Money(b), Money(s), n, Money(e), Money(ec)) {
-                prop_assert!(c <= Decimal::ONE_HUNDRED, "{c}");
+            let num = top - n128 * i128::from(e);
+            let den = top - n128 * i128::from(ec);
+            prop_assert!(den > 0);
+            let c = rolling_cei(Money(b), Money(s), n, Money(e), Money(ec));
+            prop_assert_eq!(c, Some(oracle_percent(num, den)));
+            prop_assert!(c.unwrap() <= Decimal::ONE_HUNDRED, "{:?}", c);
+            if n == 1 {
+                prop_assert_eq!(cei(Money(b), Money(s), Money(e), Money(ec)), c);
             }
+        }
+
+        /// No figure exactly when nothing was collectible: denominator ≤ 0.
+        #[test]
+        fn cei_is_none_exactly_when_the_denominator_is_not_positive(
+            b in -1_000_000i64..1_000_000_000,
+            s in -1_000_000i64..1_000_000_000,
+            over in 0i64..1_000_000,
+            e in -1_000_000i64..1_000_000_000,
+            n in 1u32..13,
+        ) {
+            let n128 = i128::from(n);
+            let top = n128 * i128::from(b) + i128::from(s);
+            // The smallest ec with n·ec ≥ top, plus `over`: den ≤ 0.
+            let ec = i64::try_from(-(-top).div_euclid(n128)).unwrap() + over;
+            prop_assert!(top - n128 * i128::from(ec) <= 0);
+            prop_assert_eq!(rolling_cei(Money(b), Money(s), n, Money(e), Money(ec)), None);
+            // One unit of current AR below the threshold gives a figure.
+            let den = top - n128 * i128::from(ec - over - 1);
+            prop_assert!(den > 0);
+            let num = top - n128 * i128::from(e);
+            prop_assert_eq!(
+                rolling_cei(Money(b), Money(s), n, Money(e), Money(ec - over - 1)),
+                Some(oracle_percent(num, den))
+            );
         }
     }
 }

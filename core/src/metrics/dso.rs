@@ -730,6 +730,47 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    /// Oracle: `num / den` (den > 0) rounded to 2 decimals half away from
+    /// zero, by integer arithmetic written out here (not `div_round`).
+    fn oracle_days(num: i128, den: i128) -> Decimal {
+        assert!(den > 0);
+        let hundredths = (2 * num.abs() * 100 + den) / (2 * den);
+        Decimal::from_i128_with_scale(num.signum() * hundredths, 2)
+    }
+
+    /// Countback by its definition rather than its walk: with P the months
+    /// before the first negative one, the figure exists iff AR ≤ 0 or
+    /// AR ≤ Σ P; then k is the first month whose cumulative sales reach AR
+    /// and the days are D(k−1) + (AR − S(k−1)) × d(k) / s(k).
+    fn countback_oracle(ar: i64, m: &[MonthSales]) -> Option<Decimal> {
+        if ar <= 0 {
+            return Some(oracle_days(0, 1));
+        }
+        let ar = i128::from(ar);
+        let (mut s, mut d) = (0i128, 0i128);
+        for month in m.iter().take_while(|x| x.sales.0 >= 0) {
+            let (sk, dk) = (i128::from(month.sales.0), i128::from(month.days));
+            if s + sk >= ar {
+                return Some(oracle_days(d * sk + (ar - s) * dk, sk));
+            }
+            s += sk;
+            d += dk;
+        }
+        None
+    }
+
+    fn months_of(sales: &[i64]) -> Vec<MonthSales> {
+        sales
+            .iter()
+            .enumerate()
+            .map(|(n, &s)| MonthSales {
+                period: (2000, 1 + n as u32),
+                days: 28 + (n as u32 % 4),
+                sales: Money(s),
+            })
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
@@ -738,11 +779,7 @@ mod tests {
             a in -10_000i64..1_500_000,
             b in -10_000i64..1_500_000,
         ) {
-            let m: Vec<MonthSales> = sales
-                .iter()
-                .enumerate()
-                .map(|(n, &s)| MonthSales { period: (2000, 1 + n as u32), days: 28 + (n as u32 % 4), sales: Money(s) })
-                .collect();
+            let m = months_of(&sales);
             let (lo, hi) = (a.min(b), a.max(b));
             let (x, y) = (countback(Money(lo), &m), countback(Money(hi), &m));
             match (x.days(), y.days()) {
@@ -750,6 +787,81 @@ mod tests {
                 // More AR can only run out of history sooner, never later.
                 (None, None) | (Some(_), None) => {}
                 (None, Some(_)) => prop_assert!(false, "{lo} has no figure but {hi} has"),
+            }
+        }
+
+        /// Sales never negative and AR covered by them: countback must give
+        /// a figure, the oracle's.
+        #[test]
+        fn countback_exists_when_sales_cover_the_ar(
+            sales in prop::collection::vec(prop_oneof![1 => Just(0i64), 6 => 1i64..2_000_000], 1..14),
+            pick in 0i64..i64::MAX,
+            end in 0u8..4,
+            negative_ar in -1_000_000i64..=0,
+        ) {
+            let m = months_of(&sales);
+            let total: i64 = sales.iter().sum();
+            prop_assume!(total > 0);
+            // Any AR from 1 to Σ sales, the ends often.
+            let ar = match end {
+                0 => total,
+                1 => 1,
+                _ => 1 + pick % total,
+            };
+            let got = countback(Money(ar), &m).days();
+            prop_assert!(got.is_some(), "AR {ar} ≤ Σ sales {total} has no figure: {:?}", countback(Money(ar), &m));
+            prop_assert_eq!(got, countback_oracle(ar, &m));
+            prop_assert_eq!(countback(Money(negative_ar), &m), DsoValue::Days { days: Decimal::new(0, 2) });
+        }
+
+        /// Any sales, any AR: the figure is the oracle's, and there is none
+        /// exactly where the oracle has none (history too short, or a
+        /// negative month reached while AR remains), with the right reason.
+        #[test]
+        fn countback_is_none_exactly_where_it_must_be(
+            sales in prop::collection::vec(prop_oneof![1 => -50_000i64..0, 1 => Just(0i64), 6 => 1i64..200_000], 0..10),
+            ar in -10_000i64..2_000_000,
+        ) {
+            let m = months_of(&sales);
+            let got = countback(Money(ar), &m);
+            prop_assert_eq!(got.days(), countback_oracle(ar, &m), "{:?}", got);
+            if got.days().is_none() {
+                let negative = m.iter().position(|x| x.sales.0 < 0);
+                match (&got, negative) {
+                    (DsoValue::NegativeSales { month, .. }, Some(i)) => prop_assert_eq!(month, &format_period(m[i].period)),
+                    (DsoValue::InsufficientHistory { months_available }, None) => prop_assert_eq!(*months_available, m.len()),
+                    _ => prop_assert!(false, "wrong reason {:?}", got),
+                }
+            }
+        }
+
+        /// Standard DSO: a figure iff AR ≤ 0, or the window is there and its
+        /// sales are positive; then AR × days / sales.
+        #[test]
+        fn standard_dso_matches_its_oracle(
+            sales in prop::collection::vec(-50_000i64..2_000_000, 0..14),
+            ar in -10_000i64..50_000_000,
+            window in 1usize..13,
+        ) {
+            let m = months_of(&sales);
+            let got = standard(Money(ar), &m, window);
+            let expected = if ar <= 0 {
+                Some(oracle_days(0, 1))
+            } else if m.len() < window {
+                None
+            } else {
+                let s: i128 = m[..window].iter().map(|x| i128::from(x.sales.0)).sum();
+                let d: i128 = m[..window].iter().map(|x| i128::from(x.days)).sum();
+                (s > 0).then(|| oracle_days(i128::from(ar) * d, s))
+            };
+            prop_assert_eq!(got.days(), expected, "{:?}", got);
+            if expected.is_none() {
+                let reason_ok = match got {
+                    DsoValue::InsufficientHistory { months_available } => m.len() < window && months_available == m.len(),
+                    DsoValue::NoSales => m.len() >= window,
+                    _ => false,
+                };
+                prop_assert!(reason_ok, "{:?}", got);
             }
         }
     }
