@@ -89,10 +89,7 @@ mod tests {
         // The offset is clamped to 30,000 − 600 = 29,400: first row in view
         // 29,400 / 30 = 980, drawn 965..min(980 + 20 + 15, 1,000) = 1,000;
         // above 965 × 30 = 28,950, drawn 35 × 30 = 1,050, below 0.
-        assert_eq!(
-            window(1_000, 30, 600, 1_000_000),
-            w(965, 1_000, 28_950, 0)
-        );
+        assert_eq!(window(1_000, 30, 600, 1_000_000), w(965, 1_000, 28_950, 0));
         // A negative offset (overscroll) counts as the top: rows 0..35.
         assert_eq!(window(1_000, 30, 600, -50), w(0, 35, 0, 28_950));
     }

@@ -317,7 +317,11 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
     assert!(script.contains("textContent") && !script.contains("innerHTML"));
 
     // The page was served after the first build, so that build is done.
-    assert_eq!(build_status(server.addr), (1, None, true), "the first build");
+    assert_eq!(
+        build_status(server.addr),
+        (1, None, true),
+        "the first build"
+    );
     let mut events = Events::connect(server.addr);
 
     // A data change: one reload (build 2, for that one file), the new

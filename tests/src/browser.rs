@@ -121,7 +121,10 @@ impl Browser {
             if v[0] == "complete" {
                 return;
             }
-            assert!(Instant::now() < deadline, "the page did not finish loading: {v}");
+            assert!(
+                Instant::now() < deadline,
+                "the page did not finish loading: {v}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

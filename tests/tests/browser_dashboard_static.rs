@@ -219,11 +219,19 @@ async fn assert_published(b: &Browser, lines: &[Line]) {
             ])
         })
         .collect();
-    assert_eq!(shown, serde_json::Value::Array(expected), "the rows without JavaScript");
+    assert_eq!(
+        shown,
+        serde_json::Value::Array(expected),
+        "the rows without JavaScript"
+    );
     let page = b
         .js("return [document.querySelector('[data-arsite-filter-bar]').childElementCount, document.getElementById('scorecard-shown') === null, document.querySelector('#scorecard tfoot th').textContent]")
         .await;
-    assert_eq!(page, serde_json::json!([0, true, "Total"]), "no bar, the footer");
+    assert_eq!(
+        page,
+        serde_json::json!([0, true, "Total"]),
+        "no bar, the footer"
+    );
 }
 
 /// The generator's own scorecard page carries the markup: the bar mounts on
@@ -276,10 +284,18 @@ async fn the_generated_scorecard_page_gets_the_filter_bar() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_str().unwrap().parse().unwrap()))
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                r[1].as_str().unwrap().parse().unwrap(),
+            )
+        })
         .collect();
     shown.sort();
-    let expected: Vec<(String, Decimal)> = lines.iter().map(|l| (l.collector.clone(), l.open)).collect();
+    let expected: Vec<(String, Decimal)> = lines
+        .iter()
+        .map(|l| (l.collector.clone(), l.open))
+        .collect();
     assert_eq!(shown, expected, "every row without JavaScript");
     plain.close().await;
 }

@@ -170,7 +170,10 @@ async fn reload_back_forward_and_a_pasted_link_restore_the_view() {
     // last click, so every push is in). Each click that changed the view
     // added one; the reload and the pasted link added none.
     let pushed = b.js("return history.length").await.as_u64().unwrap() - before_depth;
-    assert_eq!(pushed, 4, "clear, All, a bucket, a customer: one entry each");
+    assert_eq!(
+        pushed, 4,
+        "clear, All, a bucket, a customer: one entry each"
+    );
     for _ in 0..pushed {
         b.client.back().await.unwrap();
     }

@@ -19,7 +19,13 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Every `[[bin]]` of fuzz/Cargo.toml (checked against it below).
-pub const TARGETS: [&str; 5] = ["amount", "date", "csv_rows", "snapshot_csv", "snapshot_xlsx"];
+pub const TARGETS: [&str; 5] = [
+    "amount",
+    "date",
+    "csv_rows",
+    "snapshot_csv",
+    "snapshot_xlsx",
+];
 /// Seconds each target runs in `cargo xtask test`.
 pub const SECONDS: u64 = 20;
 

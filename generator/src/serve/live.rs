@@ -103,7 +103,9 @@ async fn events(live: LiveReload) -> Sse<impl Stream<Item = Result<Event, Infall
     // A page opened while the latest build is failing shows why at once.
     let current = {
         let l = rx.borrow_and_update();
-        l.error.clone().map(|e| error_event(e).id(l.generation.to_string()))
+        l.error
+            .clone()
+            .map(|e| error_event(e).id(l.generation.to_string()))
     };
     let later = stream::unfold(rx, |mut rx| async move {
         rx.changed().await.ok()?;
