@@ -24,6 +24,7 @@ pub mod rollrate;
 pub mod select;
 pub mod table;
 pub mod viewstate;
+pub mod vlist;
 pub mod wire;
 
 pub use aging::{AgingScheme, BucketTotals};

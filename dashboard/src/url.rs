@@ -76,7 +76,21 @@ fn replace(url: &str) {
     }
 }
 
+/// `data-url-pending` on the dashboard's root while a typing pause is
+/// awaited: the address bar is final once it is gone (what tests wait for,
+/// instead of guessing how long the pause lasts on a busy machine).
+fn mark_pending(pending: bool) {
+    if let Some(root) = document().get_element_by_id(crate::ROOT_ID) {
+        let _ = if pending {
+            root.set_attribute("data-url-pending", "")
+        } else {
+            root.remove_attribute("data-url-pending")
+        };
+    }
+}
+
 fn cancel_pending() -> Option<String> {
+    mark_pending(false);
     PENDING.take().map(|(url, handle)| {
         handle.clear();
         url
@@ -104,11 +118,13 @@ pub fn write(query: &str, nav: Nav) {
                 move || {
                     PENDING.take();
                     replace(&later);
+                    mark_pending(false);
                 },
                 TYPING_PAUSE,
             );
             if let Ok(handle) = handle {
                 PENDING.set(Some((url, handle)));
+                mark_pending(true);
             }
         }
     }

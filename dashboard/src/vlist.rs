@@ -2,72 +2,22 @@
 //! a margin) are in the DOM; spacer bodies above and below keep the scroll
 //! bar true to the whole list. Rows are single lines (no wrapping), so they
 //! share one height, measured from the rows drawn; the rows in view then
-//! follow from the scroll offset by arithmetic ([`window`]).
-//!
-//! Browsers cap an element's height (Chromium at about 33 million pixels),
-//! less than a million rows need: past [`MAX_PX`] the scroll bar stands for
-//! the list proportionally instead of pixel for pixel.
+//! follow from the scroll offset by arithmetic (`arsite_core::vlist`, where
+//! its tests run natively; past a few million pixels the scroll bar stands
+//! for the list in proportion).
 //!
 //! The scroll box is focusable, so the keyboard scrolls it (arrows, Page
 //! Up/Down); the table announces its full size with `aria-rowcount` and
 //! each row its place with `aria-rowindex`. Clicks are handled by
 //! `actions` (delegation), like everywhere in the dashboard.
 
+use arsite_core::vlist::window;
 use leptos::html;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// Rows drawn beyond the visible ones on each side.
-const MARGIN: usize = 15;
 const VIEW_HEIGHT: &str = "min(70vh, 1000px)";
-/// Tallest scrollable height used, in pixels.
-pub const MAX_PX: i64 = 8_000_000;
-
-/// What to draw for a scroll offset: rows `start..end`, and the spacer
-/// heights above and below them (pixels).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub start: usize,
-    pub end: usize,
-    pub above: i64,
-    pub below: i64,
-}
-
-/// The rows to draw for `len` rows of `row_px` pixels in a box `view_px`
-/// tall scrolled to `scroll_px`.
-pub fn window(len: usize, row_px: i64, view_px: i64, scroll_px: i64) -> Window {
-    let row_px = row_px.max(1);
-    let total = len as i64 * row_px;
-    let height = total.min(MAX_PX);
-    let scroll = scroll_px.clamp(0, (height - view_px).max(0));
-    let visible = ((view_px + row_px - 1) / row_px).max(1) as usize;
-    // The first row in view: pixel for pixel, or in proportion.
-    let top = if total <= MAX_PX {
-        (scroll / row_px) as usize
-    } else {
-        let range = (height - view_px).max(1);
-        let rows = len.saturating_sub(visible) as i64;
-        (i128::from(scroll) * i128::from(rows) / i128::from(range)) as usize
-    }
-    .min(len);
-    let start = top.saturating_sub(MARGIN);
-    let end = (top + visible + MARGIN).min(len).max(start);
-    // The drawn rows sit where the first one in view meets the box's top.
-    let drawn = (end - start) as i64 * row_px;
-    let above = if total <= MAX_PX {
-        start as i64 * row_px
-    } else {
-        (scroll - (top - start) as i64 * row_px).clamp(0, (height - drawn).max(0))
-    };
-    let below = (height - above - drawn).max(0);
-    Window {
-        start,
-        end,
-        above,
-        below,
-    }
-}
 
 type Html = Arc<dyn Fn() -> String + Send + Sync>;
 type Rows = Arc<dyn Fn(usize, usize) -> String + Send + Sync>;
@@ -162,41 +112,4 @@ pub fn virtual_table(spec: Spec) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_lists_scroll_pixel_for_pixel() {
-        let w = window(1_000, 30, 600, 3_000);
-        assert_eq!((w.start, w.end), (85, 135));
-        assert_eq!(w.above, 85 * 30);
-        assert_eq!(w.above + (w.end - w.start) as i64 * 30 + w.below, 30_000);
-        assert_eq!(
-            window(10, 30, 600, 0),
-            Window {
-                start: 0,
-                end: 10,
-                above: 0,
-                below: 0
-            }
-        );
-    }
-
-    #[test]
-    fn long_lists_scroll_in_proportion_and_reach_the_end() {
-        let len = 1_000_000;
-        let top = window(len, 34, 600, 0);
-        assert_eq!((top.start, top.above), (0, 0));
-        let end = window(len, 34, 600, MAX_PX);
-        assert_eq!(end.end, len);
-        assert_eq!(
-            end.above + (end.end - end.start) as i64 * 34 + end.below,
-            MAX_PX
-        );
-        let mid = window(len, 34, 600, MAX_PX / 2);
-        assert!((480_000..520_000).contains(&mid.start), "{mid:?}");
-    }
 }

@@ -1,6 +1,6 @@
 //! The whole import of one snapshot file from arbitrary bytes
 //! (arsite::import::fuzzing::snapshot_csv, which panics on a failed property).
-//! Seeds: fuzz/seeds/snapshot_csv/ (`cargo fuzz run snapshot_csv fuzz/seeds/snapshot_csv`). The
+//! Seeds: fuzz/seeds/snapshot_csv/. The
 //! same function runs on stable in generator/tests/fuzz_replay.rs.
 #![no_main]
 

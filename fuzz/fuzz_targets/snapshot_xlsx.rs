@@ -1,6 +1,6 @@
 //! The whole import of one snapshot file from arbitrary bytes
 //! (arsite::import::fuzzing::snapshot_xlsx, which panics on a failed property).
-//! Seeds: fuzz/seeds/snapshot_xlsx/ (`cargo fuzz run snapshot_xlsx fuzz/seeds/snapshot_xlsx`). The
+//! Seeds: fuzz/seeds/snapshot_xlsx/. The
 //! same function runs on stable in generator/tests/fuzz_replay.rs.
 #![no_main]
 

@@ -1,8 +1,9 @@
-//! The fuzz targets' entry functions (arsite::import::fuzzing, also run by
-//! `cargo fuzz` under libFuzzer on nightly) on stable Rust: every committed
-//! seed (fuzz/seeds/<target>/) and then deterministic random mutations of
-//! the seeds for a bounded time (ARSITE_FUZZ_SECONDS per target, 2 s by
-//! default; `cargo xtask test` runs 30 s). Workbooks are also mutated
+//! The fuzz targets' entry functions (arsite::import::fuzzing, which
+//! `cargo xtask test` also runs under libFuzzer, fuzz/) in plain
+//! `cargo test`: every committed seed (fuzz/seeds/<target>/) of all five
+//! targets and then deterministic random mutations of the seeds for a
+//! bounded time (ARSITE_FUZZ_SECONDS per target, 2 s by default), so a
+//! seed that crashes fails the ordinary test run too. Workbooks are also mutated
 //! inside: one XML part changed and the archive rebuilt, so the mutations
 //! reach the sheet reader rather than stopping at the zip checksum.
 //!
@@ -10,7 +11,7 @@
 //! target/fuzz-failures/ and the test fails naming it; replay it with
 //! ARSITE_FUZZ_REPLAY=<file>.
 
-use arsite::import::fuzzing::{snapshot_csv, snapshot_xlsx};
+use arsite::import::fuzzing::{amount, csv_rows, date, snapshot_csv, snapshot_xlsx};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::io::{Cursor, Read, Write};
@@ -200,4 +201,43 @@ fn snapshot_csv_seeds_and_mutations() {
 #[test]
 fn snapshot_xlsx_seeds_and_mutations() {
     run("snapshot_xlsx", snapshot_xlsx, true);
+}
+
+#[test]
+fn csv_rows_seeds_and_mutations() {
+    run("csv_rows", csv_rows, false);
+}
+
+#[test]
+fn amount_seeds_and_mutations() {
+    run("amount", amount, false);
+}
+
+#[test]
+fn date_seeds_and_mutations() {
+    run("date", date, false);
+}
+
+/// Each target named in fuzz/Cargo.toml has seeds and a test here.
+#[test]
+fn every_fuzz_target_is_replayed() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/Cargo.toml"))
+            .unwrap();
+    let mut bins: Vec<&str> = manifest
+        .split("[[bin]]")
+        .skip(1)
+        .filter_map(|b| b.lines().find_map(|l| l.trim().strip_prefix("name = ")))
+        .map(|n| n.trim_matches('"'))
+        .collect();
+    bins.sort_unstable();
+    let this = include_str!("fuzz_replay.rs");
+    for b in &bins {
+        assert!(!seeds(b).is_empty());
+        assert!(
+            this.contains(&format!("run(\"{b}\", {b},")),
+            "fuzz target {b} has no replay test here"
+        );
+    }
+    assert_eq!(bins.len(), 5, "{bins:?}");
 }

@@ -153,23 +153,31 @@ impl Events {
         }
     }
 
-    /// The next event's name and data, or `None` if none comes within `wait`.
-    fn next(&mut self, wait: Duration) -> Option<(String, String)> {
+    /// The next event's name, data and id (the build's number), or `None`
+    /// if none comes within `wait`.
+    fn next(&mut self, wait: Duration) -> Option<Event> {
         let deadline = Instant::now() + wait;
         loop {
             if let Some(end) = self.text.find("\n\n") {
                 let block: String = self.text.drain(..end + 2).collect();
-                let (mut name, mut data) = (String::from("message"), Vec::new());
+                let (mut name, mut data, mut id) = (String::from("message"), Vec::new(), None);
                 for line in block.lines() {
                     if let Some(v) = line.strip_prefix("event:") {
                         name = v.trim_start().to_owned();
                     } else if let Some(v) = line.strip_prefix("data:") {
                         data.push(v.strip_prefix(' ').unwrap_or(v).to_owned());
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().parse().expect("a numeric event id"));
                     }
                 }
                 // Keep-alive comments carry no data.
                 if !data.is_empty() {
-                    return Some((name, data.join("\n")));
+                    let build = id.unwrap_or_else(|| panic!("event without an id: {block:?}"));
+                    return Some(Event {
+                        name,
+                        data: data.join("\n"),
+                        build,
+                    });
                 }
                 continue;
             }
@@ -196,12 +204,35 @@ impl Events {
         }
     }
 
-    fn expect(&mut self, name: &str) -> String {
+    /// The next event, which must be `name` for build number `build`: one
+    /// more build than expected (the build's own output seen as a change, a
+    /// change counted twice) shows as a higher number or another event.
+    fn expect(&mut self, name: &str, build: u64) -> String {
         match self.next(PATIENCE) {
-            Some((n, data)) if n == name => data,
-            other => panic!("expected a {name:?} event, got {other:?}"),
+            Some(e) if e.name == name && e.build == build => e.data,
+            other => panic!("expected a {name:?} event for build {build}, got {other:?}"),
         }
     }
+}
+
+#[derive(Debug)]
+struct Event {
+    name: String,
+    data: String,
+    build: u64,
+}
+
+/// `/__arsite/status`: the latest build's number, how many changed files
+/// it was for, and whether it succeeded.
+fn build_status(addr: SocketAddr) -> (u64, Option<u64>, bool) {
+    let (code, head, body) = get(addr, "/__arsite/status");
+    assert_eq!(code, 200, "{head}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    (
+        v["build"].as_u64().unwrap(),
+        v["changed"].as_u64(),
+        v["ok"].as_bool().unwrap(),
+    )
 }
 
 /// "1,293,841.17 EUR" from the overview's Total AR tile.
@@ -285,29 +316,39 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
     assert!(script.contains("EventSource(\"/__arsite/events\")"));
     assert!(script.contains("textContent") && !script.contains("innerHTML"));
 
+    // The page was served after the first build, so that build is done.
+    assert_eq!(
+        build_status(server.addr),
+        (1, None, true),
+        "the first build"
+    );
     let mut events = Events::connect(server.addr);
 
-    // A data change: one reload, the new figure served, and no build
-    // triggered by the build's own output.
+    // A data change: one reload (build 2, for that one file), the new
+    // figure served.
     let csv_path = data.join("snapshots").join(format!("{latest}.csv"));
     let original_csv = std::fs::read_to_string(&csv_path).unwrap();
     let delta = Decimal::from_str("1000.00").unwrap();
     std::fs::write(&csv_path, add_to_first_row(&original_csv, delta)).unwrap();
-    events.expect("reload");
+    events.expect("reload", 2);
     let line = wait_for_line(&server.stdout, "arsite: rebuilt in");
     assert!(line.ends_with("s (1 file changed)"), "{line}");
+    assert_eq!(build_status(server.addr), (2, Some(1), true));
     let (_, _, page) = get(server.addr, &overview);
     assert_eq!(total_ar(&page), before + delta);
-    assert_eq!(events.next(Duration::from_millis(1500)), None);
 
     // A broken snapshot: an error naming the file and line; the previous
-    // site stays served.
+    // site stays served. No build was triggered by build 2's own output:
+    // this is build 3, for the one file written (a self-triggered build
+    // would be build 3 itself, a reload event, or have counted the output's
+    // files in with this change).
     std::fs::write(
         &csv_path,
         original_csv.replacen("open_amount", "opn_amount", 1),
     )
     .unwrap();
-    let error = events.expect("error");
+    let error = events.expect("error", 3);
+    assert_eq!(build_status(server.addr), (3, Some(1), false));
     assert!(error.contains(&format!("{latest}.csv:1:")), "{error}");
     assert!(error.contains("open_amount"), "{error}");
     wait_for_line(&server.stderr, "still serving the previous site");
@@ -317,12 +358,12 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
 
     // A page opened now learns of the failure at once.
     let mut late = Events::connect(server.addr);
-    assert_eq!(late.expect("error"), error);
+    assert_eq!(late.expect("error", 3), error);
     drop(late);
 
     // Fixed: back to the original figures.
     std::fs::write(&csv_path, &original_csv).unwrap();
-    events.expect("reload");
+    events.expect("reload", 4);
     let (_, _, page) = get(server.addr, &overview);
     assert_eq!(total_ar(&page), before);
 
@@ -336,7 +377,7 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
         original_base.replace(main_tag, &format!("{main_tag}{{% if %}}")),
     )
     .unwrap();
-    let error = events.expect("error");
+    let error = events.expect("error", 5);
     let line = original_base
         .lines()
         .position(|l| l.contains(main_tag))
@@ -354,12 +395,14 @@ fn watch_rebuilds_on_data_and_template_changes_and_reloads_served_pages() {
         original_base.replace(main_tag, "<main id=\"main\" data-edited=\"yes\">"),
     )
     .unwrap();
-    events.expect("reload");
+    events.expect("reload", 6);
     let (_, _, page) = get(server.addr, &overview);
     assert!(page.contains("data-edited=\"yes\""));
 
     std::fs::write(&base, &original_base).unwrap();
-    events.expect("reload");
+    events.expect("reload", 7);
+    // Every build above was for exactly one changed file.
+    assert_eq!(build_status(server.addr), (7, Some(1), true));
 
     // On disk: exactly what a plain build writes.
     let plain = tmp.path().join("plain");

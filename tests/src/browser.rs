@@ -40,6 +40,8 @@ impl Browser {
     }
 
     /// A browser with JavaScript switched off (pages must still make sense).
+    /// Call [`Browser::assert_javascript_off`] on the page under test: a
+    /// preference Chromium ignored would otherwise go unnoticed.
     pub async fn start_without_javascript() -> Browser {
         Browser::start_with(serde_json::json!({
             "profile.managed_default_content_settings.javascript": 2,
@@ -102,6 +104,29 @@ impl Browser {
             .goto(url)
             .await
             .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
+    /// Fails unless the current page has scripting disabled and has
+    /// finished loading. Scripting is read from the HTML parser itself: with
+    /// it off, `<noscript>` content parses as elements, with it on as text.
+    /// (WebDriver's own scripts run either way, below the page's settings.)
+    pub async fn assert_javascript_off(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self
+                .js("const d = document.createElement('div'); d.innerHTML = '<noscript><p></p></noscript>'; \
+                     return [document.readyState, d.querySelector('noscript p') !== null]")
+                .await;
+            assert_eq!(v[1], true, "JavaScript is on in this page");
+            if v[0] == "complete" {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not finish loading: {v}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits for the dashboard to report that it mounted (or failed).

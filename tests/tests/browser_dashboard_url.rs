@@ -86,8 +86,24 @@ async fn reload_back_forward_and_a_pasted_link_restore_the_view() {
     b.type_into("#f-customer", "b").await;
     b.type_into("#f-customer", "\u{e003}").await;
     b.type_into("#f-customer", "e").await;
-    // Typing: one new history entry (where the edit started), then replaced.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Typing: one new history entry (where the edit started), then replaced
+    // once typing pauses: wait for the last key's search in the address and
+    // no replace still pending (the dashboard marks it on its root).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let settled = b
+            .js("return location.search.includes('q=ae') && !document.getElementById('arsite-dashboard').hasAttribute('data-url-pending')")
+            .await;
+        if settled.as_bool() == Some(true) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the typed search never reached the address bar: {}",
+            b.url().await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(
         b.js("return history.length").await.as_u64().unwrap(),
         history + 1,
@@ -103,6 +119,7 @@ async fn reload_back_forward_and_a_pasted_link_restore_the_view() {
         "{url}"
     );
     let before = fingerprint(&b).await;
+    let before_depth = b.js("return history.length").await.as_u64().unwrap();
     assert_eq!(before.1, "tab-scorecard");
     assert_eq!(before.2, "ae");
     assert!(before.4);
@@ -148,8 +165,16 @@ async fn reload_back_forward_and_a_pasted_link_restore_the_view() {
     })
     .await;
     assert_eq!(b.url().await, invoices_url);
-    // Back to where filters were set, and to the very start.
-    for _ in 0..4 {
+    // Back to where filters were set: as many steps as entries were pushed
+    // since, read from the history (the address above already carries the
+    // last click, so every push is in). Each click that changed the view
+    // added one; the reload and the pasted link added none.
+    let pushed = b.js("return history.length").await.as_u64().unwrap() - before_depth;
+    assert_eq!(
+        pushed, 4,
+        "clear, All, a bucket, a customer: one entry each"
+    );
+    for _ in 0..pushed {
         b.client.back().await.unwrap();
     }
     assert_view(&b, &before, "back to the filtered scorecard").await;

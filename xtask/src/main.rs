@@ -4,7 +4,7 @@
 //!   dashboard  build the leptos dashboard to wasm and bundle it for the generator
 //!   demo       dashboard + generator, then build the sample site from data/ into public/
 //!   test       install what the tests need, then fmt, clippy, every test (browser included)
-//!              and each fuzz target for 30 s
+//!              and each fuzz target (libFuzzer, stable) for 20 s
 //!   sample     regenerate the committed sample data in data/
 //!   bench      the build benchmark: 36 snapshots × 250,000 invoices, full,
 //!              incremental and no-change builds against a DuckDB aging query
@@ -14,6 +14,7 @@ mod bench;
 mod browser;
 mod bundle;
 mod dashboard_bench;
+mod fuzz;
 mod run;
 mod toolchain;
 
@@ -116,42 +117,10 @@ fn test() -> Result<()> {
     fuzz()
 }
 
-/// Seconds each fuzz target runs in `cargo xtask test`.
-const FUZZ_SECONDS: u64 = 30;
-
-/// Each fuzz target (fuzz/) for a bounded time from the committed seeds
-/// (fuzz/seeds/<target>/). With cargo-fuzz and a nightly toolchain under
-/// libFuzzer; otherwise (offline machines have neither) the same entry
-/// functions on stable, seeds then random mutations
-/// (generator/tests/fuzz_replay.rs).
+/// Every fuzz target (fuzz/) built and run for a bounded time under
+/// libFuzzer on stable (see `fuzz`).
 fn fuzz() -> Result<()> {
-    const TARGETS: [&str; 2] = ["snapshot_csv", "snapshot_xlsx"];
-    let has = |args: &[&str]| run::output(std::process::Command::new("cargo").args(args)).is_some();
-    if has(&["+nightly", "fuzz", "--version"]) {
-        let fuzz_dir = root().join("fuzz");
-        for t in TARGETS {
-            let seeds = format!("seeds/{t}");
-            let corpus = format!("corpus/{t}");
-            std::fs::create_dir_all(fuzz_dir.join(&corpus))?;
-            run::status(
-                std::process::Command::new("cargo")
-                    .args(["+nightly", "fuzz", "run", t, &corpus, &seeds, "--"])
-                    .arg(format!("-max_total_time={FUZZ_SECONDS}"))
-                    .current_dir(&fuzz_dir),
-            )?;
-        }
-        return Ok(());
-    }
-    eprintln!(
-        "xtask: cargo-fuzz on nightly not available: running the fuzz entry functions on stable, {FUZZ_SECONDS} s per target"
-    );
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    run::status(
-        std::process::Command::new(cargo)
-            .args(["test", "-p", "arsite", "--test", "fuzz_replay"])
-            .env("ARSITE_FUZZ_SECONDS", FUZZ_SECONDS.to_string())
-            .current_dir(root()),
-    )
+    fuzz::run(fuzz::SECONDS)
 }
 
 fn sample(extra: &[String]) -> Result<()> {

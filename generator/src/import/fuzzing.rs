@@ -1,8 +1,10 @@
-//! Entry points of the fuzz targets (fuzz/): the whole import of one
-//! snapshot file from arbitrary bytes, CSV or xlsx, under several settings.
-//! The same functions run under libFuzzer (`cargo fuzz`, nightly) and in
-//! the stable replay test (generator/tests/fuzz_replay.rs), which feeds
-//! them the committed seeds (fuzz/seeds/) and mutations of them.
+//! Entry points of the fuzz targets (fuzz/, one function per target): the
+//! whole import of one snapshot file from arbitrary bytes, CSV or xlsx,
+//! under several settings; the ledger files' readers; the amount and date
+//! parsers. The same functions run under libFuzzer (`cargo xtask test`
+//! builds fuzz/ and runs each target for a bounded time) and in the stable
+//! replay test (generator/tests/fuzz_replay.rs), which feeds them the
+//! committed seeds (fuzz/seeds/<target>/) and mutations of them.
 //!
 //! Each panics when a property fails: the import must not panic, and what
 //! it accepts must balance (input total = used + rejected, used = the
@@ -77,4 +79,79 @@ pub fn snapshot_csv(data: &[u8]) {
 /// A snapshot workbook's bytes through the whole import.
 pub fn snapshot_xlsx(data: &[u8]) {
     import(data, xlsx_specs(), "fuzz.xlsx");
+}
+
+/// The ledger files' readers (sales, activity, customers) on arbitrary
+/// bytes: no panic, and the books balance (input = used + rejected).
+pub fn csv_rows(data: &[u8]) {
+    use super::ledger_csv::{read_activity_with, read_customers_with, read_sales_with};
+    let spec = InputSpec::canonical();
+    let eur = Currency::from_code("EUR");
+    let path = Path::new("fuzz.csv");
+    let balanced = |q: &super::quality::FileQuality, what: &str| {
+        assert_eq!(
+            q.input_total.0,
+            q.used_total.0.saturating_add(q.rejected_total.0),
+            "{what}: input = used + rejected"
+        );
+        let _ = q.rejected_csv();
+    };
+    if let Ok(i) = read_sales_with(path, Input::Bytes(data), &spec, &eur) {
+        balanced(&i.quality, "sales");
+    }
+    if let Ok(i) = read_activity_with(path, Input::Bytes(data), &spec, &eur) {
+        balanced(&i.quality, "activity");
+    }
+    if let Ok(i) = read_customers_with(path, Input::Bytes(data), &spec, &eur) {
+        balanced(&i.quality, "customers");
+    }
+}
+
+/// The amount parser on arbitrary text, in every number format and minor
+/// unit exponent: no panic, and what it accepts is never `i64::MIN` (whose
+/// negation overflows in the sums).
+pub fn amount(data: &[u8]) {
+    use super::number::{parse_amount, NumberFormat};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let formats = [
+        NumberFormat::PLAIN,
+        NumberFormat::regional('.', None).expect("a format"),
+        NumberFormat::regional(',', None).expect("a format"),
+        NumberFormat::regional(',', Some(".")).expect("a format"),
+        NumberFormat::regional('.', Some("'")).expect("a format"),
+        NumberFormat::regional(',', Some(" ")).expect("a format"),
+    ];
+    for f in &formats {
+        for exponent in 0..4 {
+            if let Ok(a) = parse_amount(text, f, exponent) {
+                assert!(a.value.0 != i64::MIN, "{text:?} parsed to i64::MIN");
+            }
+        }
+    }
+}
+
+/// The date parser on arbitrary text in several formats, and arbitrary
+/// text as the format itself (it comes from the user's settings): no panic.
+pub fn date(data: &[u8]) {
+    use super::date::DateFormat;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for f in [
+        "YYYY-MM-DD",
+        "DD.MM.YYYY",
+        "MM/DD/YYYY",
+        "D/M/YY",
+        "DD-MMM-YYYY",
+        "YYYYMMDD",
+    ] {
+        let _ = DateFormat::new(f).expect("a format").parse(text);
+    }
+    let _ = DateFormat::iso_only().parse(text);
+    if let Ok(f) = DateFormat::new(text) {
+        let _ = f.parse("2026-10-31");
+        let _ = f.parse(text);
+    }
 }

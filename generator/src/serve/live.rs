@@ -18,6 +18,9 @@ use tokio::sync::watch;
 
 pub const SCRIPT_PATH: &str = "/__arsite/reload.js";
 pub const EVENTS_PATH: &str = "/__arsite/events";
+/// The latest build's number and outcome as JSON, for tests and scripts
+/// that need to know exactly how many builds ran (not how long to wait).
+pub const STATUS_PATH: &str = "/__arsite/status";
 const SCRIPT: &str = include_str!("reload.js");
 const SCRIPT_TAG: &str = "<script src=\"/__arsite/reload.js\"></script>";
 const CSP_META: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
@@ -29,7 +32,10 @@ const MAX_HTML: usize = 256 << 20;
 #[derive(Clone, Debug, Default)]
 struct Latest {
     /// Counts builds, so that two successes in a row are still a change.
+    /// Also each event's `id:` and the status's `build`.
     generation: u64,
+    /// How many changed files the latest build was for (`None`: the first).
+    changed: Option<usize>,
     error: Option<String>,
 }
 
@@ -52,18 +58,21 @@ impl LiveReload {
         LiveReload::default()
     }
 
-    /// A build succeeded: open pages reload.
-    pub fn built(&self) {
+    /// A build (for `changed` files; `None`: the first) succeeded: open
+    /// pages reload.
+    pub fn built(&self, changed: Option<usize>) {
         self.latest.send_modify(|l| {
             l.generation += 1;
+            l.changed = changed;
             l.error = None;
         });
     }
 
     /// A build failed: open pages show `message` and keep what they show.
-    pub fn failed(&self, message: String) {
+    pub fn failed(&self, changed: Option<usize>, message: String) {
         self.latest.send_modify(|l| {
             l.generation += 1;
+            l.changed = changed;
             l.error = Some(message);
         });
     }
@@ -71,6 +80,7 @@ impl LiveReload {
     /// The script and event-stream routes.
     pub fn routes(&self) -> Router {
         let live = self.clone();
+        let status_live = self.clone();
         Router::new()
             .route(
                 SCRIPT_PATH,
@@ -82,6 +92,7 @@ impl LiveReload {
                 }),
             )
             .route(EVENTS_PATH, get(move || events(live.clone())))
+            .route(STATUS_PATH, get(move || status(status_live.clone())))
     }
 }
 
@@ -90,16 +101,42 @@ async fn events(live: LiveReload) -> Sse<impl Stream<Item = Result<Event, Infall
     // client that has read the headers will see every later build.
     let mut rx = live.latest.subscribe();
     // A page opened while the latest build is failing shows why at once.
-    let current = rx.borrow_and_update().error.clone().map(error_event);
+    let current = {
+        let l = rx.borrow_and_update();
+        l.error
+            .clone()
+            .map(|e| error_event(e).id(l.generation.to_string()))
+    };
     let later = stream::unfold(rx, |mut rx| async move {
         rx.changed().await.ok()?;
-        let event = match &rx.borrow_and_update().error {
+        let l = rx.borrow_and_update();
+        let event = match &l.error {
             Some(message) => error_event(message.clone()),
             None => Event::default().event("reload").data("reload"),
         };
+        // Builds can follow each other faster than a client reads: the id
+        // (the build number) shows when one was folded into the next.
+        let event = event.id(l.generation.to_string());
+        drop(l);
         Some((event, rx))
     });
     Sse::new(stream::iter(current).chain(later).map(Ok)).keep_alive(KeepAlive::default())
+}
+
+/// `{"build": N, "changed": C, "ok": true}`: the latest build's number
+/// (1 is the first), how many changed files it was for (`null` for the
+/// first) and whether it succeeded.
+async fn status(live: LiveReload) -> impl IntoResponse {
+    let l = live.latest.borrow().clone();
+    let body = serde_json::json!({
+        "build": l.generation,
+        "changed": l.changed,
+        "ok": l.error.is_none(),
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
 }
 
 fn error_event(message: String) -> Event {

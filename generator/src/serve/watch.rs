@@ -103,12 +103,12 @@ fn build(opts: &BuildOptions, changed: Option<usize>, live: &LiveReload) {
                     opts.out_dir.display()
                 ),
             }
-            live.built();
+            live.built(changed);
         }
         Err(e) => {
             let message = format!("{e:#}");
             eprintln!("arsite: build failed; still serving the previous site:\n{message}");
-            live.failed(message);
+            live.failed(changed, message);
         }
     }
 }
