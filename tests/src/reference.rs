@@ -344,7 +344,7 @@ pub fn true_dso(
 }
 
 /// The months the DSO page lists: as far back as any method reached.
-pub fn months_listed(as_of: NaiveDate, rows: &[Row], months: &[(Month, i128, i128)]) -> usize {
+pub fn months_listed(rows: &[Row], months: &[(Month, i128, i128)]) -> usize {
     let ar: i128 = rows.iter().map(|r| cents(r.open)).sum();
     let mut n = countback_months_used(ar, months).max(3.min(months.len()));
     for r in rows.iter().filter(|r| !r.open.is_zero()) {
@@ -352,7 +352,6 @@ pub fn months_listed(as_of: NaiveDate, rows: &[Row], months: &[(Month, i128, i12
             n = n.max(i + 1);
         }
     }
-    let _ = as_of;
     n
 }
 
@@ -422,8 +421,17 @@ pub fn read_activity(data: &Path) -> Vec<Activity> {
         .collect()
 }
 
-/// `customers.csv`: customer id → collector.
-pub fn master_collectors(data: &Path) -> BTreeMap<String, String> {
+/// A row of `customers.csv`.
+#[derive(Clone, Debug, Default)]
+pub struct MasterRow {
+    pub collector: String,
+    pub division: String,
+    /// Cents; none when the cell is empty or the column absent.
+    pub credit_limit: Option<i128>,
+}
+
+/// `customers.csv` by customer id.
+pub fn read_master(data: &Path) -> BTreeMap<String, MasterRow> {
     let path = data.join("customers.csv");
     let mut m = BTreeMap::new();
     if !path.exists() {
@@ -431,13 +439,79 @@ pub fn master_collectors(data: &Path) -> BTreeMap<String, String> {
     }
     let mut reader = csv::Reader::from_path(path).unwrap();
     let headers = reader.headers().unwrap().clone();
-    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-    let (id, coll) = (col("customer_id"), col("collector"));
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (id, coll, div, limit) = (
+        col("customer_id").unwrap(),
+        col("collector"),
+        col("division"),
+        col("credit_limit"),
+    );
+    let cell =
+        |r: &csv::StringRecord, i: Option<usize>| i.map_or(String::new(), |i| r[i].to_string());
     for r in reader.records() {
         let r = r.unwrap();
-        m.insert(r[id].to_string(), r[coll].to_string());
+        let limit = cell(&r, limit);
+        m.insert(
+            r[id].to_string(),
+            MasterRow {
+                collector: cell(&r, coll),
+                division: cell(&r, div),
+                credit_limit: (!limit.is_empty())
+                    .then(|| cents(Decimal::from_str(&limit).unwrap())),
+            },
+        );
     }
     m
+}
+
+/// Allowance (docs/metrics.md "Allowance"): per bucket (open, debit
+/// balances netted per customer, reserve) at the default reserve
+/// percentages 1, 2, 5, 10, 25, 50.
+pub const RESERVE_PERCENT: [i128; 6] = [1, 2, 5, 10, 25, 50];
+
+pub fn debit_balances(s: &SnapshotCsv, keep: impl Fn(&Row) -> bool) -> [i128; 6] {
+    let mut net: BTreeMap<(usize, &str), i128> = BTreeMap::new();
+    for r in s.rows.iter().filter(|r| keep(r)) {
+        *net.entry((bucket(s.as_of, r.due_date), r.customer_id.as_str()))
+            .or_default() += cents(r.open);
+    }
+    let mut d = [0i128; 6];
+    for ((b, _), v) in net {
+        d[b] += v.max(0);
+    }
+    d
+}
+
+/// `amount × percent / 100` rounded half away from zero to cents.
+pub fn reserve(debit: i128, percent: i128) -> i128 {
+    div_round(debit * percent, 100)
+}
+
+/// `num / den` rounded half away from zero to a whole number.
+pub fn div_round(num: i128, den: i128) -> i128 {
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    num.signum() * ((num.abs() * 2 + den) / (2 * den))
+}
+
+/// Splits `total` in proportion to `weights` by largest remainder (ties to
+/// the earlier weight).
+pub fn largest_remainder(total: i128, weights: &[i128]) -> Vec<i128> {
+    let sum: i128 = weights.iter().sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let mut out: Vec<i128> = weights.iter().map(|w| total * w / sum).collect();
+    let mut left = total - out.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(total * weights[i] % sum), i));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
 }
 
 /// The holder of each customer in a snapshot: the collector with the

@@ -47,6 +47,17 @@ pub enum Want {
     Text(String),
 }
 
+impl Want {
+    /// For messages: amounts as decimals.
+    fn shown(&self) -> String {
+        let amount = |c: &i128| Decimal::from_i128_with_scale(*c, 2).to_string();
+        match self {
+            Want::Money(c) | Want::OptMoney(Some(c)) => format!("amount {}", amount(c)),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
 impl Grid {
     /// The cell as a person reads it (the CSV's formula guard removed).
     pub fn text(&self, row: &[String], i: usize) -> String {
@@ -78,8 +89,10 @@ impl Grid {
         };
         assert!(
             ok,
-            "{} ({:?}): row {key:?}, column {column:?}: shows {cell:?}, the reader expects {want:?}",
-            self.name, self.src
+            "{} ({:?}): row {key:?}, column {column:?}: shows {cell:?}, the reader expects {}",
+            self.name,
+            self.src,
+            want.shown()
         );
     }
 
@@ -352,13 +365,11 @@ fn same_cell(html: &str, csv: &str) -> bool {
     }
     if let Some(exact) = plain_decimal(csv) {
         // Shown grouped (money) or plain (counts, ratios), never otherwise.
-        let (neg, rest) = split_sign(html);
-        let shown = if rest.contains(',') {
+        let shown = if html.contains(',') {
             grouped_money(html).map(|c| Decimal::from_i128_with_scale(c, 2))
         } else {
             plain_decimal(html)
         };
-        let _ = neg;
         return shown == Some(exact) || html == unneutralize(csv);
     }
     html == unneutralize(csv)
@@ -664,4 +675,13 @@ pub fn customer_pages(dir: &Path) -> BTreeMap<String, PathBuf> {
         assert!(m.insert(id, p).is_none(), "two pages for one customer");
     }
     m
+}
+
+/// The text of a page's lede paragraph.
+pub fn lede(page: &Path) -> String {
+    let doc = Html::parse_document(&std::fs::read_to_string(page).unwrap());
+    doc.select(&sel("p.lede"))
+        .next()
+        .map(text_of)
+        .unwrap_or_default()
 }
