@@ -1152,6 +1152,23 @@ fn check_customer_tiles(page: &Path, snap: &Snap, id: &str) {
         " EUR",
         &format!("{name} Past due"),
     );
+    // Open balance / the master's credit limit (none when the limit is 0);
+    // no tile for a customer without a limit.
+    match snap.data.master.get(id).and_then(|m| m.credit_limit) {
+        Some(l) => {
+            let used = (l > 0).then(|| round2(cents(s.total(keep)) * 100, l));
+            tables::ratio_text(
+                &get("Credit limit used").1,
+                used,
+                " %",
+                &format!("{name} Credit limit used"),
+            );
+        }
+        None => assert!(
+            tiles.iter().all(|t| t.0 != "Credit limit used"),
+            "{name}: a credit limit tile without a limit"
+        ),
+    }
 }
 
 /// Checks every snapshot in `which` of a built site.
