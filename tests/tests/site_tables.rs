@@ -1228,10 +1228,13 @@ fn check_site(data_dir: &Path, site: &Path, which: &[usize]) {
 
 /// What the simulated company never has, added to its last two snapshots:
 /// credit items (a past-due credit memo netting against its customer's
-/// invoices, a current one), and a customer unknown to `customers.csv`
-/// with neither division nor collector, whose credit outweighs its invoice
-/// in the same bucket (no debit balance: no reserve).
+/// invoices, a current one), and customers unknown to `customers.csv`
+/// with neither division nor collector: one whose credit outweighs its
+/// invoice in the same bucket (no debit balance: no reserve) and whose
+/// name holds a comma and quotes, one named like a formula.
 fn add_edge_rows(data: &Path) {
+    // A name with a comma and quotes (written as CSV: quoted, quotes doubled).
+    const UNASSIGNED: &str = "\"Unassigned, \"\"Quoted\"\" Ltd\"";
     let files = snapshot_files(data);
     for f in &files[files.len() - 2..] {
         let as_of = SnapshotCsv::read(f).as_of;
@@ -1258,27 +1261,12 @@ fn add_edge_rows(data: &Path) {
                 "X-CR2", "C00001", name, -5, 25, "-10.01", division, collector, "open",
             ),
             (
-                "X-U1",
-                "ZZ01",
-                "Unassigned Ltd",
-                -130,
-                -100,
-                "1234.56",
-                "",
-                "",
-                "disputed",
+                "X-U1", "ZZ01", UNASSIGNED, -130, -100, "1234.56", "", "", "disputed",
             ),
             (
-                "X-U2",
-                "ZZ01",
-                "Unassigned Ltd",
-                -130,
-                -100,
-                "-2000.00",
-                "",
-                "",
-                "open",
+                "X-U2", "ZZ01", UNASSIGNED, -130, -100, "-2000.00", "", "", "open",
             ),
+            ("X-F1", "ZZ02", "=SUM(A1)", -3, 27, "99.99", "", "", "open"),
         ] {
             text.push_str(&format!(
                 "{id}-{as_of},{customer},{who},{},{},{amount},{amount},EUR,{div},{coll},{status}\n",

@@ -168,8 +168,7 @@ impl<'a> SnapshotWriter<'a> {
                     if !combined.is_empty() {
                         combined.push_str("\r\n");
                     }
-                    combined.push_str(&crate::site::table::neutralize(&t.caption));
-                    combined.push_str("\r\n");
+                    combined.push_str(&t.caption_csv());
                     combined.push_str(&t.to_csv());
                     t.csv_href = Some(format!("{snap}csv/{stem}.csv"));
                 }

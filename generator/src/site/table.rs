@@ -212,6 +212,18 @@ impl DataTable {
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
     }
+
+    /// The caption as a one-field CSV line (the heading of this table's part
+    /// of a page's combined CSV): quoted when it holds a comma, a quote or a
+    /// line break — a customer's name may — and neutralized like any text.
+    pub fn caption_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record([neutralize(&self.caption)])
+            .expect("writing to memory");
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 text")
+    }
 }
 
 pub use arsite_core::format::neutralize;
@@ -243,6 +255,19 @@ mod tests {
              '-2+3,7\r\n\
              Total,-1233.50\r\n"
         );
+    }
+
+    #[test]
+    fn a_caption_line_is_one_csv_field() {
+        let t = DataTable::new("t", "Open items of Smith, \"Best\" & Sons (C1)", &["A"]);
+        // The comma would split the line into two fields, the bare quotes
+        // would not parse: quoted, inner quotes doubled.
+        assert_eq!(
+            t.caption_csv(),
+            "\"Open items of Smith, \"\"Best\"\" & Sons (C1)\"\r\n"
+        );
+        let plain = DataTable::new("t", "Open items of Acme (C2)", &["A"]);
+        assert_eq!(plain.caption_csv(), "Open items of Acme (C2)\r\n");
     }
 
     #[test]

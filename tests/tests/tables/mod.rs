@@ -526,7 +526,12 @@ pub fn check_formats(dir: &Path) -> Vec<Grid> {
                     .unwrap_or_else(|| panic!("{name}: no part for {}", g.name))
                     .clone();
                 *n += 1;
-                assert_eq!(caption, neutralize(&g.caption), "{name}: part {n} caption");
+                // The caption line is one CSV field.
+                assert_eq!(
+                    parse_csv(&caption),
+                    [[neutralize(&g.caption)]],
+                    "{name}: part {n} caption"
+                );
                 as_grid(g, Src::Csv, format!("{name} ({})", g.id), parse_csv(&body))
             } else {
                 as_grid(g, Src::Csv, name, parse_csv(&text))
