@@ -267,6 +267,11 @@ mod tests {
         );
         assert_eq!(csv_line("=x \"y\""), "\"'=x \"\"y\"\"\"\r\n");
         assert_eq!(csv_line("Plain"), "Plain\r\n");
+        // A name with a comma and bare quotes: quoted, inner quotes doubled.
+        assert_eq!(
+            csv_line("Open items of Smith, \"Best\" & Sons (C1)"),
+            "\"Open items of Smith, \"\"Best\"\" & Sons (C1)\"\r\n"
+        );
     }
 
     #[test]
