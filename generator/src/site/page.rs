@@ -43,9 +43,6 @@ pub enum Block {
     Links {
         links: Vec<Link>,
     },
-    Reasons {
-        items: Vec<ReasonItem>,
-    },
 }
 
 #[derive(Serialize, Clone)]
@@ -64,13 +61,6 @@ pub struct Tile {
 pub struct Link {
     pub text: String,
     pub href: String,
-}
-
-#[derive(Serialize)]
-pub struct ReasonItem {
-    pub title: String,
-    pub href: Option<String>,
-    pub reasons: Vec<String>,
 }
 
 impl Section {
