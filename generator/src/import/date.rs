@@ -166,7 +166,8 @@ impl DateFormat {
         excel_serial_text(text)
     }
 
-    fn parse_prefix<'t>(&self, text: &'t str) -> Option<(Day, &'t str)> {
+    /// The date at the start of `text` and what follows it.
+    pub(crate) fn parse_prefix<'t>(&self, text: &'t str) -> Option<(Day, &'t str)> {
         let b = text.as_bytes();
         let mut at = 0usize;
         let (mut year, mut month, mut day) = (0i32, 0u32, 0u32);

@@ -13,6 +13,7 @@ pub mod ledger_csv;
 pub mod number;
 pub mod problem;
 pub mod quality;
+pub mod rules;
 pub mod snapshot_csv;
 pub mod source;
 pub mod spec;
@@ -291,6 +292,11 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
     let extensions = spec.extensions();
     let expected_name = match (&spec.as_of, spec.mapped) {
         (AsOf::FileName, false) => "YYYY-MM-DD.csv (the snapshot date)".to_string(),
+        (AsOf::FileName, true) if spec.rules.file_date.is_some() => format!(
+            "files with the snapshot date written {} in their names, ending in .{}",
+            spec.rules.file_date.as_ref().map_or("", |f| f.as_str()),
+            extensions.join(" or .")
+        ),
         (AsOf::FileName, true) => format!(
             "files with the snapshot date YYYY-MM-DD or YYYYMMDD in their names, ending in .{}",
             extensions.join(" or .")
@@ -335,7 +341,10 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             match &spec.as_of {
                 AsOf::FileName if !spec.mapped => Day::parse_iso(stem).filter(|_| stem.len() == 10),
                 AsOf::FileName => {
-                    let mut dates = dates_in_name(stem);
+                    let mut dates = match &spec.rules.file_date {
+                        Some(format) => rules::dates_in_name(stem, format),
+                        None => dates_in_name(stem),
+                    };
                     dates.dedup();
                     if dates.len() > 1 {
                         problems.push(Problem::file(
@@ -352,6 +361,13 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
                     dates.first().copied()
                 }
                 AsOf::Value(d) => Some(*d),
+                AsOf::Title => match rules::peek_title_date(&path, spec) {
+                    Ok(d) => Some(d),
+                    Err(p) => {
+                        problems.push(p);
+                        continue;
+                    }
+                },
                 AsOf::Column => match snapshot_csv::peek_as_of(&path, spec) {
                     Ok(d) => Some(d),
                     Err(p) => {

@@ -65,6 +65,14 @@ pub struct FileQuality {
     /// Problems with the file as a whole. A read result never has any:
     /// they fail the read instead (kept here for callers that collect).
     pub file_problems: Vec<Problem>,
+    /// Rows left out by each filter (`[[import.<input>.keep]]`), in the
+    /// order written: the filter's text and the count.
+    pub filtered: Vec<(String, u64)>,
+    /// Used rows whose field was defaulted, by column (a credit without a
+    /// due date gets its document date).
+    pub defaulted: std::collections::BTreeMap<&'static str, u64>,
+    /// Used rows without a document id, which got a generated one.
+    pub generated_ids: u64,
     /// Σ |amount| over the rows with a readable amount, against
     /// [`MAX_FILE_TOTAL`].
     magnitude: u128,
@@ -87,6 +95,9 @@ impl FileQuality {
             unvalued: 0,
             rejected: Vec::new(),
             file_problems: Vec::new(),
+            filtered: Vec::new(),
+            defaulted: std::collections::BTreeMap::new(),
+            generated_ids: 0,
             magnitude: 0,
         }
     }

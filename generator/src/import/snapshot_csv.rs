@@ -4,6 +4,7 @@
 
 use super::problem::{Kind, Problem, Problems};
 use super::quality::FileQuality;
+use super::rules::IdGenerator;
 use super::source::{with_records, Input};
 use super::spec::{AsOf, InputSpec};
 use super::table::{ColumnDef, Row, Schema, Table};
@@ -105,17 +106,30 @@ pub fn read_with(
     with_records(path, input, &spec.source, |records, info| {
         let mut table = Table::open(records, info, path, &SCHEMA, spec, "open_amount", currency)
             .map_err(one)?;
+        table.filter_as_of = Some(as_of);
         let ctx = RowContext {
             as_of,
             currency,
             rates,
             check_as_of: spec.as_of == AsOf::Column,
+            mapped: spec.mapped,
         };
         let mut builder = SnapshotBuilder::new(as_of, currency.clone());
-        let mut seen_ids = IdSet::default();
+        let mut ids = Ids {
+            seen: IdSet::default(),
+            generator: IdGenerator::new(
+                &path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default(),
+            ),
+            generated: 0,
+            defaulted_due: 0,
+        };
         let mut converted = Vec::new();
+        let mut id_buf = String::new();
         while let Some(mut row) = table.next_row() {
-            if let Some((parsed, original)) = parse_row(&mut row, &ctx, &mut seen_ids) {
+            if let Some((parsed, original)) = parse_row(&mut row, &ctx, &mut ids, &mut id_buf) {
                 if let Some(mut c) = original {
                     c.invoice = builder.len();
                     converted.push(c);
@@ -124,6 +138,10 @@ pub fn read_with(
             }
         }
         let mut quality = table.finish();
+        quality.generated_ids = ids.generated;
+        if ids.defaulted_due > 0 {
+            quality.defaulted.insert("due_date", ids.defaulted_due);
+        }
         let snapshot = builder.finish();
         // Open amounts are bounded row by row; document amounts (derived
         // sales add them up) here.
@@ -223,6 +241,11 @@ fn fx_hash(bytes: &[u8]) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The hash generated ids are made of (see [`super::rules::IdGenerator`]).
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
+    fx_hash(bytes)
+}
+
 /// Keys that are already hashes.
 #[derive(Default)]
 struct Identity(u64);
@@ -248,17 +271,67 @@ struct RowContext<'a> {
     currency: &'a Currency,
     rates: &'a Rates,
     check_as_of: bool,
+    /// Read through a mapping: rows without an id get a generated one and
+    /// credits without a due date their document date (canonical files
+    /// must have both).
+    mapped: bool,
 }
 
-fn parse_row<'t>(
+/// Document ids of one file: those seen, the generator for rows without
+/// one, the buffer a composite or generated id is written to, and the
+/// counts of used rows with a generated id or a defaulted due date.
+struct Ids {
+    seen: IdSet,
+    generator: IdGenerator,
+    generated: u64,
+    defaulted_due: u64,
+}
+
+/// The row's document id: the `invoice_id` value, joined with the other
+/// `invoice_key` values (`1800000123/002`; empty ones left out); in a
+/// mapping, a generated id when the `invoice_id` value is empty. The
+/// flag says whether the id was generated.
+fn document_id<'a, 't: 'a>(
     row: &mut Row<'t, '_>,
     ctx: &RowContext<'_>,
-    seen_ids: &mut IdSet,
-) -> Option<(InvoiceRow<'t>, Option<Converted>)> {
+    generator: &mut IdGenerator,
+    buf: &'a mut String,
+) -> Option<(&'a str, bool)> {
+    let first = if ctx.mapped {
+        row.text(INVOICE_ID)?
+    } else {
+        row.required_text(INVOICE_ID)?
+    };
+    if first.is_empty() {
+        generator.id(row.raw_fields(), buf);
+        return Some((buf, true));
+    }
+    let mut parts = row.key_parts().peekable();
+    if parts.peek().is_none() {
+        return Some((first, false));
+    }
+    buf.clear();
+    buf.push_str(first);
+    for p in parts.filter(|p| !p.is_empty()) {
+        buf.push('/');
+        buf.push_str(&p);
+    }
+    Some((buf, false))
+}
+
+fn parse_row<'a, 't: 'a>(
+    row: &mut Row<'t, '_>,
+    ctx: &RowContext<'_>,
+    ids: &mut Ids,
+    id_buf: &'a mut String,
+) -> Option<(InvoiceRow<'a>, Option<Converted>)> {
     let as_of = ctx.as_of;
-    let invoice_id = row.required_text(INVOICE_ID);
+    let (invoice_id, generated) = match document_id(row, ctx, &mut ids.generator, id_buf) {
+        Some((id, g)) => (Some(id), g),
+        None => (None, false),
+    };
     if let Some(id) = invoice_id {
-        if !seen_ids.insert(id) {
+        if !ids.seen.insert(id) {
             row.problem(
                 INVOICE_ID,
                 Kind::DuplicateId,
@@ -269,7 +342,12 @@ fn parse_row<'t>(
     let customer_id = row.required_text(CUSTOMER_ID);
     let customer_name = row.text(CUSTOMER_NAME);
     let invoice_date = row.date(INVOICE_DATE);
-    let due_date = row.date(DUE_DATE);
+    // `Some(None)`: empty, which a credit may be (see below).
+    let due_date = if ctx.mapped {
+        row.optional_date(DUE_DATE)
+    } else {
+        row.date(DUE_DATE).map(Some)
+    };
 
     // The row's currency decides how many decimals its amounts may have.
     let row_currency = row.text(CURRENCY);
@@ -387,6 +465,30 @@ fn parse_row<'t>(
     if let Some(o) = open {
         row.set_amount(o);
     }
+    // Credit memos, payments and unapplied cash often have no due date
+    // (NetSuite, QuickBooks Desktop): they are due when issued, so their
+    // document date stands in (counted on the quality page). An invoice
+    // without one is still a problem: its document date would make it
+    // overdue from the day it was written.
+    let mut defaulted_due = false;
+    let due_date = match due_date {
+        Some(Some(d)) => Some(d),
+        Some(None) if open.is_some_and(|o| o.0 <= 0) => {
+            defaulted_due = invoice_date.is_some();
+            invoice_date
+        }
+        Some(None) => {
+            if open.is_some() {
+                row.problem(
+                    DUE_DATE,
+                    Kind::MissingValue,
+                    "missing value; this column is required (only credits, with an open amount of zero or less, fall back to the document date)".into(),
+                );
+            }
+            None
+        }
+        None => None,
+    };
 
     let division = row.text(DIVISION);
     let collector = row.text(COLLECTOR);
@@ -454,6 +556,8 @@ fn parse_row<'t>(
     if row.has_problems() {
         return None;
     }
+    ids.generated += u64::from(generated);
+    ids.defaulted_due += u64::from(defaulted_due);
     Some((
         InvoiceRow {
             invoice_id: invoice_id?,

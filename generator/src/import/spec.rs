@@ -42,6 +42,15 @@ pub struct RawInput {
     #[serde(default)]
     pub constants: BTreeMap<String, String>,
     pub sign: Option<RawSign>,
+    /// Several columns making the document id (see [`super::rules`]).
+    pub invoice_key: Option<Vec<String>>,
+    /// Canonical column → value as exported → value arsite reads.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub keep: Vec<super::rules::RawFilter>,
+    pub file_date_format: Option<String>,
+    pub as_of_from: Option<String>,
 }
 
 /// A column's header in the export, or several spellings of it.
@@ -53,7 +62,7 @@ pub enum Headers {
 }
 
 impl Headers {
-    fn list(&self) -> Vec<String> {
+    pub(crate) fn list(&self) -> Vec<String> {
         match self {
             Headers::One(h) => vec![h.clone()],
             Headers::Many(v) => v.clone(),
@@ -100,6 +109,9 @@ pub enum AsOf {
     Column,
     /// `as_of = "YYYY-MM-DD"` in the settings.
     Value(Day),
+    /// `as_of_from = "title"`: from a title row above the header ("As of
+    /// Mar 31, 2026"; see [`super::rules::title_date`]).
+    Title,
 }
 
 /// How to read one input.
@@ -124,6 +136,8 @@ pub struct InputSpec {
     pub columns: BTreeMap<String, Mapping>,
     pub constants: BTreeMap<String, String>,
     pub sign: Option<SignRule>,
+    /// Composite keys, value maps, row filters, file-name date format.
+    pub rules: super::rules::Rules,
 }
 
 impl InputSpec {
@@ -142,6 +156,7 @@ impl InputSpec {
             columns: BTreeMap::new(),
             constants: BTreeMap::new(),
             sign: None,
+            rules: super::rules::Rules::default(),
         }
     }
 
@@ -267,6 +282,44 @@ impl InputSpec {
                 columns.insert(name.clone(), Mapping { headers, explicit });
             }
         }
+        // A composite key: its first column is the invoice_id column.
+        if let Some(first) = raw.invoice_key.as_ref().and_then(|k| k.first()) {
+            if raw.columns.contains_key("invoice_id") {
+                return Err(format!(
+                    "{}: the document id comes either from columns.invoice_id or from invoice_key, not both",
+                    key("invoice_key")
+                ));
+            }
+            columns.insert(
+                "invoice_id".into(),
+                Mapping {
+                    headers: vec![first.clone()],
+                    explicit: true,
+                },
+            );
+        }
+        let rules = super::rules::Rules::from_raw(
+            &format!("import.{}", schema.input),
+            raw.invoice_key.as_deref(),
+            &raw.values,
+            &raw.keep,
+            raw.file_date_format.as_deref(),
+        )?;
+        if raw.invoice_key.is_some() && schema.input != "snapshots" {
+            return Err(format!(
+                "{}: only snapshots have document ids",
+                key("invoice_key")
+            ));
+        }
+        for name in rules.values.keys() {
+            if schema.index(name).is_none() {
+                return Err(format!(
+                    "import.{}.values: unknown column {name:?}; expected one of {}",
+                    schema.input,
+                    schema.names().join(", ")
+                ));
+            }
+        }
         let mut constants = base.constants.clone();
         constants.extend(raw.constants.clone());
         for name in columns.keys().chain(constants.keys()) {
@@ -306,6 +359,22 @@ impl InputSpec {
             }
         };
         let as_of_setting = pick(&raw.as_of, &base.as_of);
+        let title = match raw.as_of_from.as_deref().map(str::trim) {
+            None | Some("file_name") => false,
+            Some("title") => true,
+            Some(other) => {
+                return Err(format!(
+                    "{}: expected \"title\" or \"file_name\", found {other:?}",
+                    key("as_of_from")
+                ))
+            }
+        };
+        if title && (as_of_setting.is_some() || rules.file_date.is_some()) {
+            return Err(format!(
+                "{}: the snapshot date comes from the title, so as_of and file_date_format do not apply",
+                key("as_of_from")
+            ));
+        }
         let as_of = match (
             as_of_setting,
             columns.contains_key("as_of") || constants.contains_key("as_of"),
@@ -326,8 +395,15 @@ impl InputSpec {
                 AsOf::Value(day)
             }
             (None, true) => AsOf::Column,
+            (None, false) if title => AsOf::Title,
             (None, false) => AsOf::FileName,
         };
+        if rules.file_date.is_some() && as_of != AsOf::FileName {
+            return Err(format!(
+                "{}: the snapshot date does not come from the file name here (as_of or an as_of column is set)",
+                key("file_date_format")
+            ));
+        }
         if as_of != AsOf::FileName && schema.input != "snapshots" {
             return Err(format!("{}: only snapshots have a date", key("as_of")));
         }
@@ -357,6 +433,7 @@ impl InputSpec {
             columns,
             constants,
             sign,
+            rules,
         })
     }
 }

@@ -9,6 +9,7 @@ use super::date::excel_serial;
 use super::number::{parse_amount, AmountError, NumberFormat};
 use super::problem::{Kind, Problem};
 use super::quality::{FileQuality, RejectedRow};
+use super::rules::{Filter, Rules};
 use super::source::{Cell, Record, Records, SourceInfo};
 use super::spec::InputSpec;
 use arsite_core::{Currency, Day, Money};
@@ -96,6 +97,8 @@ pub struct Columns {
     slots: Vec<Slot>,
     /// The file's header for each mapped column (for messages).
     labels: Vec<Option<String>>,
+    /// Each column's value map (`[import.<input>.values.<column>]`).
+    values: Vec<Vec<(String, String)>>,
 }
 
 impl Columns {
@@ -143,6 +146,12 @@ pub struct Table<'s> {
     row_amount: Option<Money>,
     in_row: bool,
     quality: FileQuality,
+    /// Fields of the composite key's columns after the first.
+    key_fields: Vec<usize>,
+    /// Row filters and the field each reads.
+    filters: Vec<(&'s Filter, usize)>,
+    /// The snapshot date filters compare with (`None` for ledgers).
+    pub filter_as_of: Option<Day>,
 }
 
 impl<'s> Table<'s> {
@@ -288,8 +297,43 @@ impl<'s> Table<'s> {
             p.column = Some(second);
             return Err(p);
         }
+        // The composite key's and the filters' columns must be there too.
+        let field_of = |names: &[String], what: &str| -> Result<usize, Problem> {
+            let wanted: Vec<String> = names.iter().map(|n| normalize(n)).collect();
+            cells
+                .iter()
+                .position(|c| wanted.contains(&normalize(c)))
+                .ok_or_else(|| {
+                    at(
+                        line,
+                        Kind::Header,
+                        format!(
+                            "header lacks {} ({what}){described}; found {}",
+                            names
+                                .iter()
+                                .map(|h| format!("{h:?}"))
+                                .collect::<Vec<_>>()
+                                .join(" or "),
+                            found_headers(&cells)
+                        ),
+                    )
+                })
+        };
+        let key_fields = spec
+            .rules
+            .key
+            .iter()
+            .map(|h| field_of(std::slice::from_ref(h), "a column of invoice_key"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let filters = spec
+            .rules
+            .keep
+            .iter()
+            .map(|f| Ok((f, field_of(&f.column, &format!("filter {}", f.text))?)))
+            .collect::<Result<Vec<_>, Problem>>()?;
         let header_width = cells.len();
         let mut quality = FileQuality::new(path.to_path_buf(), currency.clone(), amount_column);
+        quality.filtered = filters.iter().map(|(f, _)| (f.text.clone(), 0)).collect();
         quality.sheet = info.sheet.clone();
         quality.header = cells;
         Ok(Table {
@@ -306,6 +350,9 @@ impl<'s> Table<'s> {
             row_amount: None,
             in_row: false,
             quality,
+            key_fields,
+            filters,
+            filter_as_of: None,
         })
     }
 
@@ -341,6 +388,14 @@ impl<'s> Table<'s> {
                 self.quality.skipped += 1;
                 continue;
             }
+            match self.filtered_out() {
+                Ok(Some(i)) => {
+                    self.quality.filtered[i].1 += 1;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(p) => self.row_problems.push(p),
+            }
             break;
         }
         self.in_row = true;
@@ -356,7 +411,43 @@ impl<'s> Table<'s> {
             amount: &mut self.row_amount,
             sign_field: self.sign_field,
             sign: None,
+            key_fields: &self.key_fields,
         })
+    }
+
+    /// The first filter (`[[import.<input>.keep]]`) the record fails, if
+    /// any; `Err` when a filter's cell cannot be read as its test needs (the
+    /// row is then rejected with that problem, not left out).
+    fn filtered_out(&self) -> Result<Option<usize>, Problem> {
+        for (i, (filter, field)) in self.filters.iter().enumerate() {
+            let bytes = self.record.fields.get(*field).unwrap_or_default();
+            let text = String::from_utf8_lossy(bytes);
+            let cell = self.record.cell(*field);
+            let date = |t: &str| match cell {
+                Cell::Date(d) => Some(d),
+                Cell::Number => t
+                    .split('.')
+                    .next()
+                    .and_then(|w| w.parse::<i64>().ok())
+                    .and_then(excel_serial),
+                _ => self.spec.dates.parse(t),
+            };
+            match filter.passes(&text, date, self.filter_as_of) {
+                Ok(true) => {}
+                Ok(false) => return Ok(Some(i)),
+                Err(message) => {
+                    return Err(Problem {
+                        path: self.path.clone(),
+                        sheet: self.sheet.clone(),
+                        line: self.record.line,
+                        column: Some(field + 1),
+                        kind: Kind::Date,
+                        message,
+                    })
+                }
+            }
+        }
+        Ok(None)
     }
 
     fn is_report_line(&self) -> bool {
@@ -635,8 +726,20 @@ fn resolve(
         },
         None => None,
     };
+    let values = schema
+        .columns
+        .iter()
+        .map(|c| spec.rules.values.get(c.name).cloned().unwrap_or_default())
+        .collect();
     if missing.is_empty() {
-        Ok((Columns { slots, labels }, sign_field))
+        Ok((
+            Columns {
+                slots,
+                labels,
+                values,
+            },
+            sign_field,
+        ))
     } else {
         Err(missing)
     }
@@ -656,6 +759,7 @@ pub struct Row<'t, 's> {
     sign_field: Option<usize>,
     /// The sign rule's verdict, once asked: negative or not.
     sign: Option<Option<bool>>,
+    key_fields: &'t [usize],
 }
 
 impl<'t> Row<'t, '_> {
@@ -665,6 +769,25 @@ impl<'t> Row<'t, '_> {
 
     pub fn is_present(&self, col: usize) -> bool {
         self.columns.is_present(col)
+    }
+
+    /// The trimmed values of the composite key's columns after the first
+    /// (`invoice_key`); invalid UTF-8 shows lossily (a key is compared,
+    /// never shown as a figure).
+    pub fn key_parts(&self) -> impl Iterator<Item = std::borrow::Cow<'t, str>> + '_ {
+        let record: &'t Record = self.record;
+        self.key_fields.iter().map(move |f| {
+            match String::from_utf8_lossy(record.fields.get(*f).unwrap_or_default()) {
+                std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.trim()),
+                std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.trim().to_string()),
+            }
+        })
+    }
+
+    /// The row's fields as exported (for generated ids).
+    pub fn raw_fields(&self) -> impl Iterator<Item = &'t [u8]> {
+        let record: &'t Record = self.record;
+        record.fields.iter()
     }
 
     /// The row's amount for the input/used/rejected totals.
@@ -720,7 +843,10 @@ impl<'t> Row<'t, '_> {
         };
         let bytes = self.record.fields.get(field).unwrap_or_default();
         match std::str::from_utf8(bytes) {
-            Ok(s) => Some(s.trim()),
+            Ok(s) => {
+                let map = &self.columns.values[col];
+                Some(Rules::translate(map, s).unwrap_or(s.trim()))
+            }
             Err(_) => {
                 self.problem(
                     col,
