@@ -113,6 +113,19 @@ fn file_line(f: &FileQuality) -> String {
     if f.skipped > 0 {
         let _ = write!(s, ", {} report line(s) skipped", f.skipped);
     }
+    for (filter, n) in f.filtered.iter().filter(|(_, n)| *n > 0) {
+        let _ = write!(s, ", {n} left out by the filter {filter}");
+    }
+    if f.generated_ids > 0 {
+        let _ = write!(
+            s,
+            ", {} without a document id (ids generated)",
+            f.generated_ids
+        );
+    }
+    for (field, n) in &f.defaulted {
+        let _ = write!(s, ", {n} with {field} defaulted");
+    }
     let _ = write!(
         s,
         "; {} {} = used {} + rejected {}",

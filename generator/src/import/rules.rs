@@ -409,7 +409,7 @@ const TITLE_SEARCH: usize = 30;
 /// cell of its first rows holding a title date (see [`title_date`]).
 pub fn peek_title_date(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
     let configured = spec.date_format_set.then_some(&spec.dates);
-    with_records(path, Input::Path(path), &spec.source, |records, _| {
+    with_records(path, Input::Path(path), &spec.source, |records, info| {
         let mut record = Record::default();
         for _ in 0..TITLE_SEARCH {
             match records.read(&mut record) {
@@ -418,9 +418,29 @@ pub fn peek_title_date(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
                 Err(p) if p.kind == Kind::Row => continue,
                 Err(p) => return Err(p),
             }
-            for (i, field) in record.fields.iter().enumerate() {
-                let text = String::from_utf8_lossy(field);
-                match title_date(&text, configured) {
+            // An unquoted title holding the delimiter ("As of Mar 31, 2026"
+            // in a comma file) is split over cells: the joined row is read
+            // too, after the cells.
+            let cells: Vec<String> = record
+                .fields
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .collect();
+            let delimiter = info.delimiter.map_or(',', char::from);
+            let joined = cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(&format!("{delimiter} "));
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            let candidates = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.as_str()))
+                .chain(std::iter::once((first, joined.as_str())));
+            for (i, text) in candidates {
+                match title_date(text, configured) {
                     Some(Ok(day)) => return Ok(day),
                     Some(Err(message)) => {
                         let mut p = Problem::file(path, Kind::SnapshotDate, message);

@@ -74,6 +74,49 @@ pub fn page(as_of: &str, snapshot: &FileQuality, ledgers: &[FileQuality]) -> Pag
             Cell::text(r.fields.join(" | ")),
         ]);
     }
+    // Rows read with a stand-in value or left out by a filter: counted, so
+    // that none is used or dropped unseen (issue 14).
+    let mut adjusted = DataTable::new(
+        "adjusted-rows",
+        format!(
+            "Rows of the {as_of} snapshot file read with a stand-in value or left out by a filter"
+        ),
+        &["What", "#Rows"],
+    );
+    if snapshot.generated_ids > 0 {
+        adjusted.push(vec![
+            Cell::text("used without a document id: arsite gave each an id of the form ~<file>:<content hash>:<n>"),
+            Cell::int(snapshot.generated_ids as i64),
+        ]);
+    }
+    for (field, count) in &snapshot.defaulted {
+        let what = match *field {
+            "due_date" => "used without a due date: a credit, due on its document date".to_string(),
+            other => format!("used with {other} defaulted"),
+        };
+        adjusted.push(vec![Cell::text(what), Cell::int(*count as i64)]);
+    }
+    for (filter, count) in &snapshot.filtered {
+        adjusted.push(vec![
+            Cell::text(format!("left out by the filter: keep rows whose {filter}")),
+            Cell::int(*count as i64),
+        ]);
+    }
+    let mut sections = vec![
+        Section::new("files", "Input files").table(file_table("input-files", &files)),
+        Section::new("kinds", "Problems by kind").table(kinds),
+        Section::new("rejected", "Rejected rows").table(rejected),
+    ];
+    // Only when there is something to show: a clean file's page is as it was.
+    if !adjusted.rows.is_empty() {
+        sections.push(
+            Section::new(
+                "adjusted",
+                "Defaulted values, generated ids and filtered rows",
+            )
+            .table(adjusted),
+        );
+    }
     Page {
         key: "quality",
         title: format!("Data quality of {as_of}"),
@@ -83,10 +126,6 @@ pub fn page(as_of: &str, snapshot: &FileQuality, ledgers: &[FileQuality]) -> Pag
                 .into(),
         ),
         notes: Vec::new(),
-        sections: vec![
-            Section::new("files", "Input files").table(file_table("input-files", &files)),
-            Section::new("kinds", "Problems by kind").table(kinds),
-            Section::new("rejected", "Rejected rows").table(rejected),
-        ],
+        sections,
     }
 }
