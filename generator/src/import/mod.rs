@@ -18,6 +18,7 @@ pub mod snapshot_csv;
 pub mod source;
 pub mod spec;
 pub mod table;
+pub mod workbook;
 
 #[cfg(test)]
 mod prop_tests;

@@ -10,6 +10,7 @@
 
 use super::number::float_text;
 use super::problem::{Kind, Problem};
+use super::workbook::{with_sheet, Kind2 as WorkbookKind};
 use arsite_core::Day;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -49,6 +50,24 @@ impl Encoding {
 pub enum Format {
     Csv,
     Xlsx,
+    /// Excel 97-2003 (BIFF), read by [`super::workbook`].
+    Xls,
+    /// OpenDocument, read by [`super::workbook`].
+    Ods,
+}
+
+impl Format {
+    /// The format a file's extension names, if it names one.
+    pub fn of_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" | "txt" | "tsv" => Format::Csv,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "xls" => Format::Xls,
+            "ods" => Format::Ods,
+            _ => return None,
+        })
+    }
 }
 
 /// How to read one file.
@@ -60,6 +79,10 @@ pub struct SourceSpec {
     pub delimiter: Option<u8>,
     /// `None`: the first sheet.
     pub sheet: Option<String>,
+    /// `format` was written in the settings: every file is read so.
+    /// Otherwise a file's extension decides, and `format` (a preset's) only
+    /// serves files whose extension names none.
+    pub format_set: bool,
 }
 
 impl SourceSpec {
@@ -70,6 +93,7 @@ impl SourceSpec {
             encoding: Encoding::Utf8,
             delimiter: Some(b','),
             sheet: None,
+            format_set: false,
         }
     }
 }
@@ -160,12 +184,18 @@ pub fn with_records<R>(
     spec: &SourceSpec,
     read: impl FnOnce(&mut dyn Records, &SourceInfo) -> R,
 ) -> Result<R, Problem> {
-    match spec.format {
+    let format = match Format::of_extension(path) {
+        Some(f) if !spec.format_set => f,
+        _ => spec.format,
+    };
+    match format {
         Format::Csv => {
             let (mut records, info) = open_csv(path, input, spec)?;
             Ok(read(&mut records, &info))
         }
         Format::Xlsx => with_xlsx(path, input, spec, read),
+        Format::Xls => with_sheet(path, input, spec, WorkbookKind::Xls, read),
+        Format::Ods => with_sheet(path, input, spec, WorkbookKind::Ods, read),
     }
 }
 
@@ -609,34 +639,7 @@ fn with_xlsx<R>(
         Err(_) => return Err(not_xlsx("the workbook is damaged".into())),
     };
     let names = workbook.sheet_names();
-    let sheet = match &spec.sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| *n == wanted)
-            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-            .cloned()
-            .ok_or_else(|| {
-                Problem::file(
-                    path,
-                    Kind::Sheet,
-                    format!(
-                        "workbook has no sheet {wanted:?}: expected one of {}",
-                        names
-                            .iter()
-                            .map(|n| format!("{n:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?,
-        None => names.first().cloned().ok_or_else(|| {
-            Problem::file(
-                path,
-                Kind::Sheet,
-                "workbook has no sheets: expected at least one",
-            )
-        })?,
-    };
+    let sheet = pick_sheet(path, &names, spec.sheet.as_deref())?;
     let cells = workbook.worksheet_cells_reader(&sheet).map_err(|e| {
         Problem::file(
             path,
@@ -671,13 +674,53 @@ fn with_xlsx<R>(
     })
 }
 
+/// The sheet to read: the one named (exactly, else ignoring case), or the
+/// first.
+pub(crate) fn pick_sheet(
+    path: &Path,
+    names: &[String],
+    wanted: Option<&str>,
+) -> Result<String, Problem> {
+    match wanted {
+        Some(wanted) => names
+            .iter()
+            .find(|n| *n == wanted)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| {
+                Problem::file(
+                    path,
+                    Kind::Sheet,
+                    format!(
+                        "workbook has no sheet {wanted:?}: expected one of {}",
+                        names
+                            .iter()
+                            .map(|n| format!("{n:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            }),
+        None => names.first().cloned().ok_or_else(|| {
+            Problem::file(
+                path,
+                Kind::Sheet,
+                "workbook has no sheets: expected at least one",
+            )
+        }),
+    }
+}
+
 /// Refuses a workbook whose parts would unpack to more than
 /// [`MAX_UNPACK_RATIO`] times the file's size plus [`UNPACK_ALLOWANCE`],
 /// from the sizes its zip directory declares, before anything is unpacked.
 /// The zip reader stops any part at its declared size, so the check holds
 /// whatever the parts really contain. An archive the zip reader cannot
 /// list is left to the workbook reader, which explains it.
-fn unpacked_size_within_bounds(path: &Path, bytes: &mut dyn ReadSeek) -> Result<(), Problem> {
+pub(crate) fn unpacked_size_within_bounds(
+    path: &Path,
+    bytes: &mut dyn ReadSeek,
+) -> Result<(), Problem> {
     let unreadable =
         |e: io::Error| Problem::file(path, Kind::Unreadable, format!("cannot read: {e}"));
     let size = bytes.seek(io::SeekFrom::End(0)).map_err(unreadable)?;
@@ -719,7 +762,7 @@ fn unpacked_size_within_bounds(path: &Path, bytes: &mut dyn ReadSeek) -> Result<
 }
 
 /// A size for messages: KiB below a MiB, MiB to a tenth above.
-fn mib(bytes: u128) -> String {
+pub(crate) fn mib(bytes: u128) -> String {
     if bytes < 1 << 20 {
         return format!("{} KiB", bytes.div_ceil(1 << 10));
     }
@@ -727,7 +770,7 @@ fn mib(bytes: u128) -> String {
     format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
-trait ReadSeek: Read + io::Seek {}
+pub(crate) trait ReadSeek: Read + io::Seek {}
 impl<T: Read + io::Seek> ReadSeek for T {}
 
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -872,12 +915,12 @@ impl<RS: Read + io::Seek> Records for XlsxRecords<'_, RS> {
 }
 
 /// A cell's name as Excel shows it (row and column from 0): `A1`, `XFD9`.
-fn cell_name(row: u32, col: u32) -> String {
+pub(crate) fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", column_name(col), u64::from(row) + 1)
 }
 
 /// A column's letters as Excel shows them (from 0): `A`, `AMJ`, `XFD`.
-fn column_name(col: u32) -> String {
+pub(crate) fn column_name(col: u32) -> String {
     let mut letters = Vec::new();
     let mut n = col + 1;
     while n > 0 {
@@ -888,7 +931,7 @@ fn column_name(col: u32) -> String {
     String::from_utf8_lossy(&letters).into_owned()
 }
 
-fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
+pub(crate) fn cell_text(value: &calamine::DataRef<'_>) -> (String, Cell) {
     use calamine::DataRef;
     match value {
         DataRef::Empty => (String::new(), Cell::Text),
@@ -946,6 +989,7 @@ mod tests {
                 encoding,
                 delimiter: None,
                 sheet: None,
+                format_set: false,
             };
             let rows = with_records(
                 Path::new("t.csv"),
@@ -1069,6 +1113,7 @@ mod tests {
     fn xlsx_spec() -> SourceSpec {
         SourceSpec {
             format: Format::Xlsx,
+            format_set: true,
             ..SourceSpec::canonical()
         }
     }

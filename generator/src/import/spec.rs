@@ -162,10 +162,19 @@ impl InputSpec {
 
     /// File extensions this input's files may have.
     pub fn extensions(&self) -> &'static [&'static str] {
-        match (self.mapped, self.source.format) {
-            (false, _) => &["csv"],
-            (true, Format::Csv) => &["csv", "txt", "tsv"],
-            (true, Format::Xlsx) => &["xlsx", "xlsm"],
+        // Without `format`, a file's extension says how to read it, so any
+        // known one is taken; the preset's format's come first (a ledger's
+        // default file name is `<name>.<first>`).
+        match (self.mapped, self.source.format_set, self.source.format) {
+            (false, _, _) => &["csv"],
+            (true, true, Format::Csv) => &["csv", "txt", "tsv"],
+            (true, true, Format::Xlsx) => &["xlsx", "xlsm"],
+            (true, true, Format::Xls) => &["xls"],
+            (true, true, Format::Ods) => &["ods"],
+            (true, false, Format::Xlsx) => &["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+            (true, false, Format::Xls) => &["xls", "xlsx", "xlsm", "ods", "csv", "txt", "tsv"],
+            (true, false, Format::Ods) => &["ods", "xlsx", "xlsm", "xls", "csv", "txt", "tsv"],
+            (true, false, Format::Csv) => &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
         }
     }
 
@@ -201,9 +210,11 @@ impl InputSpec {
         let format = match pick(&raw.format, &base.format).as_deref().map(str::trim) {
             None | Some("csv") => Format::Csv,
             Some("xlsx") => Format::Xlsx,
+            Some("xls") => Format::Xls,
+            Some("ods") => Format::Ods,
             Some(other) => {
                 return Err(format!(
-                    "{}: expected \"csv\" or \"xlsx\", found {other:?}",
+                    "{}: expected \"csv\", \"xlsx\", \"xls\" or \"ods\", found {other:?}",
                     key("format")
                 ))
             }
@@ -422,6 +433,7 @@ impl InputSpec {
                 encoding,
                 delimiter,
                 sheet: pick(&raw.sheet, &base.sheet),
+                format_set: raw.format.is_some(),
             },
             file,
             number,
