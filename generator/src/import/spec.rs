@@ -322,6 +322,19 @@ impl InputSpec {
                 key("invoice_key")
             ));
         }
+        if schema.input != "snapshots"
+            && rules.keep.iter().any(|f| {
+                matches!(
+                    f.test,
+                    super::rules::Test::Date(_, super::rules::DateRef::AsOf, _)
+                )
+            })
+        {
+            return Err(format!(
+                "{}: \"as_of\" is a snapshot's date; a ledger's filter compares with a date YYYY-MM-DD",
+                key("keep")
+            ));
+        }
         for name in rules.values.keys() {
             if schema.index(name).is_none() {
                 return Err(format!(
@@ -725,7 +738,7 @@ mod tests {
         assert!(
             err("preset = \"sage\"").contains("import.snapshots.preset: expected one of sap-fbl5n")
         );
-        assert!(err("format = \"ods\"").contains("import.snapshots.format"));
+        assert!(err("format = \"numbers\"").contains("import.snapshots.format"));
         assert!(err("encoding = \"ebcdic\"").contains("import.snapshots.encoding"));
         assert!(err("delimiter = \"ab\"").contains("import.snapshots.delimiter"));
         assert!(err("decimal = \";\"").contains("import.snapshots.decimal"));
@@ -736,6 +749,22 @@ mod tests {
         assert!(err("[columns]\ninvoice = \"Doc\"").contains("unknown column \"invoice\""));
         assert!(err("as_of = \"31.10.2026\"").contains("import.snapshots.as_of"));
         assert!(err("bogus = 1").contains("unknown field"));
+        assert!(err("invoice_key = [\"Doc\"]")
+            .contains("import.snapshots.invoice_key: expected two or more"));
+        assert!(err("[values.state]\nYes = \"disputed\"")
+            .contains("import.snapshots.values: unknown column \"state\""));
+        assert!(err("file_date_format = \"DD_MM\"").contains("import.snapshots.file_date_format"));
+        assert!(err("as_of_from = \"sheet\"").contains("import.snapshots.as_of_from"));
+        assert!(err("as_of_from = \"title\"\nas_of = \"2026-10-31\"")
+            .contains("import.snapshots.as_of_from"));
+        assert!(
+            err("[[keep]]\ncolumn = \"T\"").contains("import.snapshots.keep[1]: expected one test")
+        );
+        let raw: RawInput =
+            toml::from_str("[[keep]]\ncolumn = \"Paid\"\nafter = \"as_of\"").unwrap();
+        assert!(InputSpec::from_raw(&raw, &crate::import::ledger_csv::SALES)
+            .unwrap_err()
+            .contains("import.sales.keep: \"as_of\" is a snapshot's date"));
         assert_eq!(
             spec("delimiter = \"tab\"").unwrap().source.delimiter,
             Some(b'\t')

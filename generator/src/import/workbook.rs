@@ -487,10 +487,12 @@ fn ods_cells(file: &[u8]) -> Result<u64, String> {
         };
         let tag = &xml[open + 1..close];
         at = close + 1;
+        // From the second byte: an end tag's name starts with its `/`.
         let name_end = tag
             .iter()
+            .skip(1)
             .position(|b| b.is_ascii_whitespace() || *b == b'/')
-            .unwrap_or(tag.len());
+            .map_or(tag.len(), |i| i + 1);
         let name = &tag[..name_end];
         let repeat = |attr: &[u8]| -> u64 {
             find_attr(tag, attr)
