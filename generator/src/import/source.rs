@@ -447,7 +447,7 @@ fn decoded<'a>(
 fn not_text(prefix: &[u8], encoding: Encoding) -> Result<(), String> {
     let known = [
         (&b"PK\x03\x04"[..], "file is a zip archive such as an Excel workbook, not CSV text: expected a CSV export (for .xlsx workbooks set format = \"xlsx\" in the [import] section)"),
-        (&b"\xD0\xCF\x11\xE0"[..], "file is a legacy Excel workbook (.xls), not CSV text: expected a CSV export or an .xlsx workbook (save it as one of those)"),
+        (&b"\xD0\xCF\x11\xE0"[..], "file is a legacy Excel workbook (.xls), not CSV text: expected a CSV export (name the file .xls, or set format = \"xls\" in the [import] section, to read it as a workbook)"),
         (&b"%PDF"[..], "file is a PDF document, not CSV text: expected a CSV export"),
         (&b"\x1F\x8B"[..], "file is a gzip archive, not CSV text: expected a CSV export (unpack it first)"),
     ];
