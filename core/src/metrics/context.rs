@@ -284,11 +284,29 @@ mod mutation_tests {
     fn an_invoice_in_only_one_snapshot_is_in_either() {
         let prev = snap(
             "2026-02-28",
-            &[row("OLD", "C1", "N", "ann", "2026-02-01", "2026-03-01", 100, 100)],
+            &[row(
+                "OLD",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-01",
+                "2026-03-01",
+                100,
+                100,
+            )],
         );
         let cur = snap(
             "2026-03-31",
-            &[row("NEW", "C1", "N", "ann", "2026-03-01", "2026-03-31", 100, 100)],
+            &[row(
+                "NEW",
+                "C1",
+                "N",
+                "ann",
+                "2026-03-01",
+                "2026-03-31",
+                100,
+                100,
+            )],
         );
         let cfg = MetricsConfig::default();
         let ledger = SalesLedger::default();
