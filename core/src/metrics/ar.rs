@@ -258,4 +258,30 @@ mod mutation_tests {
         assert_eq!(ar.customer_count, 2);
         assert_eq!(ar.total.money, Money(400));
     }
+
+    #[test]
+    fn customers_without_items_are_not_counted() {
+        // A snapshot whose customer table has an entry with no item (the
+        // fields are public: a decoded or edited snapshot can hold one):
+        // C1 has one item, GHOST none → 1 customer.
+        let mut cur = snap(
+            "2026-03-31",
+            &[row("A", "C1", "", "", "2026-03-01", "2026-03-31", 100, 100)],
+        );
+        cur.customers.push(crate::Customer {
+            id: "GHOST".to_string(),
+            name: "Ghost".to_string(),
+        });
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ar = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
+        assert_eq!(ar.customer_count, 1);
+    }
 }
