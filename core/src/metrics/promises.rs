@@ -499,3 +499,23 @@ mod tests {
         assert_eq!(t.kept_rate_amount(), None);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn a_status_prints_as_its_name_and_as_its_json_value() {
+        // The customer pages print as_str(); metrics.json prints serde's
+        // lowercase name: the two must be the same three words.
+        for (s, name) in [
+            (PromiseStatus::Kept, "kept"),
+            (PromiseStatus::Broken, "broken"),
+            (PromiseStatus::Pending, "pending"),
+        ] {
+            assert_eq!(s.as_str(), name);
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{name}\""));
+        }
+    }
+}
