@@ -269,4 +269,50 @@ mod mutation_tests {
             assert_eq!(h.current(&format!("C{n}")), Some(want), "customer C{n}");
         }
     }
+
+    #[test]
+    fn a_flow_on_a_current_item_goes_to_that_items_collector() {
+        // C1's holder is ann (1,000 against bob's 100), but a payment on
+        // bob's own item B (still open) counts for bob: the invoice's own
+        // collector comes before the customer's holder.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "A",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-03-01",
+                    "2026-03-31",
+                    1_000,
+                    1_000,
+                ),
+                row("B", "C1", "", "bob", "2026-03-01", "2026-03-31", 200, 100),
+            ],
+        );
+        let act = vec![
+            activity(
+                "2026-03-10",
+                crate::ledger::ActivityKind::Payment,
+                "C1",
+                "B",
+                100,
+            ),
+            activity(
+                "2026-03-11",
+                crate::ledger::ActivityKind::Payment,
+                "C1",
+                "",
+                5,
+            ),
+        ];
+        let cfg = crate::ledger::MetricsConfig::default();
+        let l = crate::ledger::SalesLedger::default();
+        let log = crate::activity::ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let got: Vec<_> = ctx.activity().map(|a| ctx.flow_collector(a)).collect();
+        // The row without an invoice goes to the holder, ann.
+        assert_eq!(got, vec!["bob", "ann"]);
+    }
 }
