@@ -268,5 +268,12 @@ mod mutation_tests {
             largest_remainder(Money(3), &[Money(3), Money(1)]),
             vec![Money(2), Money(1)]
         );
+        // The same parts the other way round: [0.75, 2.25] → [1, 2]. (Both
+        // orders, so that a comparison that ranks only one side by its
+        // remainder is caught too.)
+        assert_eq!(
+            largest_remainder(Money(3), &[Money(1), Money(3)]),
+            vec![Money(1), Money(2)]
+        );
     }
 }
