@@ -579,3 +579,40 @@ mod tests {
         assert_eq!(s.between(feb, mar, None), Some(Money(6_900)));
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::MetricsConfig;
+
+    #[test]
+    fn an_invoice_of_zero_is_no_sale() {
+        // Derived sales (no ledger), period March 2026 to date: ann's invoice
+        // of 300 on Mar 5 is a sale; zed's invoice of 0 on Mar 6 is none, so
+        // zed has no sales line (not even one of 0) and the first month of
+        // sales stays March, not zed's other 0 invoice of 2025-06-01.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-05", "2026-04-04", 300, 300),
+                row("Z", "C2", "", "zed", "2026-03-06", "2026-04-05", 0, 0),
+                row("Y", "C2", "", "zed", "2025-06-01", "2025-07-01", 0, 0),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        let by: Vec<_> = ctx
+            .sales
+            .period_by_collector
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.0))
+            .collect();
+        assert_eq!(by, vec![("ann", 300)]);
+        assert_eq!(ctx.sales.period_derived_total, Money(300));
+        assert_eq!(ctx.sales.first_month, Some((2026, 3)));
+    }
+}
