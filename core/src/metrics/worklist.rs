@@ -566,4 +566,39 @@ mod mutation_tests {
         points.sort();
         assert_eq!(points, vec![("C1", 10), ("C2", 0)]);
     }
+
+    #[test]
+    fn the_masters_collector_names_the_entry_unless_it_is_blank() {
+        // C1's master collector is blank ("  "): the largest past-due item's
+        // collector (ann) names the entry; C2's master says bob: bob, though
+        // its item is ann's.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-01-30", "2026-03-01", 100, 100),
+                row("B", "C2", "", "ann", "2026-01-30", "2026-03-01", 100, 100),
+            ],
+        );
+        let mut c1 = customer("C1", None);
+        c1.collector = Some("  ".to_string());
+        let mut c2 = customer("C2", None);
+        c2.collector = Some("bob".to_string());
+        let master = vec![c1, c2];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &master, &cfg);
+        let credit = credit::compute(&ctx);
+        let mut got: Vec<_> = compute(&ctx, &[], &credit)
+            .into_iter()
+            .map(|e| (e.customer_id, e.collector))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                ("C1".to_string(), "ann".to_string()),
+                ("C2".to_string(), "bob".to_string())
+            ]
+        );
+    }
 }
