@@ -615,4 +615,24 @@ mod mutation_tests {
         assert_eq!(ctx.sales.period_derived_total, Money(300));
         assert_eq!(ctx.sales.first_month, Some((2026, 3)));
     }
+
+    #[test]
+    fn payments_that_net_to_nothing_estimate_no_sale() {
+        // With a previous snapshot, X is in neither snapshot: paid 100 on
+        // Mar 5 and reversed (−100) on Mar 6 → nets to 0: no estimated
+        // document. Y, paid 70 on Mar 7, is one (70).
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            activity("2026-03-05", ActivityKind::Payment, "C1", "X", 100),
+            activity("2026-03-06", ActivityKind::Payment, "C1", "X", -100),
+            activity("2026-03-07", ActivityKind::Payment, "C1", "Y", 70),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let d = &ctx.sales.period_detail;
+        assert_eq!((d.estimated_documents, d.estimated), (1, Money(70)));
+    }
 }
