@@ -635,4 +635,21 @@ mod mutation_tests {
         let d = &ctx.sales.period_detail;
         assert_eq!((d.estimated_documents, d.estimated), (1, Money(70)));
     }
+
+    #[test]
+    fn the_first_month_of_sales_is_the_earliest_whatever_the_order() {
+        // Derived sales from the current snapshot, met in row order: March
+        // (Mar 5) first, then January (Jan 10): the first month is January.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-05", "2026-04-04", 300, 300),
+                row("B", "C1", "", "ann", "2026-01-10", "2026-02-09", 200, 200),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        assert_eq!(ctx.sales.first_month, Some((2026, 1)));
+    }
 }

@@ -818,4 +818,46 @@ mod mutation_tests {
         assert_eq!(ann.past_due.money, Money(140));
         assert_eq!(ann.past_due_change.map(|a| a.money), Some(Money(100)));
     }
+
+    #[test]
+    fn only_contact_rows_count_as_contacts() {
+        // Period March 2026 (previous 2026-02-28): ann has two contacts and
+        // one payment in the period → 2 contacts, not 3 (nor 1).
+        let rows = [row(
+            "A",
+            "C1",
+            "",
+            "ann",
+            "2026-02-01",
+            "2026-03-03",
+            100,
+            100,
+        )];
+        let prev = snap("2026-02-28", &rows);
+        let cur = snap("2026-03-31", &rows);
+        let act = vec![
+            by(
+                activity("2026-03-02", ActivityKind::Contact, "C1", "", 0),
+                "ann",
+            ),
+            by(
+                activity("2026-03-03", ActivityKind::Payment, "C1", "A", 10),
+                "ann",
+            ),
+            by(
+                activity("2026-03-04", ActivityKind::Contact, "C1", "", 0),
+                "ann",
+            ),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        let ann = s.iter().find(|l| l.collector == "ann").unwrap();
+        assert_eq!(ann.contacts, 2);
+    }
 }
