@@ -1024,3 +1024,101 @@ mod tests {
         }
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use crate::model::InvoiceRow;
+    use crate::{Currency, Day, SnapshotBuilder};
+
+    /// One customer, division, collector and status: rows differ only in
+    /// days past due and open amount, as of day 500.
+    fn snapshot(rows: &[(i32, i64)]) -> Snapshot {
+        let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
+        for (n, &(dpd, open)) in rows.iter().enumerate() {
+            let id = n.to_string();
+            b.push(&InvoiceRow {
+                invoice_id: &id,
+                customer_id: "C-1",
+                customer_name: "One",
+                division: "North",
+                collector: "Ann",
+                status: Status::Open,
+                invoice_date: Day(500 - dpd - 30),
+                due_date: Day(500 - dpd),
+                amount: Money(open),
+                open: Money(open),
+            });
+        }
+        b.finish()
+    }
+
+    fn evaluate(s: &Snapshot, q: &Query) -> Selection {
+        let scheme = AgingScheme::default();
+        let table = Table::from_snapshot(s);
+        let index = Index::new(&table, &scheme);
+        let prepared = index.prepare(q);
+        index.evaluate(&prepared)
+    }
+
+    #[test]
+    fn a_customers_max_dpd_is_its_oldest_selected_item() {
+        // Three items in one group (bucket 1–30): 5, 20 and 12 days past
+        // due → 20, with or without a range (a range visits the rows).
+        let s = snapshot(&[(5, 50), (20, 100), (12, 70)]);
+        assert_eq!(evaluate(&s, &Query::default()).by_customer[0].max_dpd, 20);
+        let q = Query {
+            open_min: Some(Money(60)),
+            ..Default::default()
+        };
+        // Open ≥ 60 keeps the 100 (20 days) and the 70 (12 days) → 20.
+        let sel = evaluate(&s, &q);
+        assert_eq!(
+            (sel.by_customer[0].count, sel.by_customer[0].max_dpd),
+            (2, 20)
+        );
+        // All current (−5, −3, −9 days): the oldest is −3, not 0.
+        let s = snapshot(&[(-5, 50), (-3, 100), (-9, 70)]);
+        assert_eq!(evaluate(&s, &Query::default()).by_customer[0].max_dpd, -3);
+    }
+
+    #[test]
+    fn an_open_range_includes_both_ends() {
+        // Rows of one group open 50 and 100 (10 and 11 days past due).
+        let s = snapshot(&[(10, 50), (11, 100)]);
+        let open = |q: Query| evaluate(&s, &q).total.aging.total();
+        // Minimum 100 = the group's largest: that row stays → 100.
+        assert_eq!(
+            open(Query {
+                open_min: Some(Money(100)),
+                ..Default::default()
+            }),
+            Money(100)
+        );
+        // Maximum 60 cuts the group: only the 50 → 50.
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(60)),
+                ..Default::default()
+            }),
+            Money(50)
+        );
+        // Maximum 50 = the group's smallest → 50; days 11..11 → the 100.
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(50)),
+                ..Default::default()
+            }),
+            Money(50)
+        );
+        assert_eq!(
+            open(Query {
+                dpd_min: Some(11),
+                dpd_max: Some(11),
+                ..Default::default()
+            }),
+            Money(100)
+        );
+    }
+}
