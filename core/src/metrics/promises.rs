@@ -551,4 +551,35 @@ mod mutation_tests {
             vec![(300, PromiseStatus::Kept), (200, PromiseStatus::Broken)]
         );
     }
+
+    #[test]
+    fn a_promise_takes_no_more_than_what_it_still_lacks() {
+        // C1 promises 300 by Mar 10 and 300 by Mar 12; payments 200 (Mar 5)
+        // and 500 (Mar 6). The first takes 200, then 300 − 200 = 100 of the
+        // 500 → paid 300, kept; the second takes 300 of the 400 left → kept.
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            with_ref(
+                activity("2026-03-01", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-10",
+            ),
+            with_ref(
+                activity("2026-03-02", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-12",
+            ),
+            activity("2026-03-05", ActivityKind::Payment, "C1", "I1", 200),
+            activity("2026-03-06", ActivityKind::Payment, "C1", "I2", 500),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let (outcomes, _) = evaluate(&ctx);
+        let got: Vec<_> = outcomes.iter().map(|o| (o.paid.0, o.status)).collect();
+        assert_eq!(
+            got,
+            vec![(300, PromiseStatus::Kept), (300, PromiseStatus::Kept)]
+        );
+    }
 }
