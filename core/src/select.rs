@@ -1121,4 +1121,25 @@ mod mutation_tests {
             Money(100)
         );
     }
+
+    #[test]
+    fn an_index_counts_its_rows_and_groups() {
+        // 5 and 20 days past due share bucket 1–30; 45 is in 31–60: three
+        // rows in two groups. An empty snapshot: no rows, no groups.
+        let s = snapshot(&[(5, 50), (20, 100), (45, 70)]);
+        let scheme = AgingScheme::default();
+        let table = Table::from_snapshot(&s);
+        let index = Index::new(&table, &scheme);
+        assert_eq!(
+            (index.len(), index.is_empty(), index.groups()),
+            (3, false, 2)
+        );
+        let empty = snapshot(&[]);
+        let table = Table::from_snapshot(&empty);
+        let index = Index::new(&table, &scheme);
+        assert_eq!(
+            (index.len(), index.is_empty(), index.groups()),
+            (0, true, 0)
+        );
+    }
 }
