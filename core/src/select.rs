@@ -1142,4 +1142,55 @@ mod mutation_tests {
             (0, true, 0)
         );
     }
+
+    #[test]
+    fn a_cut_group_keeps_its_rows_on_the_range_ends_and_adds_up_by_customer() {
+        // One group open 50, 100, 70 (10, 11, 12 days past due): a maximum of
+        // 70 cuts it, and the 70 itself stays → 50 + 70 = 120; a minimum of
+        // 70 likewise → 100 + 70 = 170.
+        let s = snapshot(&[(10, 50), (11, 100), (12, 70)]);
+        let open = |q: Query| evaluate(&s, &q).total.aging.total();
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(70)),
+                ..Default::default()
+            }),
+            Money(120)
+        );
+        assert_eq!(
+            open(Query {
+                open_min: Some(Money(70)),
+                ..Default::default()
+            }),
+            Money(170)
+        );
+        // Groups of one customer in three buckets: current (−3 days, 40),
+        // 1–30 (5 days, 50), 31–60 (45 days, 70): past due 50 + 70 = 120,
+        // open 160, 3 items, oldest 45.
+        let s = snapshot(&[(5, 50), (-3, 40), (45, 70)]);
+        let c = evaluate(&s, &Query::default()).by_customer[0];
+        assert_eq!(
+            (c.open, c.past_due, c.count, c.max_dpd),
+            (Money(160), Money(120), 3, 45)
+        );
+        // Only current items, in two groups (−9 and −3 days: the default
+        // buckets put both in "current", so split them by status).
+        let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
+        for (id, dpd, status) in [("a", -9, Status::Open), ("b", -3, Status::Disputed)] {
+            b.push(&InvoiceRow {
+                invoice_id: id,
+                customer_id: "C-1",
+                customer_name: "One",
+                division: "North",
+                collector: "Ann",
+                status,
+                invoice_date: Day(500 - dpd - 30),
+                due_date: Day(500 - dpd),
+                amount: Money(10),
+                open: Money(10),
+            });
+        }
+        let c = evaluate(&b.finish(), &Query::default()).by_customer[0];
+        assert_eq!((c.count, c.max_dpd, c.past_due), (2, -3, Money(0)));
+    }
 }

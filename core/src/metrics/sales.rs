@@ -652,4 +652,35 @@ mod mutation_tests {
         let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
         assert_eq!(ctx.sales.first_month, Some((2026, 1)));
     }
+
+    #[test]
+    fn sales_between_a_day_and_itself_are_that_days() {
+        // Derived: ann's invoice of 300 on Mar 5. Mar 5 through Mar 5 (one
+        // day, both ends included) → 300; Mar 6 through Mar 5 (empty) → 0.
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "A",
+                "C1",
+                "",
+                "ann",
+                "2026-03-05",
+                "2026-04-04",
+                300,
+                300,
+            )],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        let s = &ctx.sales;
+        assert_eq!(
+            s.between(day("2026-03-05"), day("2026-03-05"), None),
+            Some(Money(300))
+        );
+        assert_eq!(
+            s.between(day("2026-03-06"), day("2026-03-05"), None),
+            Some(Money(0))
+        );
+    }
 }
