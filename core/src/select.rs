@@ -1193,4 +1193,22 @@ mod mutation_tests {
         let c = evaluate(&b.finish(), &Query::default()).by_customer[0];
         assert_eq!((c.count, c.max_dpd, c.past_due), (2, -3, Money(0)));
     }
+
+    #[test]
+    fn customer_orders_have_their_url_keys() {
+        // The keys the dashboard's URLs carry: each names its order and reads back.
+        let keys = [
+            (CustomerOrder::Name, "name"),
+            (CustomerOrder::Id, "id"),
+            (CustomerOrder::Open, "open"),
+            (CustomerOrder::PastDue, "past_due"),
+            (CustomerOrder::Items, "items"),
+            (CustomerOrder::MaxDpd, "max_dpd"),
+        ];
+        for (order, key) in keys {
+            assert_eq!(order.key(), key);
+            assert_eq!(CustomerOrder::from_key(key), Some(order));
+        }
+        assert_eq!(CustomerOrder::from_key("oldest"), None);
+    }
 }
