@@ -134,11 +134,13 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
     let mut files = data.ledgers.clone();
     let mut unreadable = Vec::new();
     for file in &data.snapshots {
-        match data.read_snapshot(file) {
+        // The rows are listed even when the snapshot is refused for them.
+        match data.read_snapshot_rows(file) {
             Ok(import) => {
                 for w in grouping_warnings(&file.path, &import.snapshot) {
                     eprintln!("{w}");
                 }
+                unreadable.extend(data.rejection(&import));
                 files.push(import.quality)
             }
             Err(Problems(p)) => unreadable.extend(p),

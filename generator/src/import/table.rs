@@ -6,6 +6,7 @@
 //! mechanics live here once.
 
 use super::date::excel_serial;
+use super::layout::{self, Layout, Verdict};
 use super::number::{parse_amount, AmountError, NumberFormat};
 use super::problem::{Kind, Problem};
 use super::quality::{FileQuality, RejectedRow};
@@ -143,6 +144,8 @@ pub struct Table<'s> {
     row_amount: Option<Money>,
     in_row: bool,
     quality: FileQuality,
+    /// Group headings, subtotals, totals and repeated headers.
+    layout: Layout,
 }
 
 impl<'s> Table<'s> {
@@ -289,6 +292,42 @@ impl<'s> Table<'s> {
             return Err(p);
         }
         let header_width = cells.len();
+        let field_of = |name: &str| match schema.index(name).map(|i| columns.slot(i)) {
+            Some(Slot::Field(f)) => Some(*f),
+            _ => None,
+        };
+        let fields = layout::Fields {
+            id: match columns.slot(0) {
+                Slot::Field(f) => Some(*f),
+                _ => None,
+            },
+            amount: field_of(amount_column),
+            amounts: schema
+                .columns
+                .iter()
+                .filter(|c| c.name.ends_with("amount"))
+                .filter_map(|c| field_of(c.name))
+                .collect(),
+            customer_id: field_of("customer_id"),
+            customer_name: field_of("customer_name"),
+        };
+        let mut layout = Layout::new(spec, &cells, fields, currency.exponent);
+        if let Some((above, above_cells)) = seen.last() {
+            if *above + 1 == line {
+                layout.above_header(*above, above_cells);
+            }
+        }
+        if let Some(c) = layout.missing_group_column() {
+            return Err(at(
+                line,
+                Kind::Header,
+                format!(
+                    "header lacks {c:?}, the column of group headings ([import.{}.layout] group_heading); found {}",
+                    schema.input,
+                    found_headers(&cells)
+                ),
+            ));
+        }
         let mut quality = FileQuality::new(path.to_path_buf(), currency.clone(), amount_column);
         quality.sheet = info.sheet.clone();
         quality.header = cells;
@@ -306,6 +345,7 @@ impl<'s> Table<'s> {
             row_amount: None,
             in_row: false,
             quality,
+            layout,
         })
     }
 
@@ -337,6 +377,9 @@ impl<'s> Table<'s> {
             if self.record.is_blank() {
                 continue;
             }
+            if self.layout.classify(&self.record) == Verdict::Consumed {
+                continue;
+            }
             if self.is_report_line() {
                 self.quality.skipped += 1;
                 continue;
@@ -345,6 +388,8 @@ impl<'s> Table<'s> {
         }
         self.in_row = true;
         self.check_width();
+        // After the width check: filled-down fields may lie past the header.
+        self.layout.fill(&mut self.record);
         Some(Row {
             record: &self.record,
             columns: &self.columns,
@@ -436,6 +481,7 @@ impl<'s> Table<'s> {
         }
         self.in_row = false;
         let amount = self.row_amount.take();
+        self.layout.add(amount);
         if self.row_problems.is_empty() {
             self.quality.accept(amount.unwrap_or(Money::ZERO));
         } else {
@@ -459,6 +505,7 @@ impl<'s> Table<'s> {
     /// The result: every row booked, problems in file order.
     pub fn finish(mut self) -> FileQuality {
         self.finish_row();
+        self.quality.layout = std::mem::take(&mut self.layout.report);
         self.quality
     }
 }
@@ -554,6 +601,8 @@ fn duplicate_header(
         })
         .chain(sign_field)
         .collect();
+    // Filled-down fields lie past the header's cells.
+    read.retain(|&f| f < cells.len());
     read.sort_unstable();
     read.dedup();
     read.into_iter().find_map(|f| {
@@ -604,6 +653,13 @@ fn resolve(
                 slots.push(Slot::Field(f));
                 let label = cells[f].trim();
                 labels.push((spec.mapped && normalize(label) != c.name).then(|| label.to_string()));
+            }
+            // A customer named only in group headings: its value is put
+            // past the header's fields by the layout pass.
+            None if spec.layout.fills(c.name) => {
+                let k = usize::from(c.name == "customer_name");
+                slots.push(Slot::Field(cells.len() + k));
+                labels.push(None);
             }
             None => {
                 if required {

@@ -1,0 +1,653 @@
+//! The layout of a report, recognised row by row between reading a record
+//! and mapping its columns: customer group headings (whose customer is
+//! filled down into the rows below), `Total <customer>` subtotals, the
+//! report's grand total (labelled or not) and header rows repeated inside
+//! the data. ERPs print their open-item reports so (NetSuite A/R Aging
+//! Detail, QuickBooks Desktop Open Invoices, Odoo Aged Partner Balance,
+//! ERPNext Accounts Receivable).
+//!
+//! Nothing is dropped silently: every row recognised is counted in the
+//! file's [`LayoutReport`], every printed total is checked against the
+//! rows above it (a difference is a data-quality finding, with its line),
+//! and a row that fits no shape goes on to be read as data, rejected with
+//! its problems as before when it is not a valid invoice.
+
+use super::number::{parse_amount, NumberFormat};
+use super::source::{Cell, Record};
+use super::spec::InputSpec;
+use arsite_core::Money;
+use serde::Deserialize;
+
+/// `[import.<input>.layout]` as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLayout {
+    pub group_heading: Option<RawGroupHeading>,
+    pub heading_pattern: Option<String>,
+    /// Labels (prefixes, any case) of a group's total besides "Total":
+    /// Odoo's "Partner cumul aged balance".
+    pub subtotal_labels: Option<Vec<String>>,
+}
+
+/// `group_heading = "single_cell"` or `group_heading = { column = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawGroupHeading {
+    Shape(String),
+    Column { column: String },
+}
+
+/// How a group-heading row is recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupHeading {
+    /// A row with exactly one non-empty cell (that is no total label).
+    SingleCell,
+    /// A row with this column filled, no document id and every amount
+    /// column empty.
+    Column(String),
+}
+
+/// The resolved layout settings of one input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LayoutSpec {
+    pub group_heading: Option<GroupHeading>,
+    pub pattern: HeadingPattern,
+    /// Lower-cased, whitespace-collapsed label prefixes of subtotals.
+    pub subtotal_labels: Vec<String>,
+}
+
+impl LayoutSpec {
+    pub fn from_raw(raw: &RawLayout, key: &str) -> Result<LayoutSpec, String> {
+        let group_heading = match &raw.group_heading {
+            None => None,
+            Some(RawGroupHeading::Shape(s)) if s.trim() == "single_cell" => {
+                Some(GroupHeading::SingleCell)
+            }
+            Some(RawGroupHeading::Shape(s)) => {
+                return Err(format!(
+                    "{key}.group_heading: expected \"single_cell\" or {{ column = \"<header>\" }}, found {s:?}"
+                ))
+            }
+            Some(RawGroupHeading::Column { column }) if column.trim().is_empty() => {
+                return Err(format!("{key}.group_heading.column: expected a header name"))
+            }
+            Some(RawGroupHeading::Column { column }) => {
+                Some(GroupHeading::Column(column.trim().to_string()))
+            }
+        };
+        let pattern = match &raw.heading_pattern {
+            None => HeadingPattern::default(),
+            Some(p) => {
+                HeadingPattern::parse(p).map_err(|e| format!("{key}.heading_pattern: {e}"))?
+            }
+        };
+        if raw.heading_pattern.is_some() && group_heading.is_none() {
+            return Err(format!(
+                "{key}.heading_pattern: set group_heading too (which rows are headings?)"
+            ));
+        }
+        let subtotal_labels: Vec<String> = raw
+            .subtotal_labels
+            .iter()
+            .flatten()
+            .map(|l| norm(l))
+            .collect();
+        if subtotal_labels.iter().any(String::is_empty) {
+            return Err(format!(
+                "{key}.subtotal_labels: an empty label would make every row a subtotal"
+            ));
+        }
+        if !subtotal_labels.is_empty() && group_heading.is_none() {
+            return Err(format!(
+                "{key}.subtotal_labels: set group_heading too (subtotals close a group)"
+            ));
+        }
+        Ok(LayoutSpec {
+            group_heading,
+            pattern,
+            subtotal_labels,
+        })
+    }
+
+    /// The canonical columns a group heading fills down.
+    pub fn fills(&self, column: &str) -> bool {
+        self.group_heading.is_some() && matches!(column, "customer_id" | "customer_name")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    Id,
+    Name,
+}
+
+/// How a heading's text splits into customer id and name: literal text
+/// and the placeholders `{id}` and `{name}`, e.g. `"{name} ({id})"` or
+/// `"{id} {name}"`. Between two placeholders the separator is looked for
+/// from the left after `{id}` (ids rarely hold it) and from the right after
+/// `{name}` (names may: "Acme (EU) (C-1)"). With only `{name}` the name is
+/// the id too, and the reverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingPattern {
+    parts: Vec<Part>,
+}
+
+impl Default for HeadingPattern {
+    fn default() -> Self {
+        HeadingPattern {
+            parts: vec![Part::Name],
+        }
+    }
+}
+
+impl HeadingPattern {
+    pub fn parse(text: &str) -> Result<HeadingPattern, String> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("{id}") {
+                parts.push(Part::Id);
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{name}") {
+                parts.push(Part::Name);
+                rest = after;
+            } else {
+                let end = rest[1..].find('{').map_or(rest.len(), |i| i + 1);
+                if rest.starts_with('{') {
+                    return Err(format!(
+                        "expected the placeholders {{id}} and {{name}} only, found {:?}",
+                        &rest[..rest.find('}').map_or(rest.len(), |i| i + 1)]
+                    ));
+                }
+                parts.push(Part::Literal(rest[..end].to_string()));
+                rest = &rest[end..];
+            }
+        }
+        let count = |p: &Part| parts.iter().filter(|q| *q == p).count();
+        if count(&Part::Id) > 1
+            || count(&Part::Name) > 1
+            || count(&Part::Id) + count(&Part::Name) == 0
+        {
+            return Err(format!(
+                "expected {{name}} and/or {{id}} once each, such as \"{{name}} ({{id}})\", found {text:?}"
+            ));
+        }
+        if parts
+            .windows(2)
+            .any(|w| !matches!(w[0], Part::Literal(_)) && !matches!(w[1], Part::Literal(_)))
+        {
+            return Err(format!(
+                "expected text between {{id}} and {{name}} (where does one end?), found {text:?}"
+            ));
+        }
+        Ok(HeadingPattern { parts })
+    }
+
+    /// The heading's customer id and name; `None` when it does not fit.
+    pub fn split(&self, text: &str) -> Option<(String, String)> {
+        let mut rest = text.trim();
+        let (mut id, mut name) = (None, None);
+        for (i, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Literal(l) => rest = rest.strip_prefix(l.as_str())?,
+                placeholder => {
+                    let (value, after) = match self.parts.get(i + 1) {
+                        Some(Part::Literal(sep)) => {
+                            let at = if *placeholder == Part::Id {
+                                rest.find(sep.as_str())?
+                            } else {
+                                rest.rfind(sep.as_str())?
+                            };
+                            (&rest[..at], &rest[at..])
+                        }
+                        _ => (rest, ""),
+                    };
+                    let value = value.trim();
+                    if value.is_empty() {
+                        return None;
+                    }
+                    if *placeholder == Part::Id {
+                        id = Some(value.to_string());
+                    } else {
+                        name = Some(value.to_string());
+                    }
+                    rest = after;
+                }
+            }
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+        match (id, name) {
+            (Some(i), Some(n)) => Some((i, n)),
+            (Some(i), None) => Some((i.clone(), i)),
+            (None, Some(n)) => Some((n.clone(), n)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What kind of printed total a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalKind {
+    /// A customer's subtotal, checked against its group's rows.
+    Subtotal,
+    /// The report's total, checked against every row above it.
+    ReportTotal,
+}
+
+/// A printed total that differs from the rows it sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub line: u64,
+    pub kind: TotalKind,
+    /// The row's label ("Total Acme"), empty for an unlabelled total.
+    pub label: String,
+    pub printed: Money,
+    /// The sum of the rows it covers (used and rejected, with a readable
+    /// amount).
+    pub computed: Money,
+}
+
+/// What the layout pass recognised in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayoutReport {
+    pub headings: u64,
+    pub subtotals: u64,
+    pub report_totals: u64,
+    pub repeated_headers: u64,
+    pub mismatches: Vec<Mismatch>,
+    /// Headings that do not fit `heading_pattern` (line, text): the rows
+    /// below get no customer and are rejected for it.
+    pub unmatched_headings: Vec<(u64, String)>,
+}
+
+impl LayoutReport {
+    pub fn is_empty(&self) -> bool {
+        *self == LayoutReport::default()
+    }
+
+    /// Rows the layout consumed (not data).
+    pub fn rows(&self) -> u64 {
+        self.headings + self.subtotals + self.report_totals + self.repeated_headers
+    }
+}
+
+/// The fields the layout needs, resolved against the header.
+pub struct Fields {
+    /// The document id (the schema's first column).
+    pub id: Option<usize>,
+    /// The amount whose totals are checked (`open_amount` for snapshots).
+    pub amount: Option<usize>,
+    /// Every money field (a heading has none filled).
+    pub amounts: Vec<usize>,
+    /// Where a heading's customer id and name go.
+    pub customer_id: Option<usize>,
+    pub customer_name: Option<usize>,
+}
+
+struct Group {
+    /// The heading's text and its name part.
+    text: String,
+    name: String,
+    id: String,
+    sum: i64,
+    rows: u64,
+    subtotalled: bool,
+}
+
+/// What to do with a record.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A data row: read it (its customer filled down).
+    Data,
+    /// A layout row, counted in the report.
+    Consumed,
+}
+
+/// The layout pass's state over one file.
+pub struct Layout {
+    spec: LayoutSpec,
+    mapped: bool,
+    header: Vec<String>,
+    fields: Fields,
+    group_field: Option<usize>,
+    exponent: u32,
+    number: NumberFormat,
+    group: Option<Group>,
+    /// Readable amounts of every data row so far, and how many rows.
+    grand: i64,
+    rows: u64,
+    pub report: LayoutReport,
+}
+
+fn norm(s: &str) -> String {
+    s.trim_start_matches('\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// "Total", "TOTAL", "Grand Total", "Totals", "Total:": the whole report.
+fn is_bare_total(label: &str) -> bool {
+    let l = norm(label);
+    let l = l.trim_end_matches(':').trim();
+    matches!(l, "total" | "totals" | "grand total" | "report total")
+}
+
+/// "Total Acme", "Total for Acme", "Total - Acme": some group's total.
+fn is_total_label(label: &str) -> bool {
+    let l = norm(label);
+    is_bare_total(&l) || l.starts_with("total ") || l.starts_with("total:")
+}
+
+impl Layout {
+    pub fn new(spec: &InputSpec, header: &[String], fields: Fields, exponent: u32) -> Layout {
+        let group_field = match &spec.layout.group_heading {
+            Some(GroupHeading::Column(c)) => {
+                let c = norm(c);
+                header.iter().position(|h| norm(h) == c)
+            }
+            _ => None,
+        };
+        Layout {
+            spec: spec.layout.clone(),
+            mapped: spec.mapped,
+            header: header.iter().map(|h| norm(h)).collect(),
+            fields,
+            group_field,
+            exponent,
+            number: spec.number.clone(),
+            group: None,
+            grand: 0,
+            rows: 0,
+            report: LayoutReport::default(),
+        }
+    }
+
+    /// The configured heading column, when it is not in the header.
+    pub fn missing_group_column(&self) -> Option<&str> {
+        match &self.spec.group_heading {
+            Some(GroupHeading::Column(c)) if self.group_field.is_none() => Some(c),
+            _ => None,
+        }
+    }
+
+    fn text(record: &Record, field: usize) -> &str {
+        record
+            .fields
+            .get(field)
+            .and_then(|f| std::str::from_utf8(f).ok())
+            .map_or("", str::trim)
+    }
+
+    fn amount(&self, record: &Record) -> Option<Money> {
+        let f = self.fields.amount?;
+        let t = Self::text(record, f);
+        if t.is_empty() {
+            return None;
+        }
+        let format = match record.cell(f) {
+            Cell::Number => &NumberFormat::PLAIN,
+            Cell::Text => &self.number,
+            _ => return None,
+        };
+        parse_amount(t, format, self.exponent).ok().map(|a| a.value)
+    }
+
+    /// Decides what `record` is; a data row is then [`Layout::fill`]ed.
+    pub fn classify(&mut self, record: &Record) -> Verdict {
+        if !self.mapped {
+            return Verdict::Data;
+        }
+        let cells: Vec<String> = record
+            .fields
+            .iter()
+            .map(|f| norm(&String::from_utf8_lossy(f)))
+            .collect();
+        let last = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        let header_last = self
+            .header
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        if last > 0 && cells[..last] == self.header[..header_last.min(self.header.len())] {
+            self.report.repeated_headers += 1;
+            return Verdict::Consumed;
+        }
+        let filled: Vec<usize> = (0..cells.len()).filter(|&i| !cells[i].is_empty()).collect();
+        let id_empty = self
+            .fields
+            .id
+            .is_some_and(|f| cells.get(f).is_none_or(|c| c.is_empty()));
+        let amounts_empty = self
+            .fields
+            .amounts
+            .iter()
+            .all(|&f| cells.get(f).is_none_or(|c| c.is_empty()));
+        // The first cell outside the money columns that is no number (a
+        // grand total sums the aging buckets and day counts too): the
+        // row's label.
+        let label = filled
+            .iter()
+            .map(|&f| (f, Self::text(record, f)))
+            .find(|(f, t)| {
+                !self.fields.amounts.contains(f)
+                    && parse_amount(t, &self.number, self.exponent + 6).is_err()
+                    && parse_amount(t, &NumberFormat::PLAIN, self.exponent + 6).is_err()
+            })
+            .map(|(_, t)| t.to_string());
+
+        let heading = match &self.spec.group_heading {
+            Some(GroupHeading::SingleCell) => {
+                filled.len() == 1 && label.as_deref().is_some_and(|l| !is_total_label(l))
+            }
+            Some(GroupHeading::Column(_)) => {
+                self.group_field.is_some_and(|g| {
+                    cells.get(g).is_some_and(|c| !c.is_empty()) && amounts_empty && id_empty
+                }) && label.as_deref().is_some_and(|l| !is_total_label(l))
+            }
+            None => false,
+        };
+        if heading {
+            let text = match (&self.spec.group_heading, self.group_field) {
+                (Some(GroupHeading::Column(_)), Some(g)) => Self::text(record, g).to_string(),
+                _ => label.unwrap_or_default(),
+            };
+            self.open_group(record.line, text);
+            return Verdict::Consumed;
+        }
+
+        if id_empty {
+            if let Some(printed) = self.amount(record) {
+                if let Some(v) = self.total(record.line, label.as_deref(), printed) {
+                    return v;
+                }
+            }
+        }
+        Verdict::Data
+    }
+
+    fn open_group(&mut self, line: u64, text: String) {
+        self.report.headings += 1;
+        self.group = match self.spec.pattern.split(&text) {
+            Some((id, name)) => Some(Group {
+                text,
+                name,
+                id,
+                sum: 0,
+                rows: 0,
+                subtotalled: false,
+            }),
+            None => {
+                self.report.unmatched_headings.push((line, text));
+                None
+            }
+        };
+    }
+
+    /// The row just above the header (no blank line between), which the
+    /// header search read: a single-cell heading there opens the first
+    /// group (Odoo prints the partner, then the header, for every partner).
+    pub fn above_header(&mut self, record_line: u64, cells: &[String]) {
+        if self.spec.group_heading != Some(GroupHeading::SingleCell) {
+            return;
+        }
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        if let [text] = filled[..] {
+            if !is_total_label(text) {
+                self.open_group(record_line, text.trim().to_string());
+            }
+        }
+    }
+
+    /// A printed total (a row without document id whose amount reads), or
+    /// `None` when the row is none.
+    fn total(&mut self, line: u64, label: Option<&str>, printed: Money) -> Option<Verdict> {
+        let grouped = self.spec.group_heading.is_some();
+        let kind = match (label, &self.group) {
+            (Some(l), Some(g)) if grouped && !is_bare_total(l) => {
+                let n = norm(l);
+                let labelled = self
+                    .spec
+                    .subtotal_labels
+                    .iter()
+                    .any(|p| n.starts_with(p.as_str()));
+                (labelled || is_total_label(l) || n == norm(&g.text) || n == norm(&g.name))
+                    .then_some(TotalKind::Subtotal)?
+            }
+            (Some(l), _) if is_bare_total(l) => TotalKind::ReportTotal,
+            (Some(l), None) if grouped && is_total_label(l) => TotalKind::ReportTotal,
+            (Some(_), _) => return None,
+            // Unlabelled: it must equal the rows it would sum.
+            (None, group) => {
+                let after_groups = group.as_ref().is_none_or(|g| g.subtotalled);
+                if self.rows > 0 && printed.0 == self.grand && after_groups {
+                    TotalKind::ReportTotal
+                } else if group
+                    .as_ref()
+                    .is_some_and(|g| g.rows > 0 && g.sum == printed.0)
+                {
+                    TotalKind::Subtotal
+                } else if self.rows > 0 && printed.0 == self.grand {
+                    TotalKind::ReportTotal
+                } else {
+                    return None;
+                }
+            }
+        };
+        let computed = match kind {
+            TotalKind::Subtotal => {
+                let g = self.group.as_mut()?;
+                g.subtotalled = true;
+                self.report.subtotals += 1;
+                g.sum
+            }
+            TotalKind::ReportTotal => {
+                self.report.report_totals += 1;
+                self.grand
+            }
+        };
+        if computed != printed.0 {
+            self.report.mismatches.push(Mismatch {
+                line,
+                kind,
+                label: label.unwrap_or_default().to_string(),
+                printed,
+                computed: Money(computed),
+            });
+        }
+        Some(Verdict::Consumed)
+    }
+
+    /// Writes the current group's customer into the row's empty customer
+    /// fields (appended past the header when the file has no such column).
+    pub fn fill(&self, record: &mut Record) {
+        let Some(g) = &self.group else { return };
+        let targets = [
+            (self.fields.customer_id, &g.id),
+            (self.fields.customer_name, &g.name),
+        ];
+        if targets.iter().all(|(f, _)| {
+            f.is_none_or(|f| {
+                record
+                    .fields
+                    .get(f)
+                    .is_some_and(|v| !v.iter().all(u8::is_ascii_whitespace))
+            })
+        }) {
+            return;
+        }
+        let width = targets
+            .iter()
+            .filter_map(|(f, _)| f.map(|f| f + 1))
+            .max()
+            .unwrap_or(0)
+            .max(record.fields.len());
+        let mut out = csv::ByteRecord::with_capacity(record.fields.as_slice().len() + 32, width);
+        for i in 0..width {
+            let own = record.fields.get(i).unwrap_or_default();
+            let value = targets
+                .iter()
+                .find(|(f, _)| *f == Some(i))
+                .filter(|_| own.iter().all(u8::is_ascii_whitespace))
+                .map_or(own, |(_, v)| v.as_bytes());
+            out.push_field(value);
+        }
+        record.fields = out;
+    }
+
+    /// Books a data row's amount (used or rejected) into the running sums.
+    pub fn add(&mut self, amount: Option<Money>) {
+        self.rows += 1;
+        if let Some(g) = &mut self.group {
+            g.rows += 1;
+        }
+        if let Some(a) = amount {
+            self.grand = self.grand.saturating_add(a.0);
+            if let Some(g) = &mut self.group {
+                g.sum = g.sum.saturating_add(a.0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_patterns_split_id_and_name() {
+        let p = HeadingPattern::parse("{name} ({id})").unwrap();
+        assert_eq!(
+            p.split("Acme (EU) (C-1)"),
+            Some(("C-1".into(), "Acme (EU)".into()))
+        );
+        assert_eq!(p.split("Acme"), None);
+        let p = HeadingPattern::parse("{id} {name}").unwrap();
+        assert_eq!(
+            p.split("10020 Fina Trading Ltd"),
+            Some(("10020".into(), "Fina Trading Ltd".into()))
+        );
+        let p = HeadingPattern::default();
+        assert_eq!(p.split(" Acme "), Some(("Acme".into(), "Acme".into())));
+        assert!(HeadingPattern::parse("{id}{name}").is_err());
+        assert!(HeadingPattern::parse("{number} {name}").is_err());
+        assert!(HeadingPattern::parse("Customer").is_err());
+        assert!(HeadingPattern::parse("{id} {id}").is_err());
+    }
+
+    #[test]
+    fn total_labels() {
+        assert!(is_bare_total("TOTAL"));
+        assert!(is_bare_total("Grand Total:"));
+        assert!(!is_bare_total("Total Acme"));
+        assert!(is_total_label("Total Acme"));
+        assert!(!is_total_label("Totally Fine Ltd"));
+    }
+}
