@@ -58,6 +58,17 @@ impl CheckReport {
             let _ = writeln!(out, "… and {} more problems", total - SHOWN);
         }
         for f in &self.files {
+            let place = format!(
+                "{}{}",
+                f.path.display(),
+                f.sheet
+                    .as_deref()
+                    .map(|s| format!("[{s}]"))
+                    .unwrap_or_default()
+            );
+            for w in f.layout.warnings(&place, &f.currency) {
+                let _ = writeln!(out, "{w}");
+            }
             let _ = writeln!(out, "{}", file_line(f));
             if let Some(kind) = f.all_rejected_for() {
                 let _ = writeln!(
@@ -112,6 +123,9 @@ fn file_line(f: &FileQuality) -> String {
     }
     if f.skipped > 0 {
         let _ = write!(s, ", {} report line(s) skipped", f.skipped);
+    }
+    if !f.layout.is_empty() {
+        let _ = write!(s, ", layout: {}", f.layout.counts());
     }
     let _ = write!(
         s,

@@ -15,7 +15,7 @@
 use super::number::{parse_amount, NumberFormat};
 use super::source::{Cell, Record};
 use super::spec::InputSpec;
-use arsite_core::Money;
+use arsite_core::{Currency, Money};
 use serde::Deserialize;
 
 /// `[import.<input>.layout]` as written.
@@ -271,6 +271,70 @@ impl LayoutReport {
     /// Rows the layout consumed (not data).
     pub fn rows(&self) -> u64 {
         self.headings + self.subtotals + self.report_totals + self.repeated_headers
+    }
+
+    /// "2 group heading(s), 2 subtotal(s), …" for what was recognised.
+    pub fn counts(&self) -> String {
+        [
+            (self.headings, "group heading(s)"),
+            (self.subtotals, "subtotal(s)"),
+            (self.report_totals, "report total(s)"),
+            (self.repeated_headers, "repeated header row(s)"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
+    /// One compiler-style warning per finding, `place` being the file (and
+    /// sheet) as problems print it.
+    pub fn warnings(&self, place: &str, currency: &Currency) -> Vec<String> {
+        let mut out: Vec<(u64, String)> = self
+            .mismatches
+            .iter()
+            .map(|m| {
+                (
+                    m.line,
+                    format!("{place}:{}: warning: {}", m.line, m.describe(currency)),
+                )
+            })
+            .collect();
+        out.extend(self.unmatched_headings.iter().map(|(line, text)| {
+            (
+                *line,
+                format!("{place}:{line}: warning: {}", unmatched(text)),
+            )
+        }));
+        out.sort_by_key(|(line, _)| *line);
+        out.into_iter().map(|(_, w)| w).collect()
+    }
+}
+
+/// What an unmatched heading means for the rows below it.
+pub fn unmatched(text: &str) -> String {
+    format!("the group heading {text:?} does not fit heading_pattern: the rows below it get no customer and are rejected")
+}
+
+impl Mismatch {
+    /// "the subtotal "Total Acme" prints 10.00 but its rows add up to 9.00".
+    pub fn describe(&self, currency: &Currency) -> String {
+        let what = match (self.kind, self.label.is_empty()) {
+            (TotalKind::Subtotal, _) => format!("the subtotal {:?} prints", self.label),
+            (TotalKind::ReportTotal, false) => format!("the report total {:?} prints", self.label),
+            (TotalKind::ReportTotal, true) => "the unlabelled report total prints".to_string(),
+        };
+        let rows = match self.kind {
+            TotalKind::Subtotal => "its rows add up to",
+            TotalKind::ReportTotal => "the rows above it add up to",
+        };
+        format!(
+            "{what} {} but {rows} {} {}: a data-quality finding in the export (the rows are used, the printed total is not)",
+            currency.to_decimal(self.printed),
+            currency.to_decimal(self.computed),
+            currency.code
+        )
     }
 }
 

@@ -27,7 +27,7 @@ pub fn verdict(q: &FileQuality, max_percent: u8) -> Option<Problem> {
         format!("no usable row: all {} data row(s) were rejected", q.rows)
     } else if u128::from(rejected) * 100 > u128::from(max_percent) * u128::from(q.rows) {
         format!(
-            "{rejected} of {} data rows ({} %) were rejected, more than the {max_percent} % allowed (set max_rejected_percent in [import.snapshots] to allow more)",
+            "{rejected} of {} data rows ({} %) were rejected, more than the {max_percent} % allowed (set max_rejected_percent under [import] in arsite.toml to allow more)",
             q.rows,
             rejected * 100 / q.rows
         )
