@@ -683,7 +683,128 @@ impl Layout {
 
 #[cfg(test)]
 mod tests {
+    use super::super::snapshot_csv::{read_with, Rates, SnapshotImport, SCHEMA};
+    use super::super::source::Input;
     use super::*;
+    use arsite_core::Day;
+    use std::path::Path;
+
+    fn read(toml_text: &str, text: &str) -> SnapshotImport {
+        let raw: super::super::spec::RawInput = toml::from_str(toml_text).unwrap();
+        let spec = InputSpec::from_raw(&raw, &SCHEMA).unwrap();
+        read_with(
+            Path::new("x.csv"),
+            Input::Bytes(text.as_bytes()),
+            Day::parse_iso("2026-10-31").unwrap(),
+            &spec,
+            &Currency::from_code("EUR"),
+            &Rates::new(),
+        )
+        .unwrap()
+    }
+
+    const COLUMNS: &str = "[columns]\ninvoice_id = \"Doc\"\ncustomer_name = \"Customer\"\n\
+        invoice_date = \"Date\"\ndue_date = \"Date\"\nopen_amount = \"Open\"\n";
+
+    #[test]
+    fn a_heading_column_with_a_name_id_pattern_fills_both() {
+        // The heading's column is mapped to customer_name: documents leave
+        // it empty, the heading fills it; customer_id is not in the file.
+        let text = "Customer,Doc,Date,Open\n\
+                    Acme (EU) (C-1),,,\n\
+                    ,A1,2026-10-01,10.00\n\
+                    ,A2,2026-10-02,2.50\n\
+                    Total Acme (EU) (C-1),,,12.50\n\
+                    Beta,,,\n\
+                    ,B1,2026-10-03,1.00\n\
+                    Gamma (G-7),,,\n\
+                    ,G1,2026-10-04,4.00\n\
+                    Total,,,17.50\n";
+        let r = read(
+            &format!("{COLUMNS}[layout]\ngroup_heading = {{ column = \"Customer\" }}\nheading_pattern = \"{{name}} ({{id}})\"\n"),
+            text,
+        );
+        let s = &r.snapshot;
+        let got: Vec<(&str, &str, &str, i64)> = s
+            .invoices
+            .iter()
+            .map(|i| {
+                let c = &s.customers[i.customer as usize];
+                (
+                    i.invoice_id.as_str(),
+                    c.id.as_str(),
+                    c.name.as_str(),
+                    i.open.0,
+                )
+            })
+            .collect();
+        // "Beta" fits no "{name} ({id})": B1 gets no customer and is rejected.
+        assert_eq!(
+            got,
+            vec![
+                ("A1", "C-1", "Acme (EU)", 1000),
+                ("A2", "C-1", "Acme (EU)", 250),
+                ("G1", "G-7", "Gamma", 400)
+            ]
+        );
+        let l = &r.quality.layout;
+        assert_eq!((l.headings, l.subtotals, l.report_totals), (3, 1, 1));
+        assert_eq!(l.unmatched_headings, vec![(6, "Beta".to_string())]);
+        assert_eq!(r.quality.rejected.len(), 1);
+        assert_eq!(r.quality.rejected[0].line, 7);
+        assert_eq!(
+            r.quality.rejected[0].problems[0].kind,
+            super::super::Kind::MissingValue
+        );
+        // 10.00 + 2.50 + 1.00 (rejected, still in the report's sum) + 4.00 = 17.50.
+        assert!(l.mismatches.is_empty(), "{:?}", l.mismatches);
+    }
+
+    #[test]
+    fn a_report_total_that_differs_is_a_finding_and_rows_stay() {
+        let text = "Customer,Doc,Date,Open\n\
+                    Acme,A1,2026-10-01,10.00\n\
+                    Customer,Doc,Date,Open\n\
+                    Beta,B1,2026-10-03,1.00\n\
+                    Grand Total,,,11.01\n";
+        let r = read(
+            &format!("{COLUMNS}[constants]\ncustomer_id = \"X\"\n"),
+            text,
+        );
+        assert_eq!(r.snapshot.total_open(), Money(1100));
+        let l = &r.quality.layout;
+        assert_eq!((l.headings, l.report_totals, l.repeated_headers), (0, 1, 1));
+        // Printed 11.01, rows 10.00 + 1.00 = 11.00.
+        assert_eq!(
+            l.mismatches,
+            vec![Mismatch {
+                line: 5,
+                kind: TotalKind::ReportTotal,
+                label: "Grand Total".into(),
+                printed: Money(1101),
+                computed: Money(1100),
+            }]
+        );
+        assert_eq!(
+            l.warnings("x.csv", &Currency::from_code("EUR")),
+            vec!["x.csv:5: warning: the report total \"Grand Total\" prints 11.01 but the rows above it add up to 11.00 EUR: a data-quality finding in the export (the rows are used, the printed total is not)"]
+        );
+    }
+
+    #[test]
+    fn layout_settings_are_checked() {
+        let err = |t: &str| {
+            let raw: super::super::spec::RawInput = toml::from_str(t).unwrap();
+            InputSpec::from_raw(&raw, &SCHEMA).unwrap_err()
+        };
+        assert!(err("[layout]\ngroup_heading = \"first_cell\"\n")
+            .contains("import.snapshots.layout.group_heading: expected \"single_cell\""));
+        assert!(err("[layout]\nheading_pattern = \"{name}\"\n").contains("set group_heading too"));
+        assert!(err(
+            "[layout]\ngroup_heading = \"single_cell\"\nheading_pattern = \"{id}{name}\"\n"
+        )
+        .contains("expected text between"));
+    }
 
     #[test]
     fn heading_patterns_split_id_and_name() {

@@ -94,3 +94,72 @@ fn cause(kind: Kind) -> &'static str {
         _ => "the [import.snapshots] settings (columns, date_format, decimal)",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::quality::RejectedRow;
+    use arsite_core::{Currency, Money};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn problem(line: u64, column: usize, kind: Kind, message: &str) -> Problem {
+        Problem {
+            path: Arc::from(Path::new("s.csv")),
+            sheet: None,
+            line,
+            column: Some(column),
+            kind,
+            message: message.into(),
+        }
+    }
+
+    fn quality(used: u64, rejected: &[(Kind, usize)]) -> FileQuality {
+        let mut q = FileQuality::new("s.csv".into(), Currency::from_code("EUR"), "open_amount");
+        for _ in 0..used {
+            q.accept(Money(100));
+        }
+        for (i, (kind, column)) in rejected.iter().enumerate() {
+            let line = used + 2 + i as u64;
+            q.reject(RejectedRow {
+                line,
+                fields: vec![],
+                amount: None,
+                problems: vec![problem(line, *column, *kind, "m")],
+            });
+        }
+        q
+    }
+
+    #[test]
+    fn the_share_is_compared_in_whole_percent_without_rounding() {
+        // 1 of 2 = 50 %: 100 > 50 × 2 is false, allowed.
+        assert!(verdict(&quality(1, &[(Kind::Date, 4)]), 50).is_none());
+        // 2 of 3: 200 > 150, refused; and 200 > 66 × 3 = 198 too, not > 67 × 3 = 201.
+        let q = quality(1, &[(Kind::Date, 4), (Kind::Date, 4)]);
+        assert!(verdict(&q, 50).is_some());
+        assert!(verdict(&q, 66).is_some());
+        assert!(verdict(&q, 67).is_none());
+        // No usable row fails at any threshold.
+        assert!(verdict(&quality(0, &[(Kind::Date, 4)]), 100).is_some());
+        // A header-only file is an empty ledger.
+        assert!(verdict(&quality(0, &[]), 50).is_none());
+    }
+
+    #[test]
+    fn the_diagnosis_names_the_shared_column_and_its_likely_cause() {
+        let q = quality(0, &[(Kind::Row, 9), (Kind::Row, 9), (Kind::Amount, 6)]);
+        let m = verdict(&q, 50).unwrap().message;
+        assert_eq!(
+            m,
+            "no usable row: all 3 data row(s) were rejected; 2 of them at column 9 for the same reason (first at line 2: m); likely cause: the delimiter: the rows split into more fields than the header names (set delimiter in [import.snapshots])"
+        );
+        // No reason shared by more than half: the first row's problem.
+        let q = quality(0, &[(Kind::Row, 9), (Kind::Amount, 6)]);
+        let m = verdict(&q, 50).unwrap().message;
+        assert!(
+            m.ends_with("the rows fail for different reasons (first at line 2: m)"),
+            "{m}"
+        );
+    }
+}
