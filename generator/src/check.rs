@@ -101,6 +101,17 @@ impl CheckReport {
             )
         };
         out.push_str(&verdict);
+        let findings: usize = self
+            .files
+            .iter()
+            .map(|f| f.layout.mismatches.len() + f.layout.unmatched_headings.len())
+            .sum();
+        if findings > 0 {
+            let _ = write!(
+                out,
+                "; {findings} report-layout warning(s) above (printed totals that differ from their rows, headings that fit no pattern)"
+            );
+        }
         out
     }
 }

@@ -130,3 +130,54 @@ fn sixty_percent_rejected_fails_by_default_and_passes_when_allowed() {
     assert!(text(&check)
         .contains("import.max_rejected_percent: expected a percentage from 0 to 100, found 101"));
 }
+
+/// A printed subtotal that differs from its rows is a warning of `build`
+/// and `check` and a row of the data-quality page; the invoices are used.
+#[test]
+fn a_wrong_subtotal_is_shown_on_the_quality_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(data.join("snapshots")).unwrap();
+    let name = "Open Invoices 2026-10-31.csv";
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/import/layout")
+        .join(name);
+    let text = std::fs::read_to_string(fixture).unwrap();
+    // Cole & Partners: 2,400.00 + 99.99 = 2,499.99, printed as 2,500.00.
+    let wrong = text.replace("LLP,,,,,,,,\"2,499.99\"", "LLP,,,,,,,,\"2,500.00\"");
+    assert_ne!(wrong, text);
+    std::fs::write(data.join("snapshots").join(name), wrong).unwrap();
+    std::fs::write(
+        data.join("arsite.toml"),
+        "title = \"T\"\ncurrency = \"EUR\"\n[import.snapshots]\nthousands = \",\"\ndate_format = \"MM/DD/YYYY\"\n\
+         [import.snapshots.columns]\ninvoice_id = \"Num\"\ninvoice_date = \"Date\"\ndue_date = \"Due Date\"\nopen_amount = \"Open Balance\"\n\
+         [import.snapshots.layout]\ngroup_heading = \"single_cell\"\n",
+    )
+    .unwrap();
+    let warning = ":9: warning: the subtotal \"Total Cole & Partners LLP\" prints 2500.00 but its rows add up to 2499.99 EUR";
+    let site = tmp.path().join("site");
+    let build = run(&["build", "--quiet"], &data, Some(&site));
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build));
+    assert!(text(&build).contains(warning), "{}", text(&build));
+    let check = run(&["check"], &data, None);
+    assert_eq!(check.status.code(), Some(0));
+    let said = text(&check);
+    assert!(said.contains(warning), "{said}");
+    assert!(
+        said.contains("layout: 2 group heading(s), 2 subtotal(s), 1 report total(s)"),
+        "{said}"
+    );
+    assert!(said.ends_with("1 report-layout warning(s) above (printed totals that differ from their rows, headings that fit no pattern)\n"), "{said}");
+    let findings =
+        std::fs::read_to_string(site.join("2026-10-31/csv/quality--layout-findings.csv")).unwrap();
+    assert!(
+        findings.contains("9,Total Cole & Partners LLP,2500.00,2499.99"),
+        "{findings}"
+    );
+    let counts =
+        std::fs::read_to_string(site.join("2026-10-31/csv/quality--layout-rows.csv")).unwrap();
+    assert!(
+        counts.contains("group headings (customer filled down),2"),
+        "{counts}"
+    );
+}
