@@ -142,10 +142,10 @@ fn a_wrong_subtotal_is_shown_on_the_quality_page() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures/import/layout")
         .join(name);
-    let text = std::fs::read_to_string(fixture).unwrap();
+    let original = std::fs::read_to_string(fixture).unwrap();
     // Cole & Partners: 2,400.00 + 99.99 = 2,499.99, printed as 2,500.00.
-    let wrong = text.replace("LLP,,,,,,,,\"2,499.99\"", "LLP,,,,,,,,\"2,500.00\"");
-    assert_ne!(wrong, text);
+    let wrong = original.replace("LLP,,,,,,,,\"2,499.99\"", "LLP,,,,,,,,\"2,500.00\"");
+    assert_ne!(wrong, original);
     std::fs::write(data.join("snapshots").join(name), wrong).unwrap();
     std::fs::write(
         data.join("arsite.toml"),
