@@ -752,9 +752,15 @@ mod tests {
         assert_eq!(l.unmatched_headings, vec![(6, "Beta".to_string())]);
         assert_eq!(r.quality.rejected.len(), 1);
         assert_eq!(r.quality.rejected[0].line, 7);
+        // The filled-down column is not in the file: no field number.
+        let p = &r.quality.rejected[0].problems[0];
         assert_eq!(
-            r.quality.rejected[0].problems[0].kind,
-            super::super::Kind::MissingValue
+            (p.column, p.kind, p.message.as_str()),
+            (
+                None,
+                super::super::Kind::MissingValue,
+                "customer_id (from the group heading above): missing value; this column is required"
+            )
         );
         // 10.00 + 2.50 + 1.00 (rejected, still in the report's sum) + 4.00 = 17.50.
         assert!(l.mismatches.is_empty(), "{:?}", l.mismatches);

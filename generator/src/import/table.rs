@@ -97,6 +97,9 @@ pub struct Columns {
     slots: Vec<Slot>,
     /// The file's header for each mapped column (for messages).
     labels: Vec<Option<String>>,
+    /// Fields in the header; fields past it are filled down from group
+    /// headings and name no column of the file.
+    width: usize,
 }
 
 impl Columns {
@@ -692,7 +695,14 @@ fn resolve(
         None => None,
     };
     if missing.is_empty() {
-        Ok((Columns { slots, labels }, sign_field))
+        Ok((
+            Columns {
+                slots,
+                labels,
+                width: cells.len(),
+            },
+            sign_field,
+        ))
     } else {
         Err(missing)
     }
@@ -732,6 +742,9 @@ impl<'t> Row<'t, '_> {
         let name = self.schema.columns[col].name;
         match (&self.columns.labels[col], self.columns.slot(col)) {
             (_, Slot::Constant(_)) => format!("{name} (constant in arsite.toml)"),
+            (_, Slot::Field(f)) if *f >= self.columns.width => {
+                format!("{name} (from the group heading above)")
+            }
             (Some(label), _) => format!("{name} ({label:?})"),
             (None, _) => name.to_string(),
         }
@@ -739,7 +752,7 @@ impl<'t> Row<'t, '_> {
 
     fn field_number(&self, col: usize) -> Option<usize> {
         match self.columns.slot(col) {
-            Slot::Field(f) => Some(f + 1),
+            Slot::Field(f) if *f < self.columns.width => Some(f + 1),
             _ => None,
         }
     }
