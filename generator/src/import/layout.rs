@@ -375,6 +375,8 @@ pub struct Layout {
     spec: LayoutSpec,
     mapped: bool,
     header: Vec<String>,
+    /// Fields up to the header's last non-empty one.
+    header_width: usize,
     fields: Fields,
     group_field: Option<usize>,
     exponent: u32,
@@ -392,6 +394,20 @@ fn norm(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Whether `text` normalises ([`norm`]) to `normalized`, without allocating.
+fn same_text(text: &str, normalized: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .split_whitespace()
+        .enumerate()
+        .flat_map(|(i, w)| {
+            (i > 0)
+                .then_some(' ')
+                .into_iter()
+                .chain(w.chars().flat_map(char::to_lowercase))
+        })
+        .eq(normalized.chars())
 }
 
 /// "Total", "TOTAL", "Grand Total", "Totals", "Total:": the whole report.
@@ -420,6 +436,10 @@ impl Layout {
             spec: spec.layout.clone(),
             mapped: spec.mapped,
             header: header.iter().map(|h| norm(h)).collect(),
+            header_width: header
+                .iter()
+                .rposition(|h| !norm(h).is_empty())
+                .map_or(0, |i| i + 1),
             fields,
             group_field,
             exponent,
@@ -466,34 +486,28 @@ impl Layout {
         if !self.mapped {
             return Verdict::Data;
         }
-        let cells: Vec<String> = record
+        let blank = |f: usize| {
+            record
+                .fields
+                .get(f)
+                .is_none_or(|v| v.iter().all(u8::is_ascii_whitespace))
+        };
+        let id_empty = self.fields.id.is_some_and(blank);
+        // Most rows are documents: an id unlike the header's and no
+        // grouping settle it without allocating (a million-row file).
+        let header_like = self
             .fields
-            .iter()
-            .map(|f| norm(&String::from_utf8_lossy(f)))
-            .collect();
-        let last = cells
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(0, |i| i + 1);
-        let header_last = self
-            .header
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(0, |i| i + 1);
-        if last > 0 && cells[..last] == self.header[..header_last.min(self.header.len())] {
+            .id
+            .is_none_or(|f| same_text(Self::text(record, f), self.header.get(f).map_or("", |h| h)));
+        if header_like && self.is_header(record) {
             self.report.repeated_headers += 1;
             return Verdict::Consumed;
         }
-        let filled: Vec<usize> = (0..cells.len()).filter(|&i| !cells[i].is_empty()).collect();
-        let id_empty = self
-            .fields
-            .id
-            .is_some_and(|f| cells.get(f).is_none_or(|c| c.is_empty()));
-        let amounts_empty = self
-            .fields
-            .amounts
-            .iter()
-            .all(|&f| cells.get(f).is_none_or(|c| c.is_empty()));
+        if !id_empty && self.spec.group_heading.is_none() {
+            return Verdict::Data;
+        }
+        let filled: Vec<usize> = (0..record.fields.len()).filter(|&f| !blank(f)).collect();
+        let amounts_empty = self.fields.amounts.iter().all(|&f| blank(f));
         // The first cell outside the money columns that is no number (a
         // grand total sums the aging buckets and day counts too): the
         // row's label.
@@ -512,9 +526,9 @@ impl Layout {
                 filled.len() == 1 && label.as_deref().is_some_and(|l| !is_total_label(l))
             }
             Some(GroupHeading::Column(_)) => {
-                self.group_field.is_some_and(|g| {
-                    cells.get(g).is_some_and(|c| !c.is_empty()) && amounts_empty && id_empty
-                }) && label.as_deref().is_some_and(|l| !is_total_label(l))
+                self.group_field
+                    .is_some_and(|g| !blank(g) && amounts_empty && id_empty)
+                    && label.as_deref().is_some_and(|l| !is_total_label(l))
             }
             None => false,
         };
@@ -535,6 +549,18 @@ impl Layout {
             }
         }
         Verdict::Data
+    }
+
+    /// Whether the row repeats the header (case and spacing aside).
+    fn is_header(&self, record: &Record) -> bool {
+        let fields = record.fields.len();
+        let last = (0..fields)
+            .rev()
+            .find(|&f| !Self::text(record, f).is_empty())
+            .map_or(0, |f| f + 1);
+        last > 0
+            && last == self.header_width
+            && (0..last).all(|f| same_text(Self::text(record, f), &self.header[f]))
     }
 
     fn open_group(&mut self, line: u64, text: String) {
@@ -831,6 +857,15 @@ mod tests {
         assert!(HeadingPattern::parse("{number} {name}").is_err());
         assert!(HeadingPattern::parse("Customer").is_err());
         assert!(HeadingPattern::parse("{id} {id}").is_err());
+    }
+
+    #[test]
+    fn same_text_is_norm_without_allocating() {
+        assert!(same_text("  Due   Date ", "due date"));
+        assert!(same_text("\u{feff}Num", "num"));
+        assert!(same_text("", ""));
+        assert!(!same_text("Due Dates", "due date"));
+        assert!(!same_text("INV-1", "num"));
     }
 
     #[test]
