@@ -65,6 +65,9 @@ pub struct FileQuality {
     /// Problems with the file as a whole. A read result never has any:
     /// they fail the read instead (kept here for callers that collect).
     pub file_problems: Vec<Problem>,
+    /// Layout rows recognised (headings, subtotals, totals, repeated
+    /// headers) and printed totals that differ from their rows.
+    pub layout: super::layout::LayoutReport,
     /// Σ |amount| over the rows with a readable amount, against
     /// [`MAX_FILE_TOTAL`].
     magnitude: u128,
@@ -87,6 +90,7 @@ impl FileQuality {
             unvalued: 0,
             rejected: Vec::new(),
             file_problems: Vec::new(),
+            layout: Default::default(),
             magnitude: 0,
         }
     }
