@@ -1118,3 +1118,191 @@ mod tests {
         }
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+    use crate::model::InvoiceRow;
+    use crate::{Currency, Day, SnapshotBuilder};
+
+    /// One customer, division, collector and status: rows differ only in
+    /// days past due and open amount, as of day 500.
+    fn snapshot(rows: &[(i32, i64)]) -> Snapshot {
+        let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
+        for (n, &(dpd, open)) in rows.iter().enumerate() {
+            let id = n.to_string();
+            b.push(&InvoiceRow {
+                invoice_id: &id,
+                customer_id: "C-1",
+                customer_name: "One",
+                division: "North",
+                collector: "Ann",
+                status: Status::Open,
+                invoice_date: Day(500 - dpd - 30),
+                due_date: Day(500 - dpd),
+                amount: Money(open),
+                open: Money(open),
+            });
+        }
+        b.finish()
+    }
+
+    fn evaluate(s: &Snapshot, q: &Query) -> Selection {
+        let scheme = AgingScheme::default();
+        let table = Table::from_snapshot(s);
+        let index = Index::new(&table, &scheme);
+        let prepared = index.prepare(q);
+        index.evaluate(&prepared)
+    }
+
+    #[test]
+    fn a_customers_max_dpd_is_its_oldest_selected_item() {
+        // Three items in one group (bucket 1–30): 5, 20 and 12 days past
+        // due → 20, with or without a range (a range visits the rows).
+        let s = snapshot(&[(5, 50), (20, 100), (12, 70)]);
+        assert_eq!(evaluate(&s, &Query::default()).by_customer[0].max_dpd, 20);
+        let q = Query {
+            open_min: Some(Money(60)),
+            ..Default::default()
+        };
+        // Open ≥ 60 keeps the 100 (20 days) and the 70 (12 days) → 20.
+        let sel = evaluate(&s, &q);
+        assert_eq!(
+            (sel.by_customer[0].count, sel.by_customer[0].max_dpd),
+            (2, 20)
+        );
+        // All current (−5, −3, −9 days): the oldest is −3, not 0.
+        let s = snapshot(&[(-5, 50), (-3, 100), (-9, 70)]);
+        assert_eq!(evaluate(&s, &Query::default()).by_customer[0].max_dpd, -3);
+    }
+
+    #[test]
+    fn an_open_range_includes_both_ends() {
+        // Rows of one group open 50 and 100 (10 and 11 days past due).
+        let s = snapshot(&[(10, 50), (11, 100)]);
+        let open = |q: Query| evaluate(&s, &q).total.aging.total();
+        // Minimum 100 = the group's largest: that row stays → 100.
+        assert_eq!(
+            open(Query {
+                open_min: Some(Money(100)),
+                ..Default::default()
+            }),
+            Money(100)
+        );
+        // Maximum 60 cuts the group: only the 50 → 50.
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(60)),
+                ..Default::default()
+            }),
+            Money(50)
+        );
+        // Maximum 50 = the group's smallest → 50; days 11..11 → the 100.
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(50)),
+                ..Default::default()
+            }),
+            Money(50)
+        );
+        assert_eq!(
+            open(Query {
+                dpd_min: Some(11),
+                dpd_max: Some(11),
+                ..Default::default()
+            }),
+            Money(100)
+        );
+    }
+
+    #[test]
+    fn an_index_counts_its_rows_and_groups() {
+        // 5 and 20 days past due share bucket 1–30; 45 is in 31–60: three
+        // rows in two groups. An empty snapshot: no rows, no groups.
+        let s = snapshot(&[(5, 50), (20, 100), (45, 70)]);
+        let scheme = AgingScheme::default();
+        let table = Table::from_snapshot(&s);
+        let index = Index::new(&table, &scheme);
+        assert_eq!(
+            (index.len(), index.is_empty(), index.groups()),
+            (3, false, 2)
+        );
+        let empty = snapshot(&[]);
+        let table = Table::from_snapshot(&empty);
+        let index = Index::new(&table, &scheme);
+        assert_eq!(
+            (index.len(), index.is_empty(), index.groups()),
+            (0, true, 0)
+        );
+    }
+
+    #[test]
+    fn a_cut_group_keeps_its_rows_on_the_range_ends_and_adds_up_by_customer() {
+        // One group open 50, 100, 70 (10, 11, 12 days past due): a maximum of
+        // 70 cuts it, and the 70 itself stays → 50 + 70 = 120; a minimum of
+        // 70 likewise → 100 + 70 = 170.
+        let s = snapshot(&[(10, 50), (11, 100), (12, 70)]);
+        let open = |q: Query| evaluate(&s, &q).total.aging.total();
+        assert_eq!(
+            open(Query {
+                open_max: Some(Money(70)),
+                ..Default::default()
+            }),
+            Money(120)
+        );
+        assert_eq!(
+            open(Query {
+                open_min: Some(Money(70)),
+                ..Default::default()
+            }),
+            Money(170)
+        );
+        // Groups of one customer in three buckets: current (−3 days, 40),
+        // 1–30 (5 days, 50), 31–60 (45 days, 70): past due 50 + 70 = 120,
+        // open 160, 3 items, oldest 45.
+        let s = snapshot(&[(5, 50), (-3, 40), (45, 70)]);
+        let c = evaluate(&s, &Query::default()).by_customer[0];
+        assert_eq!(
+            (c.open, c.past_due, c.count, c.max_dpd),
+            (Money(160), Money(120), 3, 45)
+        );
+        // Only current items, in two groups (−9 and −3 days: the default
+        // buckets put both in "current", so split them by status).
+        let mut b = SnapshotBuilder::new(Day(500), Currency::from_code("EUR"));
+        for (id, dpd, status) in [("a", -9, Status::Open), ("b", -3, Status::Disputed)] {
+            b.push(&InvoiceRow {
+                invoice_id: id,
+                customer_id: "C-1",
+                customer_name: "One",
+                division: "North",
+                collector: "Ann",
+                status,
+                invoice_date: Day(500 - dpd - 30),
+                due_date: Day(500 - dpd),
+                amount: Money(10),
+                open: Money(10),
+            });
+        }
+        let c = evaluate(&b.finish(), &Query::default()).by_customer[0];
+        assert_eq!((c.count, c.max_dpd, c.past_due), (2, -3, Money(0)));
+    }
+
+    #[test]
+    fn customer_orders_have_their_url_keys() {
+        // The keys the dashboard's URLs carry: each names its order and reads back.
+        let keys = [
+            (CustomerOrder::Name, "name"),
+            (CustomerOrder::Id, "id"),
+            (CustomerOrder::Open, "open"),
+            (CustomerOrder::PastDue, "past_due"),
+            (CustomerOrder::Items, "items"),
+            (CustomerOrder::MaxDpd, "max_dpd"),
+        ];
+        for (order, key) in keys {
+            assert_eq!(order.key(), key);
+            assert_eq!(CustomerOrder::from_key(key), Some(order));
+        }
+        assert_eq!(CustomerOrder::from_key("oldest"), None);
+    }
+}

@@ -58,6 +58,17 @@ impl CheckReport {
             let _ = writeln!(out, "… and {} more problems", total - SHOWN);
         }
         for f in &self.files {
+            let place = format!(
+                "{}{}",
+                f.path.display(),
+                f.sheet
+                    .as_deref()
+                    .map(|s| format!("[{s}]"))
+                    .unwrap_or_default()
+            );
+            for w in f.layout.warnings(&place, &f.currency) {
+                let _ = writeln!(out, "{w}");
+            }
             let _ = writeln!(out, "{}", file_line(f));
             if let Some(kind) = f.all_rejected_for() {
                 let _ = writeln!(
@@ -90,6 +101,17 @@ impl CheckReport {
             )
         };
         out.push_str(&verdict);
+        let findings: usize = self
+            .files
+            .iter()
+            .map(|f| f.layout.mismatches.len() + f.layout.unmatched_headings.len())
+            .sum();
+        if findings > 0 {
+            let _ = write!(
+                out,
+                "; {findings} report-layout warning(s) above (printed totals that differ from their rows, headings that fit no pattern)"
+            );
+        }
         out
     }
 }
@@ -126,6 +148,9 @@ fn file_line(f: &FileQuality) -> String {
     for (field, n) in &f.defaulted {
         let _ = write!(s, ", {n} with {field} defaulted");
     }
+    if !f.layout.is_empty() {
+        let _ = write!(s, ", layout: {}", f.layout.counts());
+    }
     let _ = write!(
         s,
         "; {} {} = used {} + rejected {}",
@@ -147,11 +172,13 @@ pub fn check(dir: &Path) -> Result<CheckReport> {
     let mut files = data.ledgers.clone();
     let mut unreadable = Vec::new();
     for file in &data.snapshots {
-        match data.read_snapshot(file) {
+        // The rows are listed even when the snapshot is refused for them.
+        match data.read_snapshot_rows(file) {
             Ok(import) => {
                 for w in grouping_warnings(&file.path, &import.snapshot) {
                     eprintln!("{w}");
                 }
+                unreadable.extend(data.rejection(&import));
                 files.push(import.quality)
             }
             Err(Problems(p)) => unreadable.extend(p),

@@ -218,7 +218,13 @@ fn invoice_dates_outside_the_window_are_row_problems_with_their_cell() {
          I2,C1,Acme,2026-09-01,9999-12-31,50.00,50.00\n\
          I3,C1,Acme,2026-09-01,2026-10-01,7.00,7.00\n"
     );
-    let data = folder("", &[("2026-10-31.csv", csv)], None);
+    // Two of three rows rejected is past the default 50 % (issue 14): allowed
+    // here to show that the rest is used.
+    let data = folder(
+        "[import]\nmax_rejected_percent = 70\n",
+        &[("2026-10-31.csv", csv)],
+        None,
+    );
     let first = "2026-10-31.csv:2:4: error: invoice_date: date 0000-01-01 is outside the dates arsite accepts, 1900-01-01 to 2199-12-31, found \"0000-01-01\"";
     both_refuse_with(&["--strict"], data.path(), 65, first);
     let check = text(&run(&["check", "--strict"], data.path(), None));

@@ -63,6 +63,13 @@ fn rejected_rows_fail_only_strict_checks_and_keep_the_books() {
          I3,C2,Beta,2026-09-01,2026-10-01,x,7.00,EUR,open\n\
          I4,C2,Beta,2026-09-01,2026-10-01,9.00,,EUR,open\n",
     )]);
+    // 3 of 4 rows rejected is past the default 50 %: allowed here, to
+    // show what becomes of rejected rows.
+    std::fs::write(
+        dir.path().join("arsite.toml"),
+        "title = \"T\"\ncurrency = \"EUR\"\n[import]\nmax_rejected_percent = 75\n",
+    )
+    .unwrap();
     let report = check(dir.path()).unwrap();
     assert!(!report.is_clean());
     assert_eq!(report.exit_code(false), 0);
@@ -127,10 +134,13 @@ fn a_wrong_setting_shows_as_every_row_rejected_for_one_reason() {
         "I1,C1,Acme,01.09.2026,01.10.2026,1.00,1.00,EUR,open\n\
          I2,C1,Acme,02.09.2026,02.10.2026,1.00,1.00,EUR,open\n",
     )]);
+    // Every row rejected fails the snapshot (issue 14, item 7), with the
+    // column and the likely setting instead of each row's error.
     let report = check(dir.path()).unwrap();
-    let text = report.render(false);
+    assert_eq!(report.exit_code(false), 65);
+    let text = strip(dir.path(), &report.render(false));
     assert!(
-        text.contains("note: every row was rejected for date; the [import] settings (date_format, decimal, columns) are the likely cause"),
+        text.starts_with("snapshots/2026-10-31.csv: error: no usable row: all 2 data row(s) were rejected; 2 of them at column 4 for the same reason (first at line 2: invoice_date: expected a date YYYY-MM-DD, found \"01.09.2026\"); likely cause: date_format"),
         "{text}"
     );
 }

@@ -76,8 +76,12 @@ fn quickbooks_unapplied_payments_without_num_get_distinct_generated_ids() {
     let import = read(dir.path(), "2026-10-31");
     let q = &import.quality;
     assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
-    // Heading "Current", "Total for Current" and "TOTAL" are report lines.
-    assert_eq!((q.rows, q.used, q.skipped, q.generated_ids), (3, 3, 3, 2));
+    // Heading "Current" and "Total for Current" are report lines the preset
+    // skips; "TOTAL" is the report total, checked against the rows above:
+    // 1,200.00 − 50.00 − 50.00 = 1,100.00 as printed.
+    assert_eq!((q.rows, q.used, q.skipped, q.generated_ids), (3, 3, 2, 2));
+    assert_eq!(q.layout.report_totals, 1);
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
     // 1,200.00 − 50.00 − 50.00 = 1,100.00
     assert_eq!(import.snapshot.total_open(), Money(110_000));
     assert_eq!(opens(&import), [120_000, -5_000, -5_000]);
@@ -208,7 +212,12 @@ fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     );
     let import = read(dir.path(), "2026-10-31");
     let q = &import.quality;
-    assert_eq!((q.rows, q.used, q.skipped), (3, 2, 2));
+    // "Total - C00001 …" is skipped by the preset; the grand "Total" is the
+    // report total, checked against every row that read an amount, used or
+    // rejected: 1,000.00 − 150.00 + 300.00 = 1,150.00 as printed.
+    assert_eq!((q.rows, q.used, q.skipped), (3, 2, 1));
+    assert_eq!(q.layout.report_totals, 1);
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
     assert_eq!(q.defaulted.get("due_date"), Some(&1));
     // Used: 1,000.00 − 150.00 = 850.00; rejected: INV1002, 300.00.
     assert_eq!(import.snapshot.total_open(), Money(85_000));

@@ -57,8 +57,11 @@ fn netsuite_aging_detail_as_xls() {
     let q = &import.quality;
     assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
     assert_eq!(q.sheet.as_deref(), Some("ARAgingDetail"));
-    // Three documents; the Total line (sheet row 9) is a report line.
-    assert_eq!((q.rows, q.used, q.skipped), (3, 3, 1));
+    // Three documents; the Total line (sheet row 9) is the report total,
+    // checked against them: 1,000.00 − 150.00 + 300.25 = 1,150.25 as printed.
+    assert_eq!((q.rows, q.used, q.skipped), (3, 3, 0));
+    assert_eq!(q.layout.report_totals, 1);
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
     // 1,000.00 − 150.00 + 300.25 = 1,150.25
     assert_eq!(import.snapshot.total_open(), Money(115_025));
     let s = &import.snapshot;

@@ -198,16 +198,24 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         std::fs::create_dir_all(data.join("snapshots")).unwrap();
-        std::fs::write(data.join("arsite.toml"), "title = \"P\"\ncurrency = \"EUR\"\n").unwrap();
+        // Any share of rejected rows is allowed, so that the identity is
+        // tested on mostly bad files too; only a file without a usable row
+        // is refused (issue 14, item 7).
+        std::fs::write(
+            data.join("arsite.toml"),
+            "title = \"P\"\ncurrency = \"EUR\"\n[import]\nmax_rejected_percent = 100\n",
+        )
+        .unwrap();
         let csv = csv_text(&rows);
         std::fs::write(data.join("snapshots/2026-10-31.csv"), &csv).unwrap();
         let out = tmp.path().join("site");
         let built = arsite::site::build(&arsite::site::BuildOptions::new(data, out.clone()));
         // Default mode accepts a file whose rows can be split, whatever
-        // their problems, unless its totals pass the file bound.
+        // their problems, unless its totals pass the file bound or no row
+        // is usable.
         let (must_reject, refused) = expected_outcome(&rows);
-        if refused {
-            prop_assert!(built.is_err(), "a file past the bound was accepted");
+        if refused || must_reject.len() == rows.len() {
+            prop_assert!(built.is_err(), "a file past the bound or without a usable row was accepted");
             return Ok(());
         }
         prop_assert!(built.is_ok(), "{:?}", built.err());

@@ -1,11 +1,14 @@
 //! The fuzz targets (fuzz/) under libFuzzer, on the stable toolchain.
 //!
 //! cargo-fuzz only adds compiler flags to `cargo build`: the same flags are
-//! set here (coverage instrumentation for libFuzzer, `--cfg fuzzing`, debug
-//! assertions and overflow checks), none of them nightly-only, so neither
+//! set here (coverage instrumentation for libFuzzer, `--cfg fuzzing`), none
+//! of them nightly-only, so neither
 //! cargo-fuzz nor a nightly toolchain is needed. No sanitizer: the code
 //! under test is safe Rust, and what is looked for is a panic or a failed
-//! property. libfuzzer-sys compiles libFuzzer itself, which needs a C++
+//! property. Debug assertions and overflow checks are on for arsite's own
+//! crates and off for the dependencies, as in the binary users run (set in
+//! fuzz/Cargo.toml's profile, not here: a flag here reaches every crate).
+//! libfuzzer-sys compiles libFuzzer itself, which needs a C++
 //! compiler (installed like the browser, from Debian, when missing).
 //!
 //! Each target runs for a bounded time from a fresh copy of its committed
@@ -38,8 +41,6 @@ const RUSTFLAGS: &[&str] = &[
     "-Cllvm-args=-sanitizer-coverage-trace-compares",
     "--cfg",
     "fuzzing",
-    "-Cdebug-assertions",
-    "-Coverflow-checks",
 ];
 
 /// Builds every target, then runs each for `seconds`.

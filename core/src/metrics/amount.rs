@@ -264,3 +264,27 @@ mod tests {
         assert_eq!(serde_json::to_string(&y).unwrap(), "\"7\"");
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn the_unit_left_over_goes_to_the_largest_remainder_not_the_largest_part() {
+        // 3 split 3 : 1 (Σ 4): quotas 3 × 3 / 4 = 2.25 and 3 × 1 / 4 = 0.75;
+        // whole units 2 + 0 = 2, one left over, and the larger remainder is
+        // 0.75 (the smaller part's) → [2, 1]. Ranking by quota would give [3, 0].
+        assert_eq!(
+            largest_remainder(Money(3), &[Money(3), Money(1)]),
+            vec![Money(2), Money(1)]
+        );
+        // The same parts the other way round: [0.75, 2.25] → [1, 2]. (Both
+        // orders, so that a comparison that ranks only one side by its
+        // remainder is caught too.)
+        assert_eq!(
+            largest_remainder(Money(3), &[Money(1), Money(3)]),
+            vec![Money(1), Money(2)]
+        );
+    }
+}

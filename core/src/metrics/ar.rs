@@ -208,3 +208,80 @@ mod tests {
         assert_eq!(ar.weighted_days_past_due_per_past_due_unit, None);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+    use crate::Money;
+
+    #[test]
+    fn groups_without_items_are_not_listed() {
+        // Every item has a division and a collector, so the snapshot's
+        // unnamed division and collector ("" at index 0) hold nothing and
+        // must not appear: N = 100 + 250 = 350, S = 50; ann 100 + 50 = 150,
+        // bob 250.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "N", "ann", "2026-03-01", "2026-03-31", 100, 100),
+                row("B", "C2", "N", "bob", "2026-03-01", "2026-03-31", 250, 250),
+                row("C", "C2", "S", "ann", "2026-03-01", "2026-03-31", 50, 50),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ar = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
+        let names = |v: &[NamedAmount]| -> Vec<(String, i64)> {
+            v.iter()
+                .map(|n| (n.name.clone(), n.amount.money.0))
+                .collect()
+        };
+        assert_eq!(
+            names(&ar.by_division),
+            vec![("N".to_string(), 350), ("S".to_string(), 50)]
+        );
+        assert_eq!(
+            names(&ar.by_collector),
+            vec![("ann".to_string(), 150), ("bob".to_string(), 250)]
+        );
+        assert_eq!(ar.customer_count, 2);
+        assert_eq!(ar.total.money, Money(400));
+    }
+
+    #[test]
+    fn customers_without_items_are_not_counted() {
+        // A snapshot whose customer table has an entry with no item (the
+        // fields are public: a decoded or edited snapshot can hold one):
+        // C1 has one item, GHOST none → 1 customer.
+        let mut cur = snap(
+            "2026-03-31",
+            &[row("A", "C1", "", "", "2026-03-01", "2026-03-31", 100, 100)],
+        );
+        cur.customers.push(crate::Customer {
+            id: "GHOST".to_string(),
+            name: "Ghost".to_string(),
+        });
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ar = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &[],
+            &cfg,
+        ));
+        assert_eq!(ar.customer_count, 1);
+    }
+}

@@ -210,3 +210,109 @@ mod tests {
         assert!(h.moves().is_empty());
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    fn leak(s: String) -> &'static str {
+        Box::leak(s.into_boxed_str())
+    }
+
+    #[test]
+    fn on_equal_amounts_more_items_hold_the_customer() {
+        // C1: ann one item of 100; bob two of 50 (Σ 100, equal) → bob, by
+        // count 2 > 1 (the name order would pick ann).
+        let s = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-01", "2026-03-31", 100, 100),
+                row("B", "C1", "", "bob", "2026-03-01", "2026-03-31", 50, 50),
+                row("C", "C1", "", "bob", "2026-03-01", "2026-03-31", 50, 50),
+            ],
+        );
+        assert_eq!(Holders::new(&s, None).current("C1"), Some("bob"));
+    }
+
+    #[test]
+    fn the_largest_amount_holds_whatever_the_order_they_are_met_in() {
+        // Twelve customers, four collectors each with 100, 200, 300, 400 open;
+        // customer n's 400 goes to collector k(n mod 4): that one holds it.
+        // (The sums are visited in hash order: a rule that kept the last
+        // one met would pick the right one for all twelve with odds 4^-12.)
+        let collectors = ["k0", "k1", "k2", "k3"];
+        let mut rows = Vec::new();
+        for n in 0..12 {
+            let customer = leak(format!("C{n}"));
+            for j in 0..4 {
+                // Collector (n + j) mod 4 gets 100 × (j + 1): j = 3 → 400.
+                let holder = collectors[(n + j) % 4];
+                let amount = 100 * (j as i64 + 1);
+                rows.push(row(
+                    leak(format!("I{n}-{j}")),
+                    customer,
+                    "",
+                    holder,
+                    "2026-03-01",
+                    "2026-03-31",
+                    amount,
+                    amount,
+                ));
+            }
+        }
+        let s = snap("2026-03-31", &rows);
+        let h = Holders::new(&s, None);
+        for n in 0..12 {
+            let want = collectors[(n + 3) % 4];
+            assert_eq!(h.current(&format!("C{n}")), Some(want), "customer C{n}");
+        }
+    }
+
+    #[test]
+    fn a_flow_on_a_current_item_goes_to_that_items_collector() {
+        // C1's holder is ann (1,000 against bob's 100), but a payment on
+        // bob's own item B (still open) counts for bob: the invoice's own
+        // collector comes before the customer's holder.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "A",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-03-01",
+                    "2026-03-31",
+                    1_000,
+                    1_000,
+                ),
+                row("B", "C1", "", "bob", "2026-03-01", "2026-03-31", 200, 100),
+            ],
+        );
+        let act = vec![
+            activity(
+                "2026-03-10",
+                crate::ledger::ActivityKind::Payment,
+                "C1",
+                "B",
+                100,
+            ),
+            activity(
+                "2026-03-11",
+                crate::ledger::ActivityKind::Payment,
+                "C1",
+                "",
+                5,
+            ),
+        ];
+        let cfg = crate::ledger::MetricsConfig::default();
+        let l = crate::ledger::SalesLedger::default();
+        let log = crate::activity::ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let got: Vec<_> = ctx.activity().map(|a| ctx.flow_collector(a)).collect();
+        // The row without an invoice goes to the holder, ann.
+        assert_eq!(got, vec!["bob", "ann"]);
+    }
+}

@@ -459,3 +459,41 @@ mod tests {
         assert_eq!(b.period_sales.map(|a| a.money), Some(Money(0)));
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    #[test]
+    fn twelve_months_before_the_first_representable_year_fall_back_to_365_days() {
+        // Ten days after chrono's first date there is no "a year earlier":
+        // the start is 365 days back, plus one (the day after), = 10 − 364.
+        let min = Day::from_date(chrono::NaiveDate::MIN);
+        assert_eq!(twelve_months_from(Day(min.0 + 10)), Day(min.0 - 354));
+    }
+
+    #[test]
+    fn placements_of_the_period_are_counted_and_summed() {
+        // Period: after 2026-02-28 through 2026-03-31. Placements on Mar 5
+        // (300) and Mar 20 (200) count: 2, 500; the Feb 20 one (1,000) is
+        // before the period (but placed to date: 1,500).
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            activity("2026-02-20", ActivityKind::Placement, "C1", "I1", 1_000),
+            activity("2026-03-05", ActivityKind::Placement, "C2", "I2", 300),
+            activity("2026-03-20", ActivityKind::Placement, "C3", "I3", 200),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let b = compute(&Context::new(&cur, Some(&prev), &l, &log, &[], &cfg));
+        assert_eq!(b.placements_count, 2);
+        assert_eq!(b.placements.money, Money(500));
+        assert_eq!(b.placed_to_date.money, Money(1_500));
+    }
+}

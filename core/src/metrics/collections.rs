@@ -324,3 +324,73 @@ mod tests {
         assert!(roll.is_none());
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    #[test]
+    fn derived_collections_list_only_items_that_cleared() {
+        // No activity: cleared = previous open − current open per invoice.
+        // A (ann, North) 100 → gone: 100 cleared. B (bob, South) 50 → still
+        // 50: 0 cleared, so neither bob nor South is listed.
+        let prev = snap(
+            "2026-02-28",
+            &[
+                row(
+                    "A",
+                    "C1",
+                    "North",
+                    "ann",
+                    "2026-02-01",
+                    "2026-03-03",
+                    100,
+                    100,
+                ),
+                row(
+                    "B",
+                    "C2",
+                    "South",
+                    "bob",
+                    "2026-02-01",
+                    "2026-03-03",
+                    50,
+                    50,
+                ),
+            ],
+        );
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "B",
+                "C2",
+                "South",
+                "bob",
+                "2026-02-01",
+                "2026-03-03",
+                50,
+                50,
+            )],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, Some(&prev), &l, ActivityLog::empty(), &[], &cfg);
+        let f = flows(&ctx);
+        assert_eq!(f.collected, Money(100));
+        let names = |m: &BTreeMap<String, Money>| -> Vec<(String, i64)> {
+            m.iter().map(|(k, v)| (k.clone(), v.0)).collect()
+        };
+        assert_eq!(
+            names(&f.collected_by_collector),
+            vec![("ann".to_string(), 100)]
+        );
+        assert_eq!(
+            names(&f.collected_by_division),
+            vec![("North".to_string(), 100)]
+        );
+    }
+}

@@ -257,3 +257,62 @@ impl<'a> Context<'a> {
         s.collectors[inv.collector as usize].as_str()
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::ledger::MetricsConfig;
+
+    #[test]
+    fn a_period_counts_its_days_with_both_ends() {
+        // After 2024-01-31 through 2024-02-29 (a leap year): Feb 1..29 = 29 days.
+        let r = PeriodRange::between(Some(day("2024-01-31")), day("2024-02-29"));
+        assert_eq!((r.start, r.end), (day("2024-02-01"), day("2024-02-29")));
+        assert_eq!(r.days(), 29);
+        // No previous snapshot: the month to date, Mar 1..10 = 10 days.
+        assert_eq!(PeriodRange::between(None, day("2024-03-10")).days(), 10);
+        // A previous snapshot the day before: one day.
+        assert_eq!(
+            PeriodRange::between(Some(day("2024-03-09")), day("2024-03-10")).days(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_invoice_in_only_one_snapshot_is_in_either() {
+        let prev = snap(
+            "2026-02-28",
+            &[row(
+                "OLD",
+                "C1",
+                "N",
+                "ann",
+                "2026-02-01",
+                "2026-03-01",
+                100,
+                100,
+            )],
+        );
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "NEW",
+                "C1",
+                "N",
+                "ann",
+                "2026-03-01",
+                "2026-03-31",
+                100,
+                100,
+            )],
+        );
+        let cfg = MetricsConfig::default();
+        let ledger = SalesLedger::default();
+        let ctx = Context::new(&cur, Some(&prev), &ledger, ActivityLog::empty(), &[], &cfg);
+        assert!(ctx.in_either_snapshot("NEW"), "current only");
+        assert!(ctx.in_either_snapshot("OLD"), "previous only");
+        assert!(!ctx.in_either_snapshot("NONE"));
+    }
+}

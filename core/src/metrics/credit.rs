@@ -169,3 +169,52 @@ mod tests {
         assert_eq!(s.customers_over_limit, 2);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+    use std::str::FromStr;
+
+    #[test]
+    fn open_ar_exactly_at_the_limit_is_not_over_it() {
+        // C1: 5,000 open on a limit of 5,000 → 100.00 %, over by 0, not listed
+        // as over; C2: 5,001 on 5,000 → 100.02 % (5,001 / 5,000 = 1.0002), over by 1.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("1", "C1", "", "", "2026-03-01", "2026-03-31", 5_000, 5_000),
+                row("2", "C2", "", "", "2026-03-01", "2026-03-31", 5_001, 5_001),
+            ],
+        );
+        let master = vec![customer("C1", Some(5_000)), customer("C2", Some(5_000))];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let s = compute(&Context::new(
+            &cur,
+            None,
+            &l,
+            ActivityLog::empty(),
+            &master,
+            &cfg,
+        ));
+        let lines: Vec<_> = s
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.customer_id.as_str(),
+                    l.utilization_percent,
+                    l.over_limit_by.money.0,
+                )
+            })
+            .collect();
+        let d = |s: &str| Some(Decimal::from_str(s).unwrap());
+        assert_eq!(lines, vec![("C1", d("100.00"), 0), ("C2", d("100.02"), 1)]);
+        assert_eq!(s.customers_over_limit, 1);
+        assert_eq!(s.over_limit[0].customer_id, "C2");
+    }
+}

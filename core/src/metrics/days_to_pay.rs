@@ -321,3 +321,48 @@ mod tests {
         assert_eq!(r.coverage_percent, None);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    #[test]
+    fn a_payment_on_a_credit_line_is_unapplied_one_on_a_zero_invoice_is_matched() {
+        // As of 2026-03-31 (month to date). CM is a credit line (−200): cash
+        // "paid" on it pays no invoice → unapplied. Z is an invoice of 0
+        // (not a credit): its payment is matched, dated Mar 1, paid Mar 11
+        // → 10 days to pay.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("CM", "C1", "", "", "2026-03-01", "2026-03-31", -200, -200),
+                row("Z", "C1", "", "", "2026-03-01", "2026-03-31", 0, 0),
+            ],
+        );
+        let act = vec![
+            activity("2026-03-10", ActivityKind::Payment, "C1", "CM", 50),
+            activity("2026-03-11", ActivityKind::Payment, "C1", "Z", 30),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, None, &l, &log, &[], &cfg);
+        let rows = payment_rows(&ctx);
+        assert_eq!(
+            (rows.unapplied_count, rows.unapplied_amount),
+            (1, Money(50))
+        );
+        assert_eq!(
+            rows.matched,
+            vec![PaymentTiming {
+                amount: Money(30),
+                days_to_pay: 10,
+                days_late: 0,
+            }]
+        );
+    }
+}

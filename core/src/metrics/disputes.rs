@@ -379,3 +379,22 @@ mod tests {
         assert_eq!(s.ar_in_dispute_percent, Some(d("50.00")));
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_five_and_of_four_values() {
+        // Five values, sorted 10 20 30 40 50: the middle (3rd) is 30.
+        assert_eq!(
+            median_days(&[50, 10, 40, 20, 30]),
+            Some(Decimal::new(3000, 2))
+        );
+        // Four, sorted 10 20 30 41: (20 + 30) / 2 = 25.
+        assert_eq!(median_days(&[41, 30, 20, 10]), Some(Decimal::new(2500, 2)));
+        // One value is its own median.
+        assert_eq!(median_days(&[7]), Some(Decimal::new(700, 2)));
+    }
+}

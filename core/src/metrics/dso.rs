@@ -866,3 +866,114 @@ mod tests {
         }
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesEntry, SalesLedger};
+
+    /// Ledger Oct 2025 – Mar 2026, `sales[i]` for the i-th month from October.
+    fn six_months(sales: [i64; 6]) -> SalesLedger {
+        let periods = [
+            (2025, 10),
+            (2025, 11),
+            (2025, 12),
+            (2026, 1),
+            (2026, 2),
+            (2026, 3),
+        ];
+        SalesLedger::new(
+            periods
+                .iter()
+                .zip(sales)
+                .map(|(&period, a)| SalesEntry {
+                    period,
+                    division: None,
+                    amount: Money(a),
+                })
+                .collect(),
+        )
+    }
+
+    fn shown(rows: &[Row], ledger: &SalesLedger) -> DsoMetrics {
+        let cur = snap("2026-03-31", rows);
+        let cfg = MetricsConfig::default();
+        let ctx = Context::new(&cur, None, ledger, ActivityLog::empty(), &[], &cfg);
+        compute(&ctx)
+    }
+
+    #[test]
+    fn the_months_shown_reach_back_to_the_oldest_invoice_month_true_dso_needs() {
+        // One item of 100 dated 2025-10-15: countback needs March only
+        // (100 < 1,000), the window 3 months, true DSO October, the 6th
+        // month back → 6 months shown (Mar, Feb, Jan, Dec, Nov, Oct).
+        let l = six_months([1_000; 6]);
+        let r = shown(
+            &[row("A", "C1", "", "", "2025-10-15", "2025-11-14", 100, 100)],
+            &l,
+        );
+        assert_eq!(r.months.len(), 6);
+        assert_eq!(r.months[5].month, "2025-10");
+    }
+
+    #[test]
+    fn the_months_shown_reach_back_as_far_as_countback_walked() {
+        // AR 4,500 dated March (true DSO needs March only), 1,000 a month:
+        // March 31 days (3,500 left), Feb 28 (2,500), Jan 31 (1,500), Dec 31
+        // (500), then November covers 500 / 1,000 of its 30 days = 15 →
+        // 31 + 28 + 31 + 31 + 15 = 136.00 over 5 months → 5 shown.
+        let l = six_months([1_000; 6]);
+        let r = shown(
+            &[row(
+                "A",
+                "C1",
+                "",
+                "",
+                "2026-03-10",
+                "2026-04-09",
+                4_500,
+                4_500,
+            )],
+            &l,
+        );
+        assert_eq!(
+            r.countback,
+            DsoValue::Days {
+                days: Decimal::new(13600, 2)
+            }
+        );
+        assert_eq!(r.months.len(), 5);
+    }
+
+    #[test]
+    fn the_months_shown_include_the_negative_month_that_stopped_countback() {
+        // December's sales are −100: AR 3,500 walks March 31 (2,500 left),
+        // Feb 28 (1,500), Jan 31 (500), then stops at December, the 4th
+        // month, with 90 days before it → 4 months shown (window is 3).
+        let l = six_months([1_000, 1_000, -100, 1_000, 1_000, 1_000]);
+        let r = shown(
+            &[row(
+                "A",
+                "C1",
+                "",
+                "",
+                "2026-03-10",
+                "2026-04-09",
+                3_500,
+                3_500,
+            )],
+            &l,
+        );
+        assert_eq!(
+            r.countback,
+            DsoValue::NegativeSales {
+                month: "2025-12".to_string(),
+                days_before: Decimal::new(9000, 2),
+            }
+        );
+        assert_eq!(r.months.len(), 4);
+    }
+}

@@ -499,3 +499,87 @@ mod tests {
         assert_eq!(t.kept_rate_amount(), None);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    #[test]
+    fn a_status_prints_as_its_name_and_as_its_json_value() {
+        // The customer pages print as_str(); metrics.json prints serde's
+        // lowercase name: the two must be the same three words.
+        for (s, name) in [
+            (PromiseStatus::Kept, "kept"),
+            (PromiseStatus::Broken, "broken"),
+            (PromiseStatus::Pending, "pending"),
+        ] {
+            assert_eq!(s.as_str(), name);
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{name}\""));
+        }
+    }
+
+    #[test]
+    fn a_payment_shared_by_two_promises_gives_the_second_only_what_is_left() {
+        // C1 promises 300 by Mar 10 and 300 by Mar 12; one payment of 500 on
+        // Mar 8. The first (earlier promised date) takes 300; the second gets
+        // 500 − 300 = 200 < 300 → broken at Mar 31 (no grace).
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            with_ref(
+                activity("2026-03-01", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-10",
+            ),
+            with_ref(
+                activity("2026-03-02", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-12",
+            ),
+            activity("2026-03-08", ActivityKind::Payment, "C1", "I1", 500),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let (outcomes, _) = evaluate(&ctx);
+        let got: Vec<_> = outcomes.iter().map(|o| (o.paid.0, o.status)).collect();
+        assert_eq!(
+            got,
+            vec![(300, PromiseStatus::Kept), (200, PromiseStatus::Broken)]
+        );
+    }
+
+    #[test]
+    fn a_promise_takes_no_more_than_what_it_still_lacks() {
+        // C1 promises 300 by Mar 10 and 300 by Mar 12; payments 200 (Mar 5)
+        // and 500 (Mar 6). The first takes 200, then 300 − 200 = 100 of the
+        // 500 → paid 300, kept; the second takes 300 of the 400 left → kept.
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            with_ref(
+                activity("2026-03-01", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-10",
+            ),
+            with_ref(
+                activity("2026-03-02", ActivityKind::Promise, "C1", "", 300),
+                "2026-03-12",
+            ),
+            activity("2026-03-05", ActivityKind::Payment, "C1", "I1", 200),
+            activity("2026-03-06", ActivityKind::Payment, "C1", "I2", 500),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let (outcomes, _) = evaluate(&ctx);
+        let got: Vec<_> = outcomes.iter().map(|o| (o.paid.0, o.status)).collect();
+        assert_eq!(
+            got,
+            vec![(300, PromiseStatus::Kept), (300, PromiseStatus::Kept)]
+        );
+    }
+}

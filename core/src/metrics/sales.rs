@@ -579,3 +579,108 @@ mod tests {
         assert_eq!(s.between(feb, mar, None), Some(Money(6_900)));
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::MetricsConfig;
+
+    #[test]
+    fn an_invoice_of_zero_is_no_sale() {
+        // Derived sales (no ledger), period March 2026 to date: ann's invoice
+        // of 300 on Mar 5 is a sale; zed's invoice of 0 on Mar 6 is none, so
+        // zed has no sales line (not even one of 0) and the first month of
+        // sales stays March, not zed's other 0 invoice of 2025-06-01.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-05", "2026-04-04", 300, 300),
+                row("Z", "C2", "", "zed", "2026-03-06", "2026-04-05", 0, 0),
+                row("Y", "C2", "", "zed", "2025-06-01", "2025-07-01", 0, 0),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        let by: Vec<_> = ctx
+            .sales
+            .period_by_collector
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.0))
+            .collect();
+        assert_eq!(by, vec![("ann", 300)]);
+        assert_eq!(ctx.sales.period_derived_total, Money(300));
+        assert_eq!(ctx.sales.first_month, Some((2026, 3)));
+    }
+
+    #[test]
+    fn payments_that_net_to_nothing_estimate_no_sale() {
+        // With a previous snapshot, X is in neither snapshot: paid 100 on
+        // Mar 5 and reversed (−100) on Mar 6 → nets to 0: no estimated
+        // document. Y, paid 70 on Mar 7, is one (70).
+        let prev = snap("2026-02-28", &[]);
+        let cur = snap("2026-03-31", &[]);
+        let act = vec![
+            activity("2026-03-05", ActivityKind::Payment, "C1", "X", 100),
+            activity("2026-03-06", ActivityKind::Payment, "C1", "X", -100),
+            activity("2026-03-07", ActivityKind::Payment, "C1", "Y", 70),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let d = &ctx.sales.period_detail;
+        assert_eq!((d.estimated_documents, d.estimated), (1, Money(70)));
+    }
+
+    #[test]
+    fn the_first_month_of_sales_is_the_earliest_whatever_the_order() {
+        // Derived sales from the current snapshot, met in row order: March
+        // (Mar 5) first, then January (Jan 10): the first month is January.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-05", "2026-04-04", 300, 300),
+                row("B", "C1", "", "ann", "2026-01-10", "2026-02-09", 200, 200),
+            ],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        assert_eq!(ctx.sales.first_month, Some((2026, 1)));
+    }
+
+    #[test]
+    fn sales_between_a_day_and_itself_are_that_days() {
+        // Derived: ann's invoice of 300 on Mar 5. Mar 5 through Mar 5 (one
+        // day, both ends included) → 300; Mar 6 through Mar 5 (empty) → 0.
+        let cur = snap(
+            "2026-03-31",
+            &[row(
+                "A",
+                "C1",
+                "",
+                "ann",
+                "2026-03-05",
+                "2026-04-04",
+                300,
+                300,
+            )],
+        );
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &[], &cfg);
+        let s = &ctx.sales;
+        assert_eq!(
+            s.between(day("2026-03-05"), day("2026-03-05"), None),
+            Some(Money(300))
+        );
+        assert_eq!(
+            s.between(day("2026-03-06"), day("2026-03-05"), None),
+            Some(Money(0))
+        );
+    }
+}

@@ -785,3 +785,79 @@ mod tests {
         assert_eq!(ranks, vec![None, Some(2), Some(1), Some(2), None, Some(4)]);
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::super::{collections, disputes, promises};
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{MetricsConfig, SalesLedger};
+
+    #[test]
+    fn an_item_due_on_the_previous_snapshot_date_was_not_past_due_then() {
+        // A (ann, 100) is due 2026-02-28 = the previous snapshot's date: 0
+        // days past due then, so ann's past due before is 0; on 2026-03-31 it
+        // is 31 days past due: change = 100 − 0 = +100. B (ann, 40) was due
+        // the day before (1 day past due then, 32 now): 40 − 40 = 0.
+        let rows = [
+            row("A", "C1", "", "ann", "2026-01-29", "2026-02-28", 100, 100),
+            row("B", "C1", "", "ann", "2026-01-28", "2026-02-27", 40, 40),
+        ];
+        let prev = snap("2026-02-28", &rows);
+        let cur = snap("2026-03-31", &rows);
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, Some(&prev), &l, ActivityLog::empty(), &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        let ann = s.iter().find(|l| l.collector == "ann").unwrap();
+        assert_eq!(ann.past_due.money, Money(140));
+        assert_eq!(ann.past_due_change.map(|a| a.money), Some(Money(100)));
+    }
+
+    #[test]
+    fn only_contact_rows_count_as_contacts() {
+        // Period March 2026 (previous 2026-02-28): ann has two contacts and
+        // one payment in the period → 2 contacts, not 3 (nor 1).
+        let rows = [row(
+            "A",
+            "C1",
+            "",
+            "ann",
+            "2026-02-01",
+            "2026-03-03",
+            100,
+            100,
+        )];
+        let prev = snap("2026-02-28", &rows);
+        let cur = snap("2026-03-31", &rows);
+        let act = vec![
+            by(
+                activity("2026-03-02", ActivityKind::Contact, "C1", "", 0),
+                "ann",
+            ),
+            by(
+                activity("2026-03-03", ActivityKind::Payment, "C1", "A", 10),
+                "ann",
+            ),
+            by(
+                activity("2026-03-04", ActivityKind::Contact, "C1", "", 0),
+                "ann",
+            ),
+        ];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(&act);
+        let ctx = Context::new(&cur, Some(&prev), &l, &log, &[], &cfg);
+        let f = collections::flows(&ctx);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let disp = disputes::compute(&ctx);
+        let s = compute(&ctx, &f, &outcomes, &disp);
+        let ann = s.iter().find(|l| l.collector == "ann").unwrap();
+        assert_eq!(ann.contacts, 2);
+    }
+}

@@ -481,3 +481,124 @@ mod tests {
         assert_eq!(scored("KWD", 67, 20)[0].past_due.money, Money(1_340_000)); // 1,340.000 KWD
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21):
+/// each rule tested on its boundary.
+#[cfg(test)]
+mod mutation_tests {
+    use super::super::testutil::*;
+    use super::super::{credit, promises};
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{Activity, MetricsConfig, SalesLedger};
+
+    fn worklist(cur: &crate::Snapshot, act: &[Activity]) -> Vec<WorklistEntry> {
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(act);
+        let ctx = Context::new(cur, None, &l, &log, &[], &cfg);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let credit = credit::compute(&ctx);
+        compute(&ctx, &outcomes, &credit)
+    }
+
+    #[test]
+    fn of_two_equal_largest_items_the_first_names_the_collector() {
+        // C1 (no master collector): ann's 100 and bob's 100, both 30 days
+        // past due: the largest is a tie, the first item (ann's) decides.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-01-30", "2026-03-01", 100, 100),
+                row("B", "C1", "", "bob", "2026-01-30", "2026-03-01", 100, 100),
+            ],
+        );
+        let w = worklist(&cur, &[]);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].collector, "ann");
+    }
+
+    #[test]
+    fn an_item_due_today_is_not_past_due() {
+        // Due 2026-03-31 = the snapshot date: 0 days past due, not on the list;
+        // due the day before: 1 day past due, listed.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-03-01", "2026-03-31", 100, 100),
+                row("B", "C2", "", "ann", "2026-03-01", "2026-03-30", 100, 100),
+            ],
+        );
+        let w = worklist(&cur, &[]);
+        let ids: Vec<_> = w.iter().map(|e| e.customer_id.as_str()).collect();
+        assert_eq!(ids, vec!["C2"]);
+        assert_eq!(w[0].oldest_days_past_due, 1);
+    }
+
+    #[test]
+    fn a_broken_promise_counts_for_exactly_ninety_days() {
+        // As of 2026-03-31: C1 promised for 2025-12-31, 90 days before
+        // (Jan 31 + Feb 28 + Mar 31 = 90) → counts, +10; C2 promised for
+        // 2025-12-30, 91 days before → does not. Both unpaid, so broken.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2025-11-01", "2025-12-01", 100, 100),
+                row("B", "C2", "", "ann", "2025-11-01", "2025-12-01", 100, 100),
+            ],
+        );
+        let act = vec![
+            with_ref(
+                activity("2025-12-20", ActivityKind::Promise, "C1", "", 100),
+                "2025-12-31",
+            ),
+            with_ref(
+                activity("2025-12-20", ActivityKind::Promise, "C2", "", 100),
+                "2025-12-30",
+            ),
+        ];
+        let w = worklist(&cur, &act);
+        let points: Vec<_> = w
+            .iter()
+            .map(|e| (e.customer_id.as_str(), e.points.broken_promises))
+            .collect();
+        let mut points = points;
+        points.sort();
+        assert_eq!(points, vec![("C1", 10), ("C2", 0)]);
+    }
+
+    #[test]
+    fn the_masters_collector_names_the_entry_unless_it_is_blank() {
+        // C1's master collector is blank ("  "): the largest past-due item's
+        // collector (ann) names the entry; C2's master says bob: bob, though
+        // its item is ann's.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row("A", "C1", "", "ann", "2026-01-30", "2026-03-01", 100, 100),
+                row("B", "C2", "", "ann", "2026-01-30", "2026-03-01", 100, 100),
+            ],
+        );
+        let mut c1 = customer("C1", None);
+        c1.collector = Some("  ".to_string());
+        let mut c2 = customer("C2", None);
+        c2.collector = Some("bob".to_string());
+        let master = vec![c1, c2];
+        let cfg = MetricsConfig::default();
+        let l = SalesLedger::default();
+        let ctx = Context::new(&cur, None, &l, ActivityLog::empty(), &master, &cfg);
+        let credit = credit::compute(&ctx);
+        let mut got: Vec<_> = compute(&ctx, &[], &credit)
+            .into_iter()
+            .map(|e| (e.customer_id, e.collector))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                ("C1".to_string(), "ann".to_string()),
+                ("C2".to_string(), "bob".to_string())
+            ]
+        );
+    }
+}

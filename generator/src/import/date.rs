@@ -386,3 +386,16 @@ mod tests {
         }
     }
 }
+
+/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
+#[cfg(test)]
+mod mutation_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_canonical_format_is_iso_only() {
+        // iso_only() has no pattern tokens; "DD.MM.YYYY" has three.
+        assert!(DateFormat::iso_only().is_iso_only());
+        assert!(!DateFormat::new("DD.MM.YYYY").unwrap().is_iso_only());
+    }
+}

@@ -9,10 +9,12 @@
 pub mod customer_master;
 pub mod date;
 pub mod fuzzing;
+pub mod layout;
 pub mod ledger_csv;
 pub mod number;
 pub mod problem;
 pub mod quality;
+pub mod rejection;
 pub mod rules;
 pub mod snapshot_csv;
 pub mod source;
@@ -198,6 +200,28 @@ impl DataSet {
     /// any row has a problem; otherwise rejected rows are in the result's
     /// `quality`.
     pub fn read_snapshot(&self, file: &SnapshotFile) -> Result<SnapshotImport, Problems> {
+        let import = self.read_snapshot_rows(file)?;
+        if self.options.strict && !import.quality.is_clean() {
+            return Err(Problems(import.quality.problems().cloned().collect()));
+        }
+        if let Some(p) = self.rejection(&import) {
+            return Err(Problems(vec![p]));
+        }
+        Ok(import)
+    }
+
+    /// Why a snapshot read is refused for its rejected rows (no usable
+    /// row, or more than `[import] max_rejected_percent`), if it is.
+    pub fn rejection(&self, import: &SnapshotImport) -> Option<Problem> {
+        rejection::verdict(
+            &import.quality,
+            self.config.import.snapshots.max_rejected_percent,
+        )
+    }
+
+    /// Reads one snapshot as [`DataSet::read_snapshot`] does, without
+    /// refusing it for its rejected rows (`check` lists them as well).
+    pub fn read_snapshot_rows(&self, file: &SnapshotFile) -> Result<SnapshotImport, Problems> {
         let mut import = snapshot_csv::read_with(
             &file.path,
             source::Input::Path(&file.path),
@@ -207,9 +231,6 @@ impl DataSet {
             &self.config.rates,
         )?;
         customer_master::apply(&mut import.snapshot, &self.customers);
-        if self.options.strict && !import.quality.is_clean() {
-            return Err(Problems(import.quality.problems().cloned().collect()));
-        }
         Ok(import)
     }
 }

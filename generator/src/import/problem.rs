@@ -40,10 +40,12 @@ pub enum Kind {
     AfterSnapshotDate,
     /// A value outside its list (status, activity type, sign indicator…).
     Value,
+    /// A snapshot with no usable row, or more rejected than allowed.
+    TooManyRejected,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Unreadable,
         Kind::NotText,
         Kind::Empty,
@@ -62,6 +64,7 @@ impl Kind {
         Kind::Currency,
         Kind::AfterSnapshotDate,
         Kind::Value,
+        Kind::TooManyRejected,
     ];
 
     /// A stable snake_case name (summaries, tests, the data-quality page).
@@ -85,6 +88,7 @@ impl Kind {
             Kind::Currency => "currency",
             Kind::AfterSnapshotDate => "after_snapshot_date",
             Kind::Value => "value",
+            Kind::TooManyRejected => "too_many_rejected",
         }
     }
 
@@ -98,6 +102,7 @@ impl Kind {
                 | Kind::Header
                 | Kind::Sheet
                 | Kind::SnapshotDate
+                | Kind::TooManyRejected
         )
     }
 }

@@ -73,6 +73,9 @@ pub struct FileQuality {
     pub defaulted: std::collections::BTreeMap<&'static str, u64>,
     /// Used rows without a document id, which got a generated one.
     pub generated_ids: u64,
+    /// Layout rows recognised (headings, subtotals, totals, repeated
+    /// headers) and printed totals that differ from their rows.
+    pub layout: super::layout::LayoutReport,
     /// Σ |amount| over the rows with a readable amount, against
     /// [`MAX_FILE_TOTAL`].
     magnitude: u128,
@@ -98,6 +101,7 @@ impl FileQuality {
             filtered: Vec::new(),
             defaulted: std::collections::BTreeMap::new(),
             generated_ids: 0,
+            layout: Default::default(),
             magnitude: 0,
         }
     }

@@ -19,6 +19,10 @@ pub struct RawImport {
     pub sales: Option<RawInput>,
     pub activity: Option<RawInput>,
     pub customers: Option<RawInput>,
+    /// The share of a snapshot's data rows that may be rejected, in percent,
+    /// before the snapshot fails (see [`super::rejection`]); canonical
+    /// files too, so it is not a section of its own.
+    pub max_rejected_percent: Option<u8>,
 }
 
 /// One `[import.<input>]` section as written.
@@ -51,6 +55,8 @@ pub struct RawInput {
     pub keep: Vec<super::rules::RawFilter>,
     pub file_date_format: Option<String>,
     pub as_of_from: Option<String>,
+    /// `[import.<input>.layout]`: group headings, subtotals (see [`super::layout`]).
+    pub layout: Option<super::layout::RawLayout>,
 }
 
 /// A column's header in the export, or several spellings of it.
@@ -138,7 +144,13 @@ pub struct InputSpec {
     pub sign: Option<SignRule>,
     /// Composite keys, value maps, row filters, file-name date format.
     pub rules: super::rules::Rules,
+    pub layout: super::layout::LayoutSpec,
+    /// From `[import] max_rejected_percent` (snapshots only).
+    pub max_rejected_percent: u8,
 }
+
+/// The share of rejected rows (percent) past which a snapshot fails.
+pub const DEFAULT_MAX_REJECTED_PERCENT: u8 = 50;
 
 impl InputSpec {
     pub fn canonical() -> InputSpec {
@@ -157,6 +169,8 @@ impl InputSpec {
             constants: BTreeMap::new(),
             sign: None,
             rules: super::rules::Rules::default(),
+            layout: super::layout::LayoutSpec::default(),
+            max_rejected_percent: DEFAULT_MAX_REJECTED_PERCENT,
         }
     }
 
@@ -438,6 +452,10 @@ impl InputSpec {
                 key("file")
             ));
         }
+        let layout = match raw.layout.as_ref().or(base.layout.as_ref()) {
+            None => super::layout::LayoutSpec::default(),
+            Some(l) => super::layout::LayoutSpec::from_raw(l, &key("layout"))?,
+        };
         Ok(InputSpec {
             mapped: true,
             preset: preset.map(|p| p.name),
@@ -459,6 +477,8 @@ impl InputSpec {
             constants,
             sign,
             rules,
+            layout,
+            max_rejected_percent: DEFAULT_MAX_REJECTED_PERCENT,
         })
     }
 }
@@ -492,8 +512,17 @@ impl ImportSettings {
             Some(r) => InputSpec::from_raw(r, schema),
             None => Ok(InputSpec::canonical()),
         };
+        let mut snapshots = one(&raw.snapshots, &SCHEMA)?;
+        if let Some(max) = raw.max_rejected_percent {
+            if max > 100 {
+                return Err(format!(
+                    "import.max_rejected_percent: expected a percentage from 0 to 100, found {max}"
+                ));
+            }
+            snapshots.max_rejected_percent = max;
+        }
         Ok(ImportSettings {
-            snapshots: one(&raw.snapshots, &SCHEMA)?,
+            snapshots,
             sales: one(&raw.sales, &SALES)?,
             activity: one(&raw.activity, &ACTIVITY)?,
             customers: one(&raw.customers, &CUSTOMERS)?,

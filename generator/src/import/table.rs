@@ -6,6 +6,7 @@
 //! mechanics live here once.
 
 use super::date::excel_serial;
+use super::layout::{self, Layout, Verdict};
 use super::number::{parse_amount, AmountError, NumberFormat};
 use super::problem::{Kind, Problem};
 use super::quality::{FileQuality, RejectedRow};
@@ -99,6 +100,9 @@ pub struct Columns {
     labels: Vec<Option<String>>,
     /// Each column's value map (`[import.<input>.values.<column>]`).
     values: Vec<Vec<(String, String)>>,
+    /// Fields in the header; fields past it are filled down from group
+    /// headings and name no column of the file.
+    width: usize,
 }
 
 impl Columns {
@@ -152,6 +156,8 @@ pub struct Table<'s> {
     filters: Vec<(&'s Filter, usize)>,
     /// The snapshot date filters compare with (`None` for ledgers).
     pub filter_as_of: Option<Day>,
+    /// Group headings, subtotals, totals and repeated headers.
+    layout: Layout,
 }
 
 impl<'s> Table<'s> {
@@ -332,6 +338,42 @@ impl<'s> Table<'s> {
             .map(|f| Ok((f, field_of(&f.column, &format!("filter {}", f.text))?)))
             .collect::<Result<Vec<_>, Problem>>()?;
         let header_width = cells.len();
+        let field_of = |name: &str| match schema.index(name).map(|i| columns.slot(i)) {
+            Some(Slot::Field(f)) => Some(*f),
+            _ => None,
+        };
+        let fields = layout::Fields {
+            id: match columns.slot(0) {
+                Slot::Field(f) => Some(*f),
+                _ => None,
+            },
+            amount: field_of(amount_column),
+            amounts: schema
+                .columns
+                .iter()
+                .filter(|c| c.name.ends_with("amount"))
+                .filter_map(|c| field_of(c.name))
+                .collect(),
+            customer_id: field_of("customer_id"),
+            customer_name: field_of("customer_name"),
+        };
+        let mut layout = Layout::new(spec, &cells, fields, currency.exponent);
+        if let Some((above, above_cells)) = seen.last() {
+            if *above + 1 == line {
+                layout.above_header(*above, above_cells);
+            }
+        }
+        if let Some(c) = layout.missing_group_column() {
+            return Err(at(
+                line,
+                Kind::Header,
+                format!(
+                    "header lacks {c:?}, the column of group headings ([import.{}.layout] group_heading); found {}",
+                    schema.input,
+                    found_headers(&cells)
+                ),
+            ));
+        }
         let mut quality = FileQuality::new(path.to_path_buf(), currency.clone(), amount_column);
         quality.filtered = filters.iter().map(|(f, _)| (f.text.clone(), 0)).collect();
         quality.sheet = info.sheet.clone();
@@ -353,6 +395,7 @@ impl<'s> Table<'s> {
             key_fields,
             filters,
             filter_as_of: None,
+            layout,
         })
     }
 
@@ -384,6 +427,9 @@ impl<'s> Table<'s> {
             if self.record.is_blank() {
                 continue;
             }
+            if self.layout.classify(&self.record) == Verdict::Consumed {
+                continue;
+            }
             if self.is_report_line() {
                 self.quality.skipped += 1;
                 continue;
@@ -400,6 +446,8 @@ impl<'s> Table<'s> {
         }
         self.in_row = true;
         self.check_width();
+        // After the width check: filled-down fields may lie past the header.
+        self.layout.fill(&mut self.record);
         Some(Row {
             record: &self.record,
             columns: &self.columns,
@@ -527,6 +575,7 @@ impl<'s> Table<'s> {
         }
         self.in_row = false;
         let amount = self.row_amount.take();
+        self.layout.add(amount);
         if self.row_problems.is_empty() {
             self.quality.accept(amount.unwrap_or(Money::ZERO));
         } else {
@@ -550,6 +599,7 @@ impl<'s> Table<'s> {
     /// The result: every row booked, problems in file order.
     pub fn finish(mut self) -> FileQuality {
         self.finish_row();
+        self.quality.layout = std::mem::take(&mut self.layout.report);
         self.quality
     }
 }
@@ -645,6 +695,8 @@ fn duplicate_header(
         })
         .chain(sign_field)
         .collect();
+    // Filled-down fields lie past the header's cells.
+    read.retain(|&f| f < cells.len());
     read.sort_unstable();
     read.dedup();
     read.into_iter().find_map(|f| {
@@ -696,6 +748,13 @@ fn resolve(
                 let label = cells[f].trim();
                 labels.push((spec.mapped && normalize(label) != c.name).then(|| label.to_string()));
             }
+            // A customer named only in group headings: its value is put
+            // past the header's fields by the layout pass.
+            None if spec.layout.fills(c.name) => {
+                let k = usize::from(c.name == "customer_name");
+                slots.push(Slot::Field(cells.len() + k));
+                labels.push(None);
+            }
             None => {
                 if required {
                     missing.push(if spec.mapped {
@@ -737,6 +796,7 @@ fn resolve(
                 slots,
                 labels,
                 values,
+                width: cells.len(),
             },
             sign_field,
         ))
@@ -799,6 +859,9 @@ impl<'t> Row<'t, '_> {
         let name = self.schema.columns[col].name;
         match (&self.columns.labels[col], self.columns.slot(col)) {
             (_, Slot::Constant(_)) => format!("{name} (constant in arsite.toml)"),
+            (_, Slot::Field(f)) if *f >= self.columns.width => {
+                format!("{name} (from the group heading above)")
+            }
             (Some(label), _) => format!("{name} ({label:?})"),
             (None, _) => name.to_string(),
         }
@@ -806,7 +869,7 @@ impl<'t> Row<'t, '_> {
 
     fn field_number(&self, col: usize) -> Option<usize> {
         match self.columns.slot(col) {
-            Slot::Field(f) => Some(f + 1),
+            Slot::Field(f) if *f < self.columns.width => Some(f + 1),
             _ => None,
         }
     }

@@ -260,6 +260,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         for w in crate::check::grouping_warnings(&file.path, &snapshot) {
             eprintln!("arsite: {w}");
         }
+        for w in quality
+            .layout
+            .warnings(&file.path.display().to_string(), &quality.currency)
+        {
+            eprintln!("arsite: {w}");
+        }
         if *step == Plan::Read {
             previous = Some(snapshot);
             progress.inc(1);

@@ -117,6 +117,9 @@ pub fn page(as_of: &str, snapshot: &FileQuality, ledgers: &[FileQuality]) -> Pag
             .table(adjusted),
         );
     }
+    if !snapshot.layout.is_empty() {
+        sections.push(layout_section(as_of, snapshot));
+    }
     Page {
         key: "quality",
         title: format!("Data quality of {as_of}"),
@@ -128,4 +131,59 @@ pub fn page(as_of: &str, snapshot: &FileQuality, ledgers: &[FileQuality]) -> Pag
         notes: Vec::new(),
         sections,
     }
+}
+
+/// The report-layout rows recognised in the snapshot file (group headings,
+/// subtotals, report totals, repeated headers: not invoices) and every
+/// printed total that differs from the rows it sums, as the import found
+/// them.
+fn layout_section(as_of: &str, snapshot: &FileQuality) -> Section {
+    let l = &snapshot.layout;
+    let exp = snapshot.currency.exponent;
+    let mut counts = DataTable::new(
+        "layout-rows",
+        format!(
+            "Report layout rows of the {as_of} snapshot file, read as layout and not as invoices"
+        ),
+        &["Row", "#Count"],
+    );
+    for (what, n) in [
+        ("group headings (customer filled down)", l.headings),
+        ("subtotals (checked against their group)", l.subtotals),
+        (
+            "report totals (checked against the rows above)",
+            l.report_totals,
+        ),
+        ("repeated header rows", l.repeated_headers),
+    ] {
+        counts.push(vec![Cell::text(what), Cell::int(n as i64)]);
+    }
+    let mut findings = DataTable::new(
+        "layout-findings",
+        "Printed totals that differ from their rows, and headings that fit no pattern",
+        &["#Line", "Row", "#Printed", "#Rows add up to"],
+    );
+    for m in &l.mismatches {
+        findings.push(vec![
+            Cell::int(m.line as i64),
+            Cell::text(if m.label.is_empty() {
+                "(unlabelled total)".to_string()
+            } else {
+                m.label.clone()
+            }),
+            Cell::money(m.printed, exp),
+            Cell::money(m.computed, exp),
+        ]);
+    }
+    for (line, text) in &l.unmatched_headings {
+        findings.push(vec![
+            Cell::int(*line as i64),
+            Cell::text(crate::import::layout::unmatched(text)),
+            Cell::empty_num(),
+            Cell::empty_num(),
+        ]);
+    }
+    Section::new("layout", "Report layout")
+        .table(counts)
+        .table(findings)
 }

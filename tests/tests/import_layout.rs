@@ -1,0 +1,255 @@
+//! Report layouts as ERPs write them (issue 14, items 1 and 2), from the
+//! hand-made exports in `tests/fixtures/import/layout/` (see the README
+//! there): customer group headings filled down, `Total <customer>`
+//! subtotals and grand totals checked against the rows above them, header
+//! rows repeated per partner, an unlabelled grand total. Every expected
+//! figure is added up by hand from the fixture's text in the comments.
+
+use arsite::import::layout::{Mismatch, TotalKind};
+use arsite::import::{DataSet, Kind, SnapshotImport};
+use arsite_core::Money;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    arsite_e2e::workspace()
+        .join("tests/fixtures/import/layout")
+        .join(name)
+}
+
+/// A data folder with `settings` after the title and currency and one
+/// snapshot `name` holding `bytes`.
+fn folder(settings: &str, name: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("arsite.toml"),
+        format!("title = \"T\"\ncurrency = \"EUR\"\n{settings}"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
+    std::fs::write(dir.path().join("snapshots").join(name), bytes).unwrap();
+    dir
+}
+
+fn read(dir: &Path) -> SnapshotImport {
+    let data = DataSet::open(dir).unwrap();
+    assert_eq!(data.snapshots[0].as_of.to_string(), "2026-10-31");
+    let import = data.read_snapshot(&data.snapshots[0]).unwrap();
+    let q = &import.quality;
+    assert_eq!(q.input_total, q.used_total + q.rejected_total);
+    assert_eq!(q.used_total, import.snapshot.total_open());
+    import
+}
+
+/// (invoice id, customer id, customer name, open amount in cents) per
+/// invoice, in file order.
+fn invoices(import: &SnapshotImport) -> Vec<(String, String, String, i64)> {
+    let s = &import.snapshot;
+    s.invoices
+        .iter()
+        .map(|i| {
+            let c = &s.customers[i.customer as usize];
+            (i.invoice_id.clone(), c.id.clone(), c.name.clone(), i.open.0)
+        })
+        .collect()
+}
+
+fn row(id: &str, cust: &str, name: &str, open: i64) -> (String, String, String, i64) {
+    (id.into(), cust.into(), name.into(), open)
+}
+
+/// (headings, subtotals, report totals, repeated headers).
+fn counts(import: &SnapshotImport) -> (u64, u64, u64, u64) {
+    let l = &import.quality.layout;
+    (l.headings, l.subtotals, l.report_totals, l.repeated_headers)
+}
+
+const NETSUITE: &str = "[import.snapshots]\nformat = \"xlsx\"\n\
+    [import.snapshots.columns]\ninvoice_id = \"Document Number\"\ninvoice_date = \"Date\"\n\
+    due_date = \"Due Date\"\nopen_amount = \"Open Balance\"\n\
+    [import.snapshots.layout]\ngroup_heading = \"single_cell\"\nheading_pattern = \"{id} {name}\"\n";
+
+#[test]
+fn netsuite_aging_detail_xlsx_fills_the_customer_down_from_its_headings() {
+    let name = "ARAgingDetail_2026-10-31.xlsx";
+    let dir = folder(NETSUITE, name, &std::fs::read(fixture(name)).unwrap());
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row("INV-1001", "10020", "Fina Trading Ltd", 125_000),
+            row("INV-1007", "10020", "Fina Trading Ltd", 48_050),
+            row("CM-0003", "10020", "Fina Trading Ltd", -8_025),
+            row("INV-0950", "10031", "Müller & Söhne GmbH", 300_000),
+        ]
+    );
+    // 1250.00 + 480.50 − 80.25 = 1650.25 (its subtotal); + 3000.00 = 4650.25.
+    assert_eq!(import.snapshot.total_open(), Money(465_025));
+    assert_eq!((q.rows, q.used), (4, 4));
+    // Two headings, two "Total - …" rows, the grand "Total"; none differs.
+    assert_eq!(counts(&import), (2, 2, 1, 0));
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
+}
+
+const QUICKBOOKS: &str = "[import.snapshots]\nthousands = \",\"\ndate_format = \"MM/DD/YYYY\"\n\
+    [import.snapshots.columns]\ninvoice_id = \"Num\"\ninvoice_date = \"Date\"\n\
+    due_date = \"Due Date\"\nopen_amount = \"Open Balance\"\n\
+    [import.snapshots.layout]\ngroup_heading = \"single_cell\"\n";
+const QB_FILE: &str = "Open Invoices 2026-10-31.csv";
+
+#[test]
+fn quickbooks_desktop_open_invoices_with_crlf_total_rows_and_names_as_ids() {
+    let bytes = std::fs::read(fixture(QB_FILE)).unwrap();
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "a CRLF fixture");
+    let dir = folder(QUICKBOOKS, QB_FILE, &bytes);
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    // The heading is the name; with the default pattern "{name}" it is the id too.
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row(
+                "1043",
+                "Baker Street Dental",
+                "Baker Street Dental",
+                125_000
+            ),
+            row("1051", "Baker Street Dental", "Baker Street Dental", 64_000),
+            row(
+                "1002",
+                "Cole & Partners LLP",
+                "Cole & Partners LLP",
+                240_000
+            ),
+            row("1049", "Cole & Partners LLP", "Cole & Partners LLP", 9_999),
+        ]
+    );
+    // 1,250.00 + 640.00 = 1,890.00; 2,400.00 + 99.99 = 2,499.99; TOTAL 4,389.99.
+    assert_eq!(import.snapshot.total_open(), Money(438_999));
+    assert_eq!(counts(&import), (2, 2, 1, 0));
+    assert!(q.layout.mismatches.is_empty());
+}
+
+#[test]
+fn a_subtotal_that_does_not_match_its_rows_is_reported_with_its_line() {
+    let text = String::from_utf8(std::fs::read(fixture(QB_FILE)).unwrap()).unwrap();
+    let wrong = text.replace(
+        "Total Cole & Partners LLP,,,,,,,,\"2,499.99\"",
+        "Total Cole & Partners LLP,,,,,,,,\"2,500.00\"",
+    );
+    assert_ne!(wrong, text);
+    let dir = folder(QUICKBOOKS, QB_FILE, wrong.as_bytes());
+    let import = read(dir.path());
+    // The invoices are read as before: a printed total is checked, not used.
+    assert_eq!(import.snapshot.total_open(), Money(438_999));
+    assert_eq!(
+        import.quality.layout.mismatches,
+        vec![Mismatch {
+            // Line 9 of the file: header, heading, 2 rows, total, heading, 2 rows.
+            line: 9,
+            kind: TotalKind::Subtotal,
+            label: "Total Cole & Partners LLP".into(),
+            printed: Money(250_000),
+            computed: Money(249_999),
+        }]
+    );
+    let report = arsite::check::check(dir.path()).unwrap();
+    let text = report
+        .render(false)
+        .replace(&format!("{}/", dir.path().display()), "");
+    assert!(
+        text.contains("snapshots/Open Invoices 2026-10-31.csv:9: warning: the subtotal \"Total Cole & Partners LLP\" prints 2500.00 but its rows add up to 2499.99"),
+        "{text}"
+    );
+}
+
+#[test]
+fn odoo_aged_partner_balance_repeats_its_header_for_every_partner() {
+    let name = "Aged Partner Balance 2026-10-31.csv";
+    let settings = "[import.snapshots]\ndate_format = \"MM/DD/YYYY\"\n\
+        [import.snapshots.columns]\ninvoice_id = \"Entry\"\ncustomer_id = \"Partner\"\n\
+        invoice_date = \"Date\"\ndue_date = \"Due date\"\nopen_amount = \"Residual\"\n\
+        [import.snapshots.layout]\ngroup_heading = \"single_cell\"\n\
+        subtotal_labels = [\"Partner cumul aged balance\"]\n";
+    let dir = folder(settings, name, &std::fs::read(fixture(name)).unwrap());
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row("INV/2026/0041", "Deco Addict", "Deco Addict", 150_000),
+            row("INV/2026/0058", "Deco Addict", "Deco Addict", 72_540),
+            row(
+                "INV/2026/0012",
+                "Gemini Furniture",
+                "Gemini Furniture",
+                31_000
+            ),
+            row(
+                "RINV/2026/0003",
+                "Gemini Furniture",
+                "Gemini Furniture",
+                -4_510
+            ),
+        ]
+    );
+    // 1500.00 + 725.40 = 2225.40; 310.00 − 45.10 = 264.90; total 2490.30.
+    assert_eq!(import.snapshot.total_open(), Money(249_030));
+    // The first partner's heading sits just above the first header (line
+    // 4), the second (line 10) above its repeated header (line 11).
+    assert_eq!(counts(&import), (2, 2, 1, 1));
+    assert!(q.layout.mismatches.is_empty());
+}
+
+const ERPNEXT: &str = "[import.snapshots]\ndate_format = \"DD-MM-YYYY\"\n\
+    [import.snapshots.columns]\ninvoice_id = \"Voucher No\"\ncustomer_id = \"Customer\"\n\
+    invoice_date = \"Posting Date\"\ndue_date = \"Due Date\"\namount = \"Invoiced Amount\"\n\
+    open_amount = \"Outstanding Amount\"\n";
+const ERP_FILE: &str = "Accounts Receivable 2026-10-31.csv";
+
+#[test]
+fn erpnext_unlabelled_grand_total_is_recognised_by_its_sum() {
+    let dir = folder(
+        ERPNEXT,
+        ERP_FILE,
+        &std::fs::read(fixture(ERP_FILE)).unwrap(),
+    );
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    assert_eq!(
+        invoices(&import),
+        vec![
+            // No name column mapped: the names stay empty, as before.
+            row("ACC-SINV-2026-00031", "Grant Plc", "", 100_000),
+            row("ACC-SINV-2026-00040", "Grant Plc", "", 35_050),
+            row("ACC-SINV-2026-00012", "Hollis & Vane", "", 50_000),
+        ]
+    );
+    // 1000.0 + 350.5 + 500.0 = 1850.5, the last line's outstanding amount.
+    assert_eq!(import.snapshot.total_open(), Money(185_050));
+    let amounts: i64 = import.snapshot.invoices.iter().map(|i| i.amount.0).sum();
+    // 1200.0 + 350.5 + 2000.0 = 3550.5.
+    assert_eq!(amounts, 355_050);
+    assert_eq!(counts(&import), (0, 0, 1, 0));
+    assert_eq!(q.rows, 3);
+}
+
+#[test]
+fn an_unlabelled_row_that_is_not_the_sum_is_still_rejected() {
+    let text = String::from_utf8(std::fs::read(fixture(ERP_FILE)).unwrap()).unwrap();
+    let wrong = text.replace(",0.0,1850.5,,", ",0.0,1850.0,,");
+    assert_ne!(wrong, text);
+    let dir = folder(ERPNEXT, ERP_FILE, wrong.as_bytes());
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert_eq!(counts(&import), (0, 0, 0, 0));
+    assert_eq!(q.rejected.len(), 1);
+    let p = &q.rejected[0].problems[0];
+    // Line 5, its first empty required field: Posting Date (field 1).
+    assert_eq!((p.line, p.column, p.kind), (5, Some(1), Kind::MissingValue));
+    assert_eq!(q.rejected[0].amount, Some(Money(185_000)));
+}
