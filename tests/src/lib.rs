@@ -5,6 +5,7 @@
 //! real headless Chromium driven over WebDriver.
 
 pub mod browser;
+pub mod import_folder;
 pub mod reference;
 
 use std::path::{Path, PathBuf};

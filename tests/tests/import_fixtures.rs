@@ -2,43 +2,13 @@
 //! hand-worked figures: regional numbers and dates, encodings, sign rules,
 //! subtotal lines, currencies with rates, and the rejected rows' books.
 
-use arsite::import::{DataSet, Kind, SnapshotImport};
+use arsite::import::{Kind, SnapshotImport};
 use arsite_core::{AgingScheme, Money};
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    arsite_e2e::workspace()
-        .join("tests/fixtures/import")
-        .join(name)
-}
-
-/// A data folder with `settings` after the title and currency, and the
-/// fixture as its only snapshot.
-fn folder(settings: &str, fixture_name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("arsite.toml"),
-        format!("title = \"T\"\ncurrency = \"EUR\"\n{settings}"),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
-    std::fs::copy(
-        fixture(fixture_name),
-        dir.path().join("snapshots").join(fixture_name),
-    )
-    .unwrap();
-    dir
-}
+use arsite_e2e::import_folder::with_fixture as folder;
+use std::path::Path;
 
 fn read_only_snapshot(dir: &Path) -> SnapshotImport {
-    let data = DataSet::open(dir).unwrap();
-    assert_eq!(data.snapshots.len(), 1);
-    assert_eq!(data.snapshots[0].as_of.to_string(), "2026-10-31");
-    let import = data.read_snapshot(&data.snapshots[0]).unwrap();
-    let q = &import.quality;
-    assert_eq!(q.input_total, q.used_total + q.rejected_total);
-    assert_eq!(q.used_total, import.snapshot.total_open());
-    import
+    arsite_e2e::import_folder::read_only_snapshot(dir, "2026-10-31")
 }
 
 fn buckets(import: &SnapshotImport) -> Vec<i64> {

@@ -6,38 +6,17 @@
 //! figure is added up by hand from the fixture's text in the comments.
 
 use arsite::import::layout::{Mismatch, TotalKind};
-use arsite::import::{DataSet, Kind, SnapshotImport};
+use arsite::import::{Kind, SnapshotImport};
 use arsite_core::Money;
+use arsite_e2e::import_folder::{read_only_snapshot, with_snapshot as folder};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    arsite_e2e::workspace()
-        .join("tests/fixtures/import/layout")
-        .join(name)
-}
-
-/// A data folder with `settings` after the title and currency and one
-/// snapshot `name` holding `bytes`.
-fn folder(settings: &str, name: &str, bytes: &[u8]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("arsite.toml"),
-        format!("title = \"T\"\ncurrency = \"EUR\"\n{settings}"),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
-    std::fs::write(dir.path().join("snapshots").join(name), bytes).unwrap();
-    dir
+    arsite_e2e::import_folder::fixture(&format!("layout/{name}"))
 }
 
 fn read(dir: &Path) -> SnapshotImport {
-    let data = DataSet::open(dir).unwrap();
-    assert_eq!(data.snapshots[0].as_of.to_string(), "2026-10-31");
-    let import = data.read_snapshot(&data.snapshots[0]).unwrap();
-    let q = &import.quality;
-    assert_eq!(q.input_total, q.used_total + q.rejected_total);
-    assert_eq!(q.used_total, import.snapshot.total_open());
-    import
+    read_only_snapshot(dir, "2026-10-31")
 }
 
 /// (invoice id, customer id, customer name, open amount in cents) per

@@ -7,32 +7,7 @@
 
 use arsite::import::{rules, DataSet, Kind, SnapshotImport};
 use arsite_core::{Day, Money, Status};
-use std::path::Path;
-
-/// A data folder with `settings` after title and currency and one
-/// snapshot file `name` holding `text`.
-fn folder(settings: &str, name: &str, text: &[u8]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("arsite.toml"),
-        format!("title = \"T\"\ncurrency = \"EUR\"\n{settings}"),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
-    std::fs::write(dir.path().join("snapshots").join(name), text).unwrap();
-    dir
-}
-
-fn read(dir: &Path, as_of: &str) -> SnapshotImport {
-    let data = DataSet::open(dir).unwrap();
-    assert_eq!(data.snapshots.len(), 1);
-    assert_eq!(data.snapshots[0].as_of.to_string(), as_of);
-    let import = data.read_snapshot(&data.snapshots[0]).unwrap();
-    let q = &import.quality;
-    assert_eq!(q.input_total, q.used_total + q.rejected_total);
-    assert_eq!(q.used_total, import.snapshot.total_open());
-    import
-}
+use arsite_e2e::import_folder::{read_only_snapshot as read, with_snapshot as folder};
 
 fn ids(import: &SnapshotImport) -> Vec<&str> {
     import
