@@ -141,10 +141,6 @@ impl DateFormat {
         &self.text
     }
 
-    pub fn is_iso_only(&self) -> bool {
-        self.tokens.is_empty()
-    }
-
     /// The date in `text`: the configured format, then ISO, then an Excel
     /// serial number. A time after the date (`10/31/2026 12:00:00 AM`,
     /// `2026-10-31T00:00:00`) is ignored.
@@ -384,18 +380,5 @@ mod tests {
         ] {
             assert!(DateFormat::new(bad).is_err(), "{bad}");
         }
-    }
-}
-
-/// Unit tests aimed at mutants cargo-mutants found surviving (issue 21).
-#[cfg(test)]
-mod mutation_tests {
-    use super::*;
-
-    #[test]
-    fn only_the_canonical_format_is_iso_only() {
-        // iso_only() has no pattern tokens; "DD.MM.YYYY" has three.
-        assert!(DateFormat::iso_only().is_iso_only());
-        assert!(!DateFormat::new("DD.MM.YYYY").unwrap().is_iso_only());
     }
 }

@@ -304,7 +304,7 @@ impl<'s> Table<'s> {
             return Err(p);
         }
         // The composite key's and the filters' columns must be there too.
-        let field_of = |names: &[String], what: &str| -> Result<usize, Problem> {
+        let header_field = |names: &[String], what: &str| -> Result<usize, Problem> {
             let wanted: Vec<String> = names.iter().map(|n| normalize(n)).collect();
             cells
                 .iter()
@@ -329,13 +329,13 @@ impl<'s> Table<'s> {
             .rules
             .key
             .iter()
-            .map(|h| field_of(std::slice::from_ref(h), "a column of invoice_key"))
+            .map(|h| header_field(std::slice::from_ref(h), "a column of invoice_key"))
             .collect::<Result<Vec<_>, _>>()?;
         let filters = spec
             .rules
             .keep
             .iter()
-            .map(|f| Ok((f, field_of(&f.column, &format!("filter {}", f.text))?)))
+            .map(|f| Ok((f, header_field(&f.column, &format!("filter {}", f.text))?)))
             .collect::<Result<Vec<_>, Problem>>()?;
         let header_width = cells.len();
         let field_of = |name: &str| match schema.index(name).map(|i| columns.slot(i)) {
