@@ -12,6 +12,7 @@ pub mod fuzzing;
 pub mod layout;
 pub mod ledger_csv;
 pub mod number;
+pub mod preset;
 pub mod problem;
 pub mod quality;
 pub mod rejection;

@@ -5,6 +5,7 @@
 
 use super::date::DateFormat;
 use super::number::NumberFormat;
+use super::preset::Preset;
 use super::source::{Encoding, Format, SourceSpec};
 use super::table::Schema;
 use arsite_core::Day;
@@ -218,7 +219,7 @@ impl InputSpec {
             }
             None => None,
         };
-        let base = preset.map(|p| p.raw()).unwrap_or_default();
+        let base = preset.map(Preset::settings).unwrap_or_default();
         let pick = |own: &Option<String>, base: &Option<String>| own.clone().or(base.clone());
 
         let format = match pick(&raw.format, &base.format).as_deref().map(str::trim) {
@@ -307,9 +308,36 @@ impl InputSpec {
                 columns.insert(name.clone(), Mapping { headers, explicit });
             }
         }
+        // Keys a preset may set too; the user's win. A user's own
+        // columns.invoice_id replaces the preset's composite key.
+        let invoice_key = raw.invoice_key.clone().or_else(|| {
+            (!raw.columns.contains_key("invoice_id"))
+                .then(|| base.invoice_key.clone())
+                .flatten()
+        });
+        let mut values = base.values.clone();
+        for (column, map) in &raw.values {
+            values
+                .entry(column.clone())
+                .or_default()
+                .extend(map.clone());
+        }
+        let keep: Vec<_> = base.keep.iter().chain(&raw.keep).cloned().collect();
+        let file_date_format = raw.file_date_format.clone().or_else(|| {
+            (raw.as_of.is_none() && raw.as_of_from.is_none())
+                .then(|| base.file_date_format.clone())
+                .flatten()
+        });
+        // A preset reading the date from the title yields to a user's as_of
+        // or file_date_format.
+        let as_of_from = raw.as_of_from.clone().or_else(|| {
+            (raw.as_of.is_none() && raw.file_date_format.is_none())
+                .then(|| base.as_of_from.clone())
+                .flatten()
+        });
         // A composite key: its first column is the invoice_id column.
-        if let Some(first) = raw.invoice_key.as_ref().and_then(|k| k.first()) {
-            if raw.columns.contains_key("invoice_id") {
+        if let Some(first) = invoice_key.as_ref().and_then(|k| k.first()) {
+            if raw.invoice_key.is_some() && raw.columns.contains_key("invoice_id") {
                 return Err(format!(
                     "{}: the document id comes either from columns.invoice_id or from invoice_key, not both",
                     key("invoice_key")
@@ -325,12 +353,12 @@ impl InputSpec {
         }
         let rules = super::rules::Rules::from_raw(
             &format!("import.{}", schema.input),
-            raw.invoice_key.as_deref(),
-            &raw.values,
-            &raw.keep,
-            raw.file_date_format.as_deref(),
+            invoice_key.as_deref(),
+            &values,
+            &keep,
+            file_date_format.as_deref(),
         )?;
-        if raw.invoice_key.is_some() && schema.input != "snapshots" {
+        if invoice_key.is_some() && schema.input != "snapshots" {
             return Err(format!(
                 "{}: only snapshots have document ids",
                 key("invoice_key")
@@ -397,7 +425,7 @@ impl InputSpec {
             }
         };
         let as_of_setting = pick(&raw.as_of, &base.as_of);
-        let title = match raw.as_of_from.as_deref().map(str::trim) {
+        let title = match as_of_from.as_deref().map(str::trim) {
             None | Some("file_name") => false,
             Some("title") => true,
             Some(other) => {
@@ -544,187 +572,6 @@ fn parse_delimiter(d: &str) -> Option<u8> {
         && b[0] != b'\r')
         .then(|| b[0])
 }
-
-/// A built-in description of an ERP's open-item export.
-pub struct Preset {
-    pub name: &'static str,
-    pub aliases: &'static [&'static str],
-    pub title: &'static str,
-    format: &'static str,
-    encoding: &'static str,
-    delimiter: Option<&'static str>,
-    decimal: &'static str,
-    thousands: &'static str,
-    date_format: &'static str,
-    skip_rows: &'static [&'static str],
-    /// Canonical column → header spellings.
-    pub columns: &'static [(&'static str, &'static [&'static str])],
-    sign: Option<(&'static str, &'static [&'static str])>,
-}
-
-impl Preset {
-    pub const ALL: [&'static Preset; 4] = [&SAP_FBL5N, &NETSUITE, &QUICKBOOKS, &DYNAMICS];
-
-    pub fn find(name: &str) -> Option<&'static Preset> {
-        let n = name.trim().to_ascii_lowercase();
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.name == n || p.aliases.contains(&n.as_str()))
-    }
-
-    fn raw(&self) -> RawInput {
-        RawInput {
-            format: Some(self.format.into()),
-            encoding: Some(self.encoding.into()),
-            delimiter: self.delimiter.map(Into::into),
-            decimal: Some(self.decimal.into()),
-            thousands: Some(self.thousands.into()),
-            date_format: Some(self.date_format.into()),
-            skip_rows: Some(self.skip_rows.iter().map(|s| s.to_string()).collect()),
-            columns: self
-                .columns
-                .iter()
-                .map(|(name, headers)| {
-                    (
-                        name.to_string(),
-                        Headers::Many(headers.iter().map(|h| h.to_string()).collect()),
-                    )
-                })
-                .collect(),
-            sign: self.sign.map(|(column, negative)| RawSign {
-                column: Headers::One(column.into()),
-                negative: negative.iter().map(|s| s.to_string()).collect(),
-                positive: Vec::new(),
-            }),
-            ..RawInput::default()
-        }
-    }
-}
-
-/// SAP FBL5N (customer line items, open items at a key date) saved as a
-/// spreadsheet text file with European settings: semicolons, decimal
-/// commas, trailing minus, `DD.MM.YYYY`, Windows-1252, `*` subtotal lines.
-/// FBL5N lists each open line item with its open amount (residual items
-/// carry what is left), so the document amount is the open amount.
-pub static SAP_FBL5N: Preset = Preset {
-    name: "sap-fbl5n",
-    aliases: &["sap", "fbl5n"],
-    title: "SAP FBL5N open items",
-    format: "csv",
-    encoding: "windows-1252",
-    delimiter: Some(";"),
-    decimal: ",",
-    thousands: ".",
-    date_format: "DD.MM.YYYY",
-    skip_rows: &["*"],
-    columns: &[
-        ("invoice_id", &["Document Number", "DocumentNo"]),
-        ("customer_id", &["Customer", "Account"]),
-        ("customer_name", &["Name 1", "Name"]),
-        ("invoice_date", &["Document Date", "Doc. Date"]),
-        ("due_date", &["Net Due Date", "Net due dt"]),
-        (
-            "open_amount",
-            &[
-                "Amount in local currency",
-                "Amount in LC",
-                "Amt in loc.cur.",
-            ],
-        ),
-        ("currency", &["Local Currency", "LCurr"]),
-        ("division", &["Business Area", "BusA"]),
-        ("collector", &["Accounting clerk", "Acctg clerk"]),
-    ],
-    sign: Some(("Document Type", &["DG", "DZ"])),
-};
-
-/// NetSuite's A/R Aging Detail report exported as CSV: report title lines,
-/// a heading row per customer, `Total - <customer>` subtotals and a grand
-/// `Total`, amounts such as `€1,234.56` and `(€1,234.56)`, dates `M/D/YYYY`.
-/// The Customer column is NetSuite's entity display ("C00001 Name"), used
-/// as the customer's id and name.
-pub static NETSUITE: Preset = Preset {
-    name: "netsuite-ar-aging-detail",
-    aliases: &["netsuite"],
-    title: "NetSuite A/R Aging Detail",
-    format: "csv",
-    encoding: "utf-8",
-    delimiter: Some(","),
-    decimal: ".",
-    thousands: ",",
-    date_format: "M/D/YYYY",
-    skip_rows: &["Total"],
-    columns: &[
-        ("invoice_id", &["Document Number"]),
-        ("customer_id", &["Customer", "Name"]),
-        ("customer_name", &["Customer", "Name"]),
-        ("invoice_date", &["Date"]),
-        ("due_date", &["Due Date", "Due Date/Receive By"]),
-        ("amount", &["Amount"]),
-        ("open_amount", &["Open Balance"]),
-        ("division", &["Class", "Department"]),
-        ("collector", &["Sales Rep", "Collections Manager"]),
-    ],
-    sign: None,
-};
-
-/// QuickBooks Online's A/R Aging Detail exported as CSV: title lines, an
-/// unnamed first column holding the aging group headings, `Total for …`
-/// subtotals and a `TOTAL` line, dates `MM/DD/YYYY`. QuickBooks has no
-/// customer numbers, so the customer's name is also its id.
-pub static QUICKBOOKS: Preset = Preset {
-    name: "quickbooks-ar-aging-detail",
-    aliases: &["quickbooks", "qbo"],
-    title: "QuickBooks A/R Aging Detail",
-    format: "csv",
-    encoding: "utf-8",
-    delimiter: Some(","),
-    decimal: ".",
-    thousands: ",",
-    date_format: "MM/DD/YYYY",
-    skip_rows: &["Total"],
-    columns: &[
-        ("invoice_id", &["Num", "No."]),
-        ("customer_id", &["Customer", "Customer full name", "Name"]),
-        ("customer_name", &["Customer", "Customer full name", "Name"]),
-        ("invoice_date", &["Date"]),
-        ("due_date", &["Due Date"]),
-        ("amount", &["Amount"]),
-        ("open_amount", &["Open Balance"]),
-        ("division", &["Class", "Location"]),
-        ("collector", &["Rep", "Sales Rep"]),
-    ],
-    sign: None,
-};
-
-/// Dynamics 365 Finance customer aging / open transactions exported to
-/// Excel: one sheet, header in the first row, date and number cells.
-pub static DYNAMICS: Preset = Preset {
-    name: "dynamics365-customer-aging",
-    aliases: &["dynamics", "dynamics365", "d365"],
-    title: "Dynamics 365 customer aging",
-    format: "xlsx",
-    encoding: "utf-8",
-    delimiter: None,
-    decimal: ".",
-    thousands: ",",
-    date_format: "M/D/YYYY",
-    skip_rows: &[],
-    columns: &[
-        ("invoice_id", &["Invoice"]),
-        ("customer_id", &["Customer account"]),
-        ("customer_name", &["Name"]),
-        ("invoice_date", &["Date"]),
-        ("due_date", &["Due date"]),
-        ("amount", &["Amount"]),
-        ("open_amount", &["Balance"]),
-        ("currency", &["Currency"]),
-        ("division", &["Business unit"]),
-        ("collector", &["Collections agent"]),
-        ("status", &["Collection status"]),
-    ],
-    sign: None,
-};
 
 #[cfg(test)]
 mod tests {
