@@ -588,7 +588,8 @@ mod tests {
         let s = spec("preset = \"sap\"\n").unwrap();
         assert_eq!(s.preset, Some("sap-fbl5n"));
         assert_eq!(s.source.encoding, Encoding::Windows1252);
-        assert_eq!(s.source.delimiter, Some(b';'));
+        // FBL5N files come TAB-, `|`- or `;`-separated: the sniffer decides.
+        assert_eq!(s.source.delimiter, None);
         assert_eq!(s.skip_rows, vec!["*".to_string()]);
         let s = spec(
             "preset = \"sap-fbl5n\"\nencoding = \"utf-8\"\n[columns]\ndivision = \"Profit Center\"\n[constants]\ncollector = \"Team A\"\n",

@@ -427,6 +427,10 @@ impl<'s> Table<'s> {
             if self.record.is_blank() {
                 continue;
             }
+            if self.spec.mapped && is_ruling(&self.record) {
+                self.quality.skipped += 1;
+                continue;
+            }
             if self.layout.classify(&self.record) == Verdict::Consumed {
                 continue;
             }
@@ -602,6 +606,27 @@ impl<'s> Table<'s> {
         self.quality.layout = std::mem::take(&mut self.layout.report);
         self.quality
     }
+}
+
+/// Whether the row is a ruling of a printed list: its non-empty cells hold
+/// nothing but dashes, one run at least three long. SAP's unconverted list
+/// output draws `-----` above and below the table and `|-----|` under the
+/// header; such a line is skipped as a report line (and counted so), not
+/// rejected as a row without an id. A lone `-` (an empty amount in some
+/// exports) does not make a ruling.
+fn is_ruling(record: &Record) -> bool {
+    let mut long_run = false;
+    for field in record.fields.iter() {
+        let text = field.trim_ascii();
+        if text.is_empty() {
+            continue;
+        }
+        if !text.iter().all(|b| *b == b'-') {
+            return false;
+        }
+        long_run |= text.len() >= 3;
+    }
+    long_run
 }
 
 fn describe_source(info: &SourceInfo) -> String {
