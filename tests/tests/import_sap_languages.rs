@@ -79,7 +79,13 @@ fn assert_figures(import: &SnapshotImport, skipped: u64) {
     let ids: Vec<&str> = s.invoices.iter().map(|i| i.invoice_id.as_str()).collect();
     assert_eq!(
         ids,
-        ["1800000101", "1800000102", "1400000007", "1800000150", "1800000151"]
+        [
+            "1800000101",
+            "1800000102",
+            "1400000007",
+            "1800000150",
+            "1800000151"
+        ]
     );
     let opens: Vec<i64> = s.invoices.iter().map(|i| i.open.0).collect();
     assert_eq!(opens, vec![123_456, -20_000, -5_000, 1_200_000, 99_999]);

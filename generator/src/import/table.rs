@@ -1139,3 +1139,31 @@ impl<'t> Row<'t, '_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> Record {
+        Record {
+            fields: csv::ByteRecord::from(fields.to_vec()),
+            cells: Vec::new(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn rulings_are_lines_of_dashes_only() {
+        // SAP's unconverted list: a bare ruling, and one between pipes
+        // (empty first and last fields).
+        assert!(is_ruling(&record(&["------------"])));
+        assert!(is_ruling(&record(&["", "------------", ""])));
+        assert!(is_ruling(&record(&[" ---", "", "--- "])));
+        // A lone dash is an empty amount in some exports, not a ruling;
+        // anything besides dashes makes the row data.
+        assert!(!is_ruling(&record(&["", "-", ""])));
+        assert!(!is_ruling(&record(&["-----", "1800000101"])));
+        assert!(!is_ruling(&record(&["--- Total ---"])));
+        assert!(!is_ruling(&record(&["", ""])));
+    }
+}
