@@ -38,7 +38,11 @@ fn text(run: &Output) -> (String, String) {
 
 fn assert_code(run: &Output, code: i32) {
     let (out, err) = text(run);
-    assert_eq!(run.status.code(), Some(code), "stdout:\n{out}\nstderr:\n{err}");
+    assert_eq!(
+        run.status.code(),
+        Some(code),
+        "stdout:\n{out}\nstderr:\n{err}"
+    );
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -77,7 +81,10 @@ fn assert_initialised(run: &Output, dir: &Path, from: &Path, preset: &str, copy_
     let config = arsite::config::Config::load(dir).expect("the settings load");
     assert_eq!(config.import.snapshots.preset, Some(p.name));
     let written = std::fs::read_to_string(dir.join("arsite.toml")).unwrap();
-    assert!(written.contains(&format!("\npreset = \"{preset}\"\n")), "{written}");
+    assert!(
+        written.contains(&format!("\npreset = \"{preset}\"\n")),
+        "{written}"
+    );
 }
 
 #[test]
@@ -108,9 +115,15 @@ fn every_sample_export_is_recognised_as_its_preset() {
         // The sample's names hold the date as YYYY-MM-DD: kept as they are.
         assert_initialised(&run, &dir, &export, preset, name);
         let (out, _) = text(&run);
-        assert!(out.contains("arsite check: no problems in 1 snapshot file(s)"), "{out}");
         assert!(
-            out.contains(&format!("next: arsite build {} --out public", dir.display())),
+            out.contains("arsite check: no problems in 1 snapshot file(s)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "next: arsite build {} --out public",
+                dir.display()
+            )),
             "{out}"
         );
     }
@@ -126,7 +139,13 @@ fn hand_made_fixtures_are_recognised_as_their_presets() {
     //   layout/Accounts Receivable 2026-10-31.csv → the ERPNext Accounts Receivable preset
     let cases: [(&str, &str, &[&str], &str, i32); 3] = [
         // The currency comes from its Local Currency column (EUR).
-        ("FBL5N_20261031.csv", "sap-fbl5n", &[], "FBL5N_2026-10-31.csv", 0),
+        (
+            "FBL5N_20261031.csv",
+            "sap-fbl5n",
+            &[],
+            "FBL5N_2026-10-31.csv",
+            0,
+        ),
         (
             "ARAgingDetail_20261031.xls",
             "netsuite-ar-aging-detail",
@@ -163,7 +182,10 @@ fn hand_made_fixtures_are_recognised_as_their_presets() {
                 "{err}"
             );
             let settings = std::fs::read_to_string(dir.join("arsite.toml")).unwrap();
-            assert!(settings.contains("# group_heading = \"single_cell\""), "{settings}");
+            assert!(
+                settings.contains("# group_heading = \"single_cell\""),
+                "{settings}"
+            );
             assert!(out.contains("next: fix the settings in"), "{out}");
         }
     }
@@ -185,14 +207,19 @@ fn an_export_no_preset_clearly_fits_lists_the_two_closest_and_writes_nothing() {
     let run = init_from(&dir, &from, &["--currency", "EUR"]);
     assert_code(&run, 65);
     let (_, err) = text(&run);
-    assert!(err.contains("no preset clearly fits this export; the two closest:"), "{err}");
+    assert!(
+        err.contains("no preset clearly fits this export; the two closest:"),
+        "{err}"
+    );
     assert!(
         err.contains("\n  dynamics365-customer-aging: 4 of 11 columns found in the header at line 1 (missing: Customer account — required;"),
         "{err}"
     );
     assert!(err.contains("what differs:"), "{err}");
     assert!(
-        err.contains("dynamics365-customer-aging needs \"Customer account\" (customer_id), not in the file"),
+        err.contains(
+            "dynamics365-customer-aging needs \"Customer account\" (customer_id), not in the file"
+        ),
         "{err}"
     );
     assert!(err.contains("pass --preset NAME"), "{err}");
@@ -200,7 +227,10 @@ fn an_export_no_preset_clearly_fits_lists_the_two_closest_and_writes_nothing() {
     // Asked for by name, the preset is used anyway.
     let run = init_from(&dir, &from, &["--currency", "EUR", "--preset", "dynamics"]);
     let (out, _) = text(&run);
-    assert!(out.contains("read as Dynamics 365 customer aging (--preset)"), "{out}");
+    assert!(
+        out.contains("read as Dynamics 365 customer aging (--preset)"),
+        "{out}"
+    );
     assert_code(&run, 65);
     assert!(dir.join("arsite.toml").is_file());
 }
@@ -221,9 +251,18 @@ fn a_file_without_a_date_needs_as_of() {
     assert!(!dir.exists(), "nothing written");
     let run = init_from(&dir, &from, &["--as-of", "2026-10-31"]);
     assert_code(&run, 0);
-    assert_initialised(&run, &dir, &from, "sap-fbl5n", "FBL5N export 2026-10-31.csv");
+    assert_initialised(
+        &run,
+        &dir,
+        &from,
+        "sap-fbl5n",
+        "FBL5N export 2026-10-31.csv",
+    );
     let (out, _) = text(&run);
-    assert!(out.contains("snapshot date 2026-10-31 (from --as-of); currency EUR"), "{out}");
+    assert!(
+        out.contains("snapshot date 2026-10-31 (from --as-of); currency EUR"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -234,17 +273,29 @@ fn without_an_export_a_commented_template_and_an_empty_snapshots_folder() {
     assert_code(&run, 0);
     assert!(snapshots(&dir).is_empty());
     let config = arsite::config::Config::load(&dir).expect("the template loads");
-    assert_eq!((config.title.as_str(), config.currency.code.as_str()), ("Acme \"AR\"", "USD"));
-    assert!(!config.import.snapshots.mapped, "no preset: canonical files");
+    assert_eq!(
+        (config.title.as_str(), config.currency.code.as_str()),
+        ("Acme \"AR\"", "USD")
+    );
+    assert!(
+        !config.import.snapshots.mapped,
+        "no preset: canonical files"
+    );
     let written = std::fs::read_to_string(dir.join("arsite.toml")).unwrap();
-    assert!(written.contains("# [import.snapshots]\n# preset = "), "{written}");
+    assert!(
+        written.contains("# [import.snapshots]\n# preset = "),
+        "{written}"
+    );
     // Without --currency the template leaves it to fill in: the title is
     // the folder's name.
     let bare = tmp.path().join("ledger");
     assert_code(&init(&bare, &[]), 0);
     let written = std::fs::read_to_string(bare.join("arsite.toml")).unwrap();
     assert!(written.contains("title = \"ledger\"\n"), "{written}");
-    assert!(written.contains("currency = \"\"        # REQUIRED"), "{written}");
+    assert!(
+        written.contains("currency = \"\"        # REQUIRED"),
+        "{written}"
+    );
 }
 
 #[test]
@@ -257,7 +308,9 @@ fn a_used_folder_is_refused_unless_forced_and_nothing_is_deleted() {
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
     let run = init_from(&other, &from, &[]);
     assert_code(&run, 78);
-    assert!(text(&run).1.contains("folder is not empty and holds no arsite.toml"));
+    assert!(text(&run)
+        .1
+        .contains("folder is not empty and holds no arsite.toml"));
     assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
     // An arsite folder: refused, then with --force the settings replaced
     // (kept as .bak) and the export added.
@@ -266,16 +319,31 @@ fn a_used_folder_is_refused_unless_forced_and_nothing_is_deleted() {
     let before = std::fs::read(dir.join("arsite.toml")).unwrap();
     let run = init_from(&dir, &from, &[]);
     assert_code(&run, 78);
-    assert!(text(&run).1.contains("is an arsite folder already"), "{:?}", text(&run));
+    assert!(
+        text(&run).1.contains("is an arsite folder already"),
+        "{:?}",
+        text(&run)
+    );
     assert_code(&init_from(&dir, &from, &["--force"]), 0);
     assert_eq!(std::fs::read(dir.join("arsite.toml.bak")).unwrap(), before);
-    assert_eq!(snapshots(&dir), vec![dir.join("snapshots/FBL5N_2026-10-31.csv")]);
+    assert_eq!(
+        snapshots(&dir),
+        vec![dir.join("snapshots/FBL5N_2026-10-31.csv")]
+    );
     // A snapshot of that name with other contents is never replaced.
     let fake = tmp.path().join("FBL5N_2026-10-31.csv");
     std::fs::write(&fake, "Customer;Name 1\n").unwrap();
-    let run = init_from(&dir, &fake, &["--force", "--preset", "sap", "--currency", "EUR"]);
+    let run = init_from(
+        &dir,
+        &fake,
+        &["--force", "--preset", "sap", "--currency", "EUR"],
+    );
     assert_code(&run, 78);
-    assert!(text(&run).1.contains("exists with other contents"), "{:?}", text(&run));
+    assert!(
+        text(&run).1.contains("exists with other contents"),
+        "{:?}",
+        text(&run)
+    );
     assert_eq!(
         std::fs::read(dir.join("snapshots/FBL5N_2026-10-31.csv")).unwrap(),
         std::fs::read(&from).unwrap()
@@ -286,7 +354,10 @@ fn a_used_folder_is_refused_unless_forced_and_nothing_is_deleted() {
     assert_ne!(run.status.code(), Some(0));
     assert!(!tmp.path().join("missing").exists());
     // A missing export is missing input.
-    assert_code(&init_from(&tmp.path().join("new"), &tmp.path().join("nope.csv"), &[]), 66);
+    assert_code(
+        &init_from(&tmp.path().join("new"), &tmp.path().join("nope.csv"), &[]),
+        66,
+    );
     assert!(!tmp.path().join("new").exists());
 }
 
@@ -304,8 +375,13 @@ fn canonical_figures(path: &Path, as_of: chrono::NaiveDate) -> (i64, [i64; 6]) {
         let r = r.unwrap();
         let (whole, cents) = r[open].trim_start_matches('-').split_once('.').unwrap();
         let value = whole.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap();
-        let value = if r[open].starts_with('-') { -value } else { value };
-        let days = (as_of - chrono::NaiveDate::parse_from_str(&r[due], "%Y-%m-%d").unwrap()).num_days();
+        let value = if r[open].starts_with('-') {
+            -value
+        } else {
+            value
+        };
+        let days =
+            (as_of - chrono::NaiveDate::parse_from_str(&r[due], "%Y-%m-%d").unwrap()).num_days();
         let bucket = match days {
             ..=0 => 0,
             1..=30 => 1,
@@ -340,7 +416,15 @@ fn a_folder_started_from_the_netsuite_sample_builds_to_the_sample_figures() {
     for (dir, format) in [(&canonical, "canonical"), (&netsuite, "netsuite")] {
         common::run_ok(
             arsite()
-                .args(["sample", "--customers", "30", "--months", "3", "--format", format])
+                .args([
+                    "sample",
+                    "--customers",
+                    "30",
+                    "--months",
+                    "3",
+                    "--format",
+                    format,
+                ])
                 .arg("--out")
                 .arg(dir),
         );
@@ -354,11 +438,17 @@ fn a_folder_started_from_the_netsuite_sample_builds_to_the_sample_figures() {
     let check = arsite().arg("check").arg(&dir).output().unwrap();
     assert_code(&check, 0);
     let site = tmp.path().join("site");
-    common::run_ok(arsite().arg("build").arg(&dir).arg("--out").arg(&site).arg("--quiet"));
-    let metrics: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(site.join(&as_of).join("metrics.json")).unwrap(),
-    )
-    .unwrap();
+    common::run_ok(
+        arsite()
+            .arg("build")
+            .arg(&dir)
+            .arg("--out")
+            .arg(&site)
+            .arg("--quiet"),
+    );
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join(&as_of).join("metrics.json")).unwrap())
+            .unwrap();
     let day = chrono::NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").unwrap();
     let (total, buckets) = canonical_figures(&reference, day);
     assert_eq!(cents(&metrics["total_open"]), total);
@@ -373,5 +463,8 @@ fn a_folder_started_from_the_netsuite_sample_builds_to_the_sample_figures() {
         .enumerate()
         .map(|(i, l)| (i, cents(&metrics["buckets"][l])))
         .collect();
-    assert_eq!(shown.values().copied().collect::<Vec<_>>(), buckets.to_vec());
+    assert_eq!(
+        shown.values().copied().collect::<Vec<_>>(),
+        buckets.to_vec()
+    );
 }

@@ -365,8 +365,10 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             match &spec.as_of {
                 AsOf::FileName if !spec.mapped => Day::parse_iso(stem).filter(|_| stem.len() == 10),
                 AsOf::FileName => {
-                    let mut dates: Vec<Day> =
-                        file_name_dates(stem, spec).into_iter().map(|(_, d)| d).collect();
+                    let mut dates: Vec<Day> = file_name_dates(stem, spec)
+                        .into_iter()
+                        .map(|(_, d)| d)
+                        .collect();
                     dates.dedup();
                     if dates.len() > 1 {
                         problems.push(Problem::file(

@@ -17,13 +17,13 @@
 //! Nothing here names a preset: a preset added to [`Preset::ALL`] is
 //! recognised by its own definition.
 
+use super::layout::GroupHeading;
 use super::preset::{InitHints, Preset};
 use super::problem::{Kind, Problem};
 use super::snapshot_csv::SCHEMA;
 use super::source::{with_records, Input, Record, SourceInfo, SourceSpec};
 use super::spec::{InputSpec, RawInput};
 use super::table::{normalize, HEADER_SEARCH};
-use super::layout::GroupHeading;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::rc::Rc;
@@ -136,7 +136,10 @@ impl Fit {
             s.push_str(&format!(" (missing: {})", missing.join("; ")));
         }
         if let Err(p) = &self.rows {
-            s.push_str(&format!(" (its settings cannot read the file: {})", p.message));
+            s.push_str(&format!(
+                " (its settings cannot read the file: {})",
+                p.message
+            ));
         }
         for cue in &self.cues {
             s.push_str(&format!("; {cue}"));
@@ -284,12 +287,8 @@ pub fn differences(a: &Fit, b: &Fit) -> Vec<String> {
 }
 
 /// The preset's settings, resolved as `preset = "<name>"` alone would be.
-pub fn spec_of(preset: &Preset) -> InputSpec {
-    let raw = RawInput {
-        preset: Some(preset.name.into()),
-        ..RawInput::default()
-    };
-    InputSpec::from_raw(&raw, &SCHEMA)
+pub fn spec_of(preset: &'static Preset) -> InputSpec {
+    InputSpec::with_preset(&RawInput::default(), Some(preset), &SCHEMA)
         .unwrap_or_else(|e| panic!("preset {} does not resolve: {e}", preset.name))
 }
 
@@ -329,7 +328,11 @@ pub fn columns_of(spec: &InputSpec) -> Vec<ColumnFit> {
         out.push(column("invoice_key".into(), vec![h.clone()], true));
     }
     for f in &spec.rules.keep {
-        out.push(column(format!("the filter {}", f.text), f.column.clone(), true));
+        out.push(column(
+            format!("the filter {}", f.text),
+            f.column.clone(),
+            true,
+        ));
     }
     if let Some(GroupHeading::Column(h)) = &spec.layout.group_heading {
         out.push(column("group headings".into(), vec![h.clone()], true));
@@ -559,7 +562,7 @@ mod tests {
         // Online: 6/6 columns + 6/6 known headers = 2.0; Desktop: 4/4 +
         // 4/6 = 1.67; both readable, lead 0.33 ≥ 0.25.
         let (_d, path) = file("Title\n\nDate,Num,Customer,Due Date,Amount,Open Balance\n");
-        let fits = fits(&path, &presets).unwrap();
+        let fits = super::fits(&path, &presets).unwrap();
         assert_eq!(fits[0].preset.name, "online");
         assert!((fits[0].score - 2.0).abs() < 1e-9);
         assert!((fits[1].score - (1.0 + 4.0 / 6.0)).abs() < 1e-9);
@@ -567,7 +570,7 @@ mod tests {
         assert_eq!(fits[0].header_line, Some(3));
         // Desktop's export: no Customer column, so Online cannot read it.
         let (_d, path) = file(",Type,Date,Num,Terms,Due Date,Aging,Open Balance\nAcme,,,,,,,\n");
-        let fits = fits(&path, &presets).unwrap();
+        let fits = super::fits(&path, &presets).unwrap();
         assert_eq!(fits[0].preset.name, "desktop");
         assert!(!fits[1].readable);
         assert!(matches!(verdict(&fits), Verdict::Clear));
@@ -615,7 +618,9 @@ mod tests {
         // a: 5/5 + 5/6 = 1.83; b: 5/5 + 6/6 + 0.1 (title) = 2.1.
         assert_eq!(fits_[0].preset.name, "b");
         assert!((fits_[0].score - 2.1).abs() < 1e-9);
-        assert!(fits_[0].summary().contains("the title rows say \"Aged Receivables\""));
+        assert!(fits_[0]
+            .summary()
+            .contains("the title rows say \"Aged Receivables\""));
         assert!(matches!(verdict(&fits_), Verdict::Clear));
 
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -639,7 +644,9 @@ mod tests {
     #[test]
     fn a_file_no_preset_can_read_is_an_error() {
         let (_d, path) = file("");
-        let e = fits(&path, Preset::ALL).unwrap_err();
+        let Err(e) = fits(&path, Preset::ALL) else {
+            panic!("an empty file is read by no preset");
+        };
         assert_eq!(e.kind, Kind::Empty);
     }
 }

@@ -50,7 +50,10 @@ impl std::error::Error for UsageError {}
 /// The exit code of an init error: 2 for [`UsageError`], else as
 /// [`crate::import::exit_code`].
 pub fn exit_code(error: &anyhow::Error) -> u8 {
-    if error.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
+    if error
+        .chain()
+        .any(|c| c.downcast_ref::<UsageError>().is_some())
+    {
         2
     } else {
         crate::import::exit_code(error)
@@ -81,7 +84,10 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write, err: &mut dyn Write) -> Res
         None => None,
     };
     let existing = check_folder(&opts.dir, opts.force)?;
-    let title = opts.title.clone().unwrap_or_else(|| default_title(&opts.dir));
+    let title = opts
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(&opts.dir));
     let Some(from) = &opts.from else {
         let text = settings_file::text(&settings_file::Settings {
             title: &title,
@@ -99,7 +105,10 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write, err: &mut dyn Write) -> Res
             return Err(e);
         }
         let dir = opts.dir.display();
-        writeln!(out, "arsite: wrote {dir}/{FILE_NAME} (a commented template) and an empty {dir}/snapshots/")?;
+        writeln!(
+            out,
+            "arsite: wrote {dir}/{FILE_NAME} (a commented template) and an empty {dir}/snapshots/"
+        )?;
         if currency.is_none() {
             writeln!(out, "next: set currency in {dir}/{FILE_NAME};")?;
         }
@@ -173,7 +182,11 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write, err: &mut dyn Write) -> Res
     writeln!(
         out,
         "arsite: {} {}, wrote {}",
-        if copied { "copied the export to" } else { "the export is already" },
+        if copied {
+            "copied the export to"
+        } else {
+            "the export is already"
+        },
         target.display(),
         opts.dir.join(FILE_NAME).display()
     )?;
@@ -184,7 +197,7 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write, err: &mut dyn Write) -> Res
             opts.dir.join(format!("{FILE_NAME}.bak")).display()
         )?;
     }
-    Ok(check_and_advise(&opts.dir, out, err)?)
+    check_and_advise(&opts.dir, out, err)
 }
 
 /// The recognised preset (or the one asked for), said with how sure.
@@ -199,7 +212,11 @@ fn choose<'f>(
         let preset = Preset::find(w).ok_or_else(|| {
             InputError::Config(format!(
                 "--preset: expected one of {}, found {w:?}",
-                Preset::ALL.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+                Preset::ALL
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?;
         let fit = fits
@@ -242,11 +259,10 @@ fn choose<'f>(
 /// The preset's settings with `as_of_from = "file_name"`.
 fn with_file_name_dates(fit: &Fit) -> InputSpec {
     let raw = RawInput {
-        preset: Some(fit.preset.name.into()),
         as_of_from: Some("file_name".into()),
         ..RawInput::default()
     };
-    let spec = InputSpec::from_raw(&raw, &crate::import::snapshot_csv::SCHEMA)
+    let spec = InputSpec::with_preset(&raw, Some(fit.preset), &crate::import::snapshot_csv::SCHEMA)
         .expect("a preset with as_of_from = \"file_name\" resolves");
     debug_assert_eq!(spec.as_of, AsOf::FileName);
     spec
@@ -291,7 +307,10 @@ fn currency_of(from: &Path, fit: &Fit) -> Result<String> {
         .collect();
     match codes.len() {
         1 => Ok(codes.into_iter().next().expect("one")),
-        0 => Err(ask(format!("its {header:?} column holds no currency code in the first rows")).into()),
+        0 => Err(ask(format!(
+            "its {header:?} column holds no currency code in the first rows"
+        ))
+        .into()),
         _ => Err(ask(format!(
             "its {header:?} column holds several currencies ({})",
             codes.into_iter().collect::<Vec<_>>().join(", ")
@@ -320,7 +339,10 @@ fn check_and_advise(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Res
         }
     };
     if code == 0 {
-        writeln!(out, "next: arsite build {d} --out public   (then: arsite serve public)")?;
+        writeln!(
+            out,
+            "next: arsite build {d} --out public   (then: arsite serve public)"
+        )?;
     } else {
         writeln!(
             out,
@@ -420,7 +442,10 @@ fn write_settings(dir: &Path, text: &str, replace: bool) -> Result<()> {
         let backup = dir.join(format!("{FILE_NAME}.bak"));
         if let Err(e) = std::fs::rename(&path, &backup) {
             let _ = std::fs::remove_file(&temp);
-            return Err(anyhow::anyhow!("{}: cannot keep the old settings: {e}", backup.display()));
+            return Err(anyhow::anyhow!(
+                "{}: cannot keep the old settings: {e}",
+                backup.display()
+            ));
         }
     }
     if let Err(e) = std::fs::rename(&temp, &path) {

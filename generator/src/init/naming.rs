@@ -34,14 +34,20 @@ pub fn snapshot_date(
     spec: &InputSpec,
     given: Option<Day>,
 ) -> Result<SnapshotDate, UsageError> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let mut in_name: Vec<Day> = file_name_dates(stem, spec)
         .into_iter()
         .map(|(_, d)| d)
         .collect();
     in_name.dedup();
     let title = (spec.as_of == AsOf::Title).then(|| rules::peek_title_date(path, spec));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let found = match (given, title) {
         (Some(day), Some(Ok(t))) if t != day => {
             return Err(UsageError(format!(
@@ -195,7 +201,10 @@ mod tests {
         let s = spec("preset = \"sap\"\nfile_date_format = \"DD_MM_YYYY\"");
         let d = day("2026-03-31");
         let name = |n: &str| snapshot_name(Path::new(n), &s, d).unwrap();
-        assert_eq!(name("CISP_ABERTO_31_03_2026_.txt"), "CISP_ABERTO_31_03_2026_.txt");
+        assert_eq!(
+            name("CISP_ABERTO_31_03_2026_.txt"),
+            "CISP_ABERTO_31_03_2026_.txt"
+        );
         assert_eq!(name("CISP_ABERTO.txt"), "CISP_ABERTO_31_03_2026.txt");
     }
 
@@ -213,7 +222,11 @@ mod tests {
         let two = dir.path().join("aging 2026-10-31 vs 2026-09-30.csv");
         std::fs::write(&two, "a;b\n").unwrap();
         let e = snapshot_date(&two, &s, None).unwrap_err();
-        assert!(e.0.contains("holds 2 dates (2026-10-31, 2026-09-30)"), "{}", e.0);
+        assert!(
+            e.0.contains("holds 2 dates (2026-10-31, 2026-09-30)"),
+            "{}",
+            e.0
+        );
     }
 
     #[test]
@@ -225,7 +238,9 @@ mod tests {
         let d = snapshot_date(&p, &s, None).unwrap();
         assert_eq!((d.day, d.source), (day("2026-10-31"), DateSource::Title));
         let e = snapshot_date(&p, &s, Some(day("2026-09-30"))).unwrap_err();
-        assert!(e.0.contains("its title dates the report 2026-10-31, but --as-of says 2026-09-30"));
+        assert!(e
+            .0
+            .contains("its title dates the report 2026-10-31, but --as-of says 2026-09-30"));
         // No date in the title: the name's, read from the name from now on.
         let q = dir.path().join("aging_2026-10-31.csv");
         std::fs::write(&q, "Aged Receivables\nNo,Open\n").unwrap();

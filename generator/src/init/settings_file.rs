@@ -179,7 +179,11 @@ fn import_section(part: &ImportPart) -> String {
             sign.column.first().map(|c| quoted(c)).unwrap_or_default(),
             sign.negative.join(", "),
             sign.column.first().map(|c| quoted(c)).unwrap_or_default(),
-            sign.negative.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")
+            sign.negative
+                .iter()
+                .map(|v| quoted(v))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     out.push_str(
