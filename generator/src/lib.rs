@@ -3,6 +3,7 @@
 pub mod check;
 pub mod config;
 pub mod import;
+pub mod init;
 pub mod sample;
 pub mod serve;
 pub mod site;

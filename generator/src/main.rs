@@ -71,6 +71,36 @@ enum Command {
         #[arg(long, value_name = "DIR", requires = "watch")]
         templates: Option<PathBuf>,
     },
+    /// Start a data folder: from an ERP export, recognise its preset, copy
+    /// it into DIR/snapshots/, write a commented arsite.toml and check the
+    /// folder; without --from, write a commented template. Exit codes: 0,
+    /// 2 a needed option missing, 65 no preset clearly fits (or the check
+    /// finds errors), 66 missing export, 78 folder refused.
+    Init {
+        /// The new data folder (created; an existing one must be empty
+        /// unless --force).
+        dir: PathBuf,
+        /// The ERP export to start from (CSV, xlsx, xls, ods).
+        #[arg(long, value_name = "EXPORT_FILE")]
+        from: Option<PathBuf>,
+        /// Read the export with this preset instead of the recognised one.
+        #[arg(long, value_name = "NAME", requires = "from")]
+        preset: Option<String>,
+        /// The snapshot date, when the export's name (or title) holds none.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, requires = "from")]
+        as_of: Option<arsite_core::Day>,
+        /// The site's title (default: the folder's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// The reporting currency (default: the export's currency column).
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+        /// Write into a non-empty folder or an arsite folder: adds the
+        /// export, replaces arsite.toml (keeping arsite.toml.bak), deletes
+        /// nothing.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a deterministic synthetic company (sample data).
     Sample {
         #[arg(long, default_value = "data")]
@@ -96,6 +126,11 @@ enum Command {
         #[arg(long, default_value = "canonical")]
         format: arsite::sample::ExportFormat,
     },
+}
+
+fn parse_day(text: &str) -> Result<arsite_core::Day, String> {
+    arsite_core::Day::parse_iso(text)
+        .ok_or_else(|| format!("expected a date YYYY-MM-DD, found {text:?}"))
 }
 
 fn main() -> ExitCode {
@@ -178,6 +213,32 @@ fn run(cli: Cli) -> Result<u8> {
                 eprintln!("{}", report.render(strict));
             }
             Ok(code)
+        }
+        Command::Init {
+            dir,
+            from,
+            preset,
+            as_of,
+            title,
+            currency,
+            force,
+        } => {
+            let opts = arsite::init::InitOptions {
+                dir,
+                from,
+                preset,
+                as_of,
+                title,
+                currency,
+                force,
+            };
+            match arsite::init::init(&opts, &mut std::io::stdout(), &mut std::io::stderr()) {
+                Ok(code) => Ok(code),
+                Err(e) => {
+                    eprintln!("arsite: {e:#}");
+                    Ok(arsite::init::exit_code(&e))
+                }
+            }
         }
         Command::Serve {
             site,

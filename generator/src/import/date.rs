@@ -141,6 +141,35 @@ impl DateFormat {
         &self.text
     }
 
+    /// `day` written in this format (`31_10_2026` for `DD_MM_YYYY`; month
+    /// names in English, `Oct`): how `arsite init` writes a snapshot's date
+    /// into a file name when `file_date_format` says how names hold it.
+    pub fn write(&self, day: Day) -> String {
+        use chrono::Datelike;
+        let date = day.date();
+        if self.tokens.is_empty() {
+            return day.to_string();
+        }
+        let mut out = String::new();
+        for t in &self.tokens {
+            match t {
+                Token::Year4 => out.push_str(&format!("{:04}", date.year())),
+                Token::Year2 => out.push_str(&format!("{:02}", date.year().rem_euclid(100))),
+                Token::Month => out.push_str(&date.month().to_string()),
+                Token::Month2 => out.push_str(&format!("{:02}", date.month())),
+                Token::MonthName => {
+                    let name = MONTHS[date.month0() as usize];
+                    out.push_str(&name[..1].to_uppercase());
+                    out.push_str(&name[1..3]);
+                }
+                Token::Day => out.push_str(&date.day().to_string()),
+                Token::Day2 => out.push_str(&format!("{:02}", date.day())),
+                Token::Literal(c) => out.push(*c),
+            }
+        }
+        out
+    }
+
     /// The date in `text`: the configured format, then ISO, then an Excel
     /// serial number. A time after the date (`10/31/2026 12:00:00 AM`,
     /// `2026-10-31T00:00:00`) is ignored.
@@ -380,5 +409,22 @@ mod tests {
         ] {
             assert!(DateFormat::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn writes_a_day_in_the_format_it_reads() {
+        let day = Day::parse_iso("2026-03-07").unwrap();
+        for (format, text) in [
+            ("DD_MM_YYYY", "07_03_2026"),
+            ("MM-DD-YYYY", "03-07-2026"),
+            ("D.M.YY", "7.3.26"),
+            ("DD-MMM-YYYY", "07-Mar-2026"),
+            ("YYYYMMDD", "20260307"),
+        ] {
+            let f = DateFormat::new(format).unwrap();
+            assert_eq!(f.write(day), text, "{format}");
+            assert_eq!(f.parse(text), Some(day), "{format} reads back");
+        }
+        assert_eq!(DateFormat::iso_only().write(day), "2026-03-07");
     }
 }

@@ -15,6 +15,7 @@ pub mod number;
 pub mod preset;
 pub mod problem;
 pub mod quality;
+pub mod recognise;
 pub mod rejection;
 pub mod rules;
 pub mod snapshot_csv;
@@ -364,10 +365,10 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
             match &spec.as_of {
                 AsOf::FileName if !spec.mapped => Day::parse_iso(stem).filter(|_| stem.len() == 10),
                 AsOf::FileName => {
-                    let mut dates = match &spec.rules.file_date {
-                        Some(format) => rules::dates_in_name(stem, format),
-                        None => dates_in_name(stem),
-                    };
+                    let mut dates: Vec<Day> = file_name_dates(stem, spec)
+                        .into_iter()
+                        .map(|(_, d)| d)
+                        .collect();
                     dates.dedup();
                     if dates.len() > 1 {
                         problems.push(Problem::file(
@@ -461,10 +462,30 @@ pub fn is_editor_temp(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
+/// The dates a mapped snapshot's file name (without extension) holds, as
+/// the snapshot folder is read: in `file_date_format` when set, else
+/// `YYYY-MM-DD` or `YYYYMMDD`; with where each is written (byte range).
+/// One rule for the folder's discovery and for the names `arsite init`
+/// gives the files it copies.
+pub fn file_name_dates(stem: &str, spec: &InputSpec) -> Vec<(std::ops::Range<usize>, Day)> {
+    match &spec.rules.file_date {
+        Some(format) => rules::date_spans_in_name(stem, format),
+        None => date_spans_in_name(stem),
+    }
+}
+
 /// Every `YYYY-MM-DD` or `YYYYMMDD` in a file name that is a real date, in
 /// order: a name with two different dates (`aging 2026-10-31 vs
 /// 2026-09-30`) is ambiguous and refused by the caller.
+#[cfg(test)]
 fn dates_in_name(stem: &str) -> Vec<Day> {
+    date_spans_in_name(stem)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect()
+}
+
+fn date_spans_in_name(stem: &str) -> Vec<(std::ops::Range<usize>, Day)> {
     let b = stem.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
     let mut dates = Vec::new();
@@ -475,7 +496,7 @@ fn dates_in_name(stem: &str) -> Vec<Day> {
         if (0..4).all(|k| digit(start + k)) && b.get(start + 4) == Some(&b'-') {
             if let Some(d) = stem.get(start..start + 10).and_then(Day::parse_iso) {
                 if !digit(start + 10) {
-                    dates.push(d);
+                    dates.push((start..start + 10, d));
                     continue;
                 }
             }
@@ -484,7 +505,7 @@ fn dates_in_name(stem: &str) -> Vec<Day> {
             let t = &stem[start..start + 8];
             let iso = format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]);
             if let Some(d) = Day::parse_iso(&iso) {
-                dates.push(d);
+                dates.push((start..start + 8, d));
             }
         }
     }

@@ -20,6 +20,7 @@ use super::spec::{Headers, InputSpec};
 use arsite_core::Day;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::Path;
 
 /// The prefix of every generated document id: ids of this form were made
@@ -318,6 +319,15 @@ impl IdGenerator {
 /// `CISP_ABERTO_31_03_2026_.txt`), in order. A date must not continue a
 /// run of digits on either side.
 pub fn dates_in_name(stem: &str, format: &DateFormat) -> Vec<Day> {
+    date_spans_in_name(stem, format)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// [`dates_in_name`] with where each date is written in `stem` (byte
+/// range), for `arsite init`, which rewrites it.
+pub fn date_spans_in_name(stem: &str, format: &DateFormat) -> Vec<(Range<usize>, Day)> {
     let b = stem.as_bytes();
     let mut found = Vec::new();
     for start in 0..stem.len() {
@@ -326,7 +336,7 @@ pub fn dates_in_name(stem: &str, format: &DateFormat) -> Vec<Day> {
         }
         if let Some((day, rest)) = format.parse_prefix(&stem[start..]) {
             if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-                found.push(day);
+                found.push((start..stem.len() - rest.len(), day));
             }
         }
     }

@@ -219,6 +219,18 @@ impl InputSpec {
             }
             None => None,
         };
+        InputSpec::with_preset(raw, preset, schema)
+    }
+
+    /// [`InputSpec::from_raw`] with the preset given rather than named
+    /// (`arsite init` scores presets, tests too, that need not be in
+    /// [`Preset::ALL`]); `raw.preset` is not looked at.
+    pub fn with_preset(
+        raw: &RawInput,
+        preset: Option<&'static Preset>,
+        schema: &Schema,
+    ) -> Result<InputSpec, String> {
+        let key = |k: &str| format!("import.{}.{k}", schema.input);
         let base = preset.map(Preset::settings).unwrap_or_default();
         let pick = |own: &Option<String>, base: &Option<String>| own.clone().or(base.clone());
 

@@ -117,7 +117,7 @@ impl Columns {
 
 /// Normalises a header cell for matching: trimmed, case-folded, inner
 /// whitespace collapsed.
-fn normalize(h: &str) -> String {
+pub(crate) fn normalize(h: &str) -> String {
     h.trim_start_matches('\u{feff}')
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -131,7 +131,7 @@ fn normalize(h: &str) -> String {
 pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 
 /// Header rows are looked for this far down when not configured.
-const HEADER_SEARCH: usize = 50;
+pub const HEADER_SEARCH: usize = 50;
 
 /// A table opened against a schema, read row by row into a reused record.
 pub struct Table<'s> {
