@@ -249,9 +249,19 @@ fn the_quickbooks_desktop_preset_alone_reads_the_open_invoices_fixture() {
     assert_eq!(
         invoices(&import),
         vec![
-            row("1043", "Baker Street Dental", "Baker Street Dental", 125_000),
+            row(
+                "1043",
+                "Baker Street Dental",
+                "Baker Street Dental",
+                125_000
+            ),
             row("1051", "Baker Street Dental", "Baker Street Dental", 64_000),
-            row("1002", "Cole & Partners LLP", "Cole & Partners LLP", 240_000),
+            row(
+                "1002",
+                "Cole & Partners LLP",
+                "Cole & Partners LLP",
+                240_000
+            ),
             row("1049", "Cole & Partners LLP", "Cole & Partners LLP", 9_999),
         ]
     );
@@ -266,7 +276,10 @@ const QBD_CLASS_FILE: &str = "Open Invoices 2026-11-30.csv";
 #[test]
 fn the_quickbooks_desktop_preset_reads_classes_credits_payments_and_jobs() {
     let bytes = std::fs::read(fixture(QBD_CLASS_FILE)).unwrap();
-    assert!(std::str::from_utf8(&bytes).is_err(), "a Windows-1252 fixture");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "a Windows-1252 fixture"
+    );
     let dir = folder(QBD, QBD_CLASS_FILE, &bytes);
     let import = read_only_snapshot(dir.path(), "2026-11-30");
     let q = &import.quality;
@@ -313,11 +326,7 @@ const XERO_FILE: &str = "Fina_Holdings_Ltd_-_Aged_Receivables_Detail.xlsx";
 #[test]
 fn the_xero_preset_alone_reads_the_aged_receivables_detail_and_its_title_date() {
     let bytes = std::fs::read(fixture(XERO_FILE)).unwrap();
-    let dir = folder(
-        "[import.snapshots]\npreset = \"xero\"\n",
-        XERO_FILE,
-        &bytes,
-    );
+    let dir = folder("[import.snapshots]\npreset = \"xero\"\n", XERO_FILE, &bytes);
     // The name holds no date: the "As at 31 October 2026" title gives it.
     let import = read(dir.path());
     let q = &import.quality;
@@ -350,6 +359,12 @@ fn the_xero_preset_alone_reads_the_aged_receivables_detail_and_its_title_date() 
     // The credit note and the overpayment are due on their own dates.
     assert_eq!(
         due,
-        ["2026-10-12", "2026-11-19", "2026-10-25", "2026-10-28", "2026-07-01"]
+        [
+            "2026-10-12",
+            "2026-11-19",
+            "2026-10-25",
+            "2026-10-28",
+            "2026-07-01"
+        ]
     );
 }

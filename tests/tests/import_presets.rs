@@ -165,6 +165,7 @@ fn assert_same_carried_figures(format: ExportFormat, carries: Carries) {
         f
     };
     let (canonical, export) = canonical_and(format);
+    let mut unnumbered = 0;
     assert_eq!(canonical.len(), export.len());
     assert_eq!(canonical.len(), 4);
     for (a, b) in canonical.iter().zip(&export) {
@@ -206,9 +207,10 @@ fn assert_same_carried_figures(format: ExportFormat, carries: Carries) {
         let (b_ids, b_payments) = ids(&b.snapshot, "~");
         assert_eq!(a_ids, b_ids);
         assert_eq!(a_payments, b_payments);
-        if !carries.payment_numbers {
-            assert!(!a_payments.is_empty(), "the sample has unapplied payments");
-        }
+        unnumbered += b_payments.len();
+    }
+    if !carries.payment_numbers {
+        assert!(unnumbered > 0, "the sample has unapplied payments");
     }
 }
 
