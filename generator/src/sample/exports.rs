@@ -1,8 +1,9 @@
 //! The sample company as ERPs export it: each snapshot rewritten in the
 //! shape of one built-in import preset (SAP FBL5N, NetSuite and QuickBooks
-//! A/R Aging Detail, Dynamics 365 customer aging), with the report titles,
-//! subtotal lines, regional number and date formats and encodings that go
-//! with it, plus an `arsite.toml` naming the preset. Importing such a folder
+//! A/R Aging Detail, Dynamics 365 customer aging; QuickBooks Desktop Open
+//! Invoices and Xero Aged Receivables Detail in `exports/`), with the
+//! report titles, subtotal lines, regional number and date formats and
+//! encodings that go with it, plus an `arsite.toml` naming the preset. Importing such a folder
 //! must give the figures of the canonical one, to the cent; the tests check
 //! exactly that.
 //!
