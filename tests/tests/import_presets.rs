@@ -350,7 +350,12 @@ fn the_same_options_give_the_same_export_bytes() {
     };
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    for format in [ExportFormat::Sap, ExportFormat::Dynamics] {
+    for format in [
+        ExportFormat::Sap,
+        ExportFormat::Dynamics,
+        ExportFormat::QuickBooksDesktop,
+        ExportFormat::Xero,
+    ] {
         let (pa, pb) = (a.path().join(format.name()), b.path().join(format.name()));
         let sa = write_sample_as(&opts, format, &pa).unwrap();
         let sb = write_sample_as(&opts, format, &pb).unwrap();

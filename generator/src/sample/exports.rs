@@ -3,9 +3,9 @@
 //! A/R Aging Detail, Dynamics 365 customer aging; QuickBooks Desktop Open
 //! Invoices and Xero Aged Receivables Detail in `exports/`), with the
 //! report titles, subtotal lines, regional number and date formats and
-//! encodings that go with it, plus an `arsite.toml` naming the preset. Importing such a folder
-//! must give the figures of the canonical one, to the cent; the tests check
-//! exactly that.
+//! encodings that go with it, plus an `arsite.toml` naming the preset.
+//! Importing such a folder must give the figures of the canonical one, to
+//! the cent; the tests check exactly that.
 //!
 //! The export is derived from the canonical files just written (read with
 //! the plain csv crate, not arsite's importer), so every shape shows the
