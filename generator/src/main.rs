@@ -122,7 +122,8 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Shape of the snapshot files: canonical, or an ERP export read
-        /// through an import preset (sap, netsuite, quickbooks, dynamics).
+        /// through an import preset (sap, netsuite, quickbooks, dynamics,
+        /// quickbooks-desktop, xero).
         #[arg(long, default_value = "canonical")]
         format: arsite::sample::ExportFormat,
     },

@@ -232,3 +232,139 @@ fn an_unlabelled_row_that_is_not_the_sum_is_still_rejected() {
     assert_eq!((p.line, p.column, p.kind), (5, Some(1), Kind::MissingValue));
     assert_eq!(q.rejected[0].amount, Some(Money(185_000)));
 }
+
+// ----- The presets alone ---------------------------------------------------
+
+const QBD: &str = "[import.snapshots]\npreset = \"quickbooks-desktop-open-invoices\"\n";
+
+#[test]
+fn the_quickbooks_desktop_preset_alone_reads_the_open_invoices_fixture() {
+    let bytes = std::fs::read(fixture(QB_FILE)).unwrap();
+    let dir = folder(QBD, QB_FILE, &bytes);
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    // The same four invoices as with the explicit settings above, each
+    // customer's name as its id.
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row(
+                "1043",
+                "Baker Street Dental",
+                "Baker Street Dental",
+                125_000
+            ),
+            row("1051", "Baker Street Dental", "Baker Street Dental", 64_000),
+            row(
+                "1002",
+                "Cole & Partners LLP",
+                "Cole & Partners LLP",
+                240_000
+            ),
+            row("1049", "Cole & Partners LLP", "Cole & Partners LLP", 9_999),
+        ]
+    );
+    // 1,250.00 + 640.00 + 2,400.00 + 99.99 = 4,389.99, the TOTAL line.
+    assert_eq!(import.snapshot.total_open(), Money(438_999));
+    assert_eq!(counts(&import), (2, 2, 1, 0));
+    assert!(q.layout.mismatches.is_empty());
+}
+
+const QBD_CLASS_FILE: &str = "Open Invoices 2026-11-30.csv";
+
+#[test]
+fn the_quickbooks_desktop_preset_reads_classes_credits_payments_and_jobs() {
+    let bytes = std::fs::read(fixture(QBD_CLASS_FILE)).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "a Windows-1252 fixture"
+    );
+    let dir = folder(QBD, QBD_CLASS_FILE, &bytes);
+    let import = read_only_snapshot(dir.path(), "2026-11-30");
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    let rows = invoices(&import);
+    // The payment has no Num: its id is generated from the file name.
+    assert!(
+        rows[2].0.starts_with("~Open Invoices 2026-11-30:"),
+        "{}",
+        rows[2].0
+    );
+    let cafe = "Café Rouge Ltd";
+    // A job is a customer of its own, under its full "Customer:Job" name.
+    let job = "Fina Trading Ltd:Project 7";
+    assert_eq!(
+        rows,
+        vec![
+            row("2001", cafe, cafe, 120_000),
+            row("2007", cafe, cafe, -15_000),
+            row(&rows[2].0, cafe, cafe, -5_000),
+            row("2010", job, job, 345_075),
+        ]
+    );
+    // 1,200.00 − 150.00 − 50.00 = 1,000.00 (its total); + 3,450.75 = 4,450.75.
+    assert_eq!(import.snapshot.total_open(), Money(445_075));
+    assert_eq!(counts(&import), (2, 2, 1, 0));
+    assert!(q.layout.mismatches.is_empty());
+    let s = &import.snapshot;
+    let by_id = |id: &str| s.invoices.iter().find(|i| i.invoice_id == id).unwrap();
+    // Credits without a due date are due on their document date.
+    assert_eq!(by_id("2007").due_date.to_string(), "2026-11-10");
+    assert_eq!(by_id(&rows[2].0).due_date.to_string(), "2026-11-20");
+    assert_eq!(by_id("2001").due_date.to_string(), "2026-11-04");
+    // Class is the division: Retail 1,200.00 − 150.00; Services 3,450.75.
+    let division = |id: &str| s.divisions[by_id(id).division as usize].as_str();
+    assert_eq!(
+        [division("2001"), division("2007"), division("2010")],
+        ["Retail", "Retail", "Services"]
+    );
+}
+
+const XERO_FILE: &str = "Fina_Holdings_Ltd_-_Aged_Receivables_Detail.xlsx";
+
+#[test]
+fn the_xero_preset_alone_reads_the_aged_receivables_detail_and_its_title_date() {
+    let bytes = std::fs::read(fixture(XERO_FILE)).unwrap();
+    let dir = folder("[import.snapshots]\npreset = \"xero\"\n", XERO_FILE, &bytes);
+    // The name holds no date: the "As at 31 October 2026" title gives it.
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    let rows = invoices(&import);
+    assert!(
+        rows[3]
+            .0
+            .starts_with("~Fina_Holdings_Ltd_-_Aged_Receivables_Detail:"),
+        "{}",
+        rows[3].0
+    );
+    let (acme, bjork) = ("Acme Ltd", "Björk & Co");
+    assert_eq!(
+        rows,
+        vec![
+            row("INV-0041", acme, acme, 125_000),
+            row("INV-0052", acme, acme, 64_000),
+            row("CN-0007", acme, acme, -8_025),
+            row(&rows[3].0, acme, acme, -10_000),
+            row("INV-0007", bjork, bjork, 240_000),
+        ]
+    );
+    // 1250 + 640 − 80.25 − 100 = 1709.75 (Total Acme Ltd); + 2400 = 4109.75.
+    assert_eq!(import.snapshot.total_open(), Money(410_975));
+    assert_eq!(counts(&import), (2, 2, 1, 0));
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
+    let s = &import.snapshot;
+    let due: Vec<String> = s.invoices.iter().map(|i| i.due_date.to_string()).collect();
+    // The credit note and the overpayment are due on their own dates.
+    assert_eq!(
+        due,
+        [
+            "2026-10-12",
+            "2026-11-19",
+            "2026-10-25",
+            "2026-10-28",
+            "2026-07-01"
+        ]
+    );
+}

@@ -18,7 +18,14 @@ pub struct Preset {
 }
 
 impl Preset {
-    pub const ALL: &'static [&'static Preset] = &[&SAP_FBL5N, &NETSUITE, &QUICKBOOKS, &DYNAMICS];
+    pub const ALL: &'static [&'static Preset] = &[
+        &SAP_FBL5N,
+        &NETSUITE,
+        &QUICKBOOKS,
+        &DYNAMICS,
+        &QUICKBOOKS_DESKTOP,
+        &XERO,
+    ];
 
     pub fn find(name: &str) -> Option<&'static Preset> {
         let n = name.trim().to_ascii_lowercase();
@@ -112,6 +119,20 @@ pub static DYNAMICS: Preset = Preset {
     aliases: &["dynamics", "dynamics365", "d365"],
     title: "Dynamics 365 customer aging",
     toml: include_str!("presets/dynamics365-customer-aging.toml"),
+};
+
+pub static QUICKBOOKS_DESKTOP: Preset = Preset {
+    name: "quickbooks-desktop-open-invoices",
+    aliases: &["qbd", "quickbooks-desktop"],
+    title: "QuickBooks Desktop Open Invoices",
+    toml: include_str!("presets/quickbooks-desktop-open-invoices.toml"),
+};
+
+pub static XERO: Preset = Preset {
+    name: "xero-aged-receivables-detail",
+    aliases: &["xero"],
+    title: "Xero Aged Receivables Detail",
+    toml: include_str!("presets/xero-aged-receivables-detail.toml"),
 };
 
 #[cfg(test)]

@@ -1,14 +1,18 @@
 //! The sample company as ERPs export it: each snapshot rewritten in the
 //! shape of one built-in import preset (SAP FBL5N, NetSuite and QuickBooks
-//! A/R Aging Detail, Dynamics 365 customer aging), with the report titles,
-//! subtotal lines, regional number and date formats and encodings that go
-//! with it, plus an `arsite.toml` naming the preset. Importing such a folder
-//! must give the figures of the canonical one, to the cent; the tests check
-//! exactly that.
+//! A/R Aging Detail, Dynamics 365 customer aging; QuickBooks Desktop Open
+//! Invoices and Xero Aged Receivables Detail in `exports/`), with the
+//! report titles, subtotal lines, regional number and date formats and
+//! encodings that go with it, plus an `arsite.toml` naming the preset.
+//! Importing such a folder must give the figures of the canonical one, to
+//! the cent; the tests check exactly that.
 //!
 //! The export is derived from the canonical files just written (read with
 //! the plain csv crate, not arsite's importer), so every shape shows the
 //! same open items.
+
+mod quickbooks_desktop;
+mod xero;
 
 use super::{write_sample, SampleOptions, SampleSummary};
 use anyhow::{bail, Context, Result};
@@ -26,15 +30,19 @@ pub enum ExportFormat {
     NetSuite,
     QuickBooks,
     Dynamics,
+    QuickBooksDesktop,
+    Xero,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] = [
+    pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Canonical,
         ExportFormat::Sap,
         ExportFormat::NetSuite,
         ExportFormat::QuickBooks,
         ExportFormat::Dynamics,
+        ExportFormat::QuickBooksDesktop,
+        ExportFormat::Xero,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +52,8 @@ impl ExportFormat {
             ExportFormat::NetSuite => "netsuite",
             ExportFormat::QuickBooks => "quickbooks",
             ExportFormat::Dynamics => "dynamics",
+            ExportFormat::QuickBooksDesktop => "quickbooks-desktop",
+            ExportFormat::Xero => "xero",
         }
     }
 
@@ -55,10 +65,13 @@ impl ExportFormat {
             ExportFormat::NetSuite => Some("netsuite-ar-aging-detail"),
             ExportFormat::QuickBooks => Some("quickbooks-ar-aging-detail"),
             ExportFormat::Dynamics => Some("dynamics365-customer-aging"),
+            ExportFormat::QuickBooksDesktop => Some("quickbooks-desktop-open-invoices"),
+            ExportFormat::Xero => Some("xero-aged-receivables-detail"),
         }
     }
 
-    fn file_name(self, date: NaiveDate) -> String {
+    /// The `nth` snapshot's file name (`title`: the company's).
+    fn file_name(self, title: &str, date: NaiveDate, nth: usize) -> String {
         let iso = date.format("%Y-%m-%d");
         match self {
             ExportFormat::Canonical => format!("{iso}.csv"),
@@ -66,6 +79,8 @@ impl ExportFormat {
             ExportFormat::NetSuite => format!("ARAgingDetail_{iso}.csv"),
             ExportFormat::QuickBooks => format!("A_R Aging Detail {iso}.csv"),
             ExportFormat::Dynamics => format!("CustomerAging_{iso}.xlsx"),
+            ExportFormat::QuickBooksDesktop => quickbooks_desktop::file_name(date),
+            ExportFormat::Xero => xero::file_name(title, nth),
         }
     }
 }
@@ -109,20 +124,22 @@ pub fn write_sample_as(
         .collect();
     canonical.sort();
     let mut bytes = summary.bytes_written;
-    for path in canonical {
+    for (nth, path) in canonical.into_iter().enumerate() {
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         let as_of = NaiveDate::parse_from_str(stem, "%Y-%m-%d")?;
         let rows = read_canonical(&path)?;
-        let target = snapshots.join(format.file_name(as_of));
+        let target = snapshots.join(format.file_name(&opts.title, as_of, nth));
         match format {
             ExportFormat::Canonical => unreachable!("returned above"),
             ExportFormat::Sap => write_sap(&target, as_of, &rows)?,
             ExportFormat::NetSuite => write_netsuite(&target, &opts.title, as_of, &rows)?,
             ExportFormat::QuickBooks => write_quickbooks(&target, &opts.title, as_of, &rows)?,
             ExportFormat::Dynamics => write_dynamics(&target, as_of, &rows)?,
+            ExportFormat::QuickBooksDesktop => quickbooks_desktop::write(&target, as_of, &rows)?,
+            ExportFormat::Xero => xero::write(&target, &opts.title, as_of, &rows)?,
         }
         bytes = bytes - std::fs::metadata(&path)?.len() + std::fs::metadata(&target)?.len();
         std::fs::remove_file(&path)?;
