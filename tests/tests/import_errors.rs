@@ -439,7 +439,18 @@ fn corpus() -> Vec<Case> {
         ),
         case("unknown preset", "[import.snapshots]\npreset = \"sage\"\n", snapshot(GOOD), vec![(
             "exit 78",
-            "import.snapshots.preset: expected one of sap-fbl5n, netsuite-ar-aging-detail, quickbooks-ar-aging-detail, dynamics365-customer-aging, found \"sage\"",
+            // Every built-in preset is named, in the registry's order.
+            Box::leak(
+                format!(
+                    "import.snapshots.preset: expected one of {}, found \"sage\"",
+                    arsite::import::preset::Preset::ALL
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+                .into_boxed_str(),
+            ),
         )]),
         case("unknown column in a mapping", "[import.snapshots.columns]\ninvoice = \"Doc\"\n", snapshot(GOOD), vec![(
             "exit 78",

@@ -175,10 +175,13 @@ fn windows_1252_crlf(text: &str) -> Vec<u8> {
 fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     let text = "Fina Company\nA/R Aging Detail\n\"October 31, 2026\"\n\n\
                 Type,Date,Document Number,Customer,Due Date,Age,Amount,Open Balance\n\
+                C00001 Anderson Ltd,,,,,,,\n\
                 Invoice,9/15/2026,INV1001,C00001 Anderson Ltd,10/15/2026,16,\"€1,000.00\",\"€1,000.00\"\n\
                 Credit Memo,10/2/2026,CM205,C00001 Anderson Ltd,,,(€150.00),(€150.00)\n\
-                Invoice,10/20/2026,INV1002,C00002 Baker plc,,,€300.00,€300.00\n\
                 \"Total - C00001 Anderson Ltd\",,,,,,€850.00,€850.00\n\
+                C00002 Baker plc,,,,,,,\n\
+                Invoice,10/20/2026,INV1002,C00002 Baker plc,,,€300.00,€300.00\n\
+                \"Total - C00002 Baker plc\",,,,,,€300.00,€300.00\n\
                 Total,,,,,,\"€1,150.00\",\"€1,150.00\"\n";
     let dir = folder(
         "[import.snapshots]\npreset = \"netsuite\"\n",
@@ -187,11 +190,16 @@ fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     );
     let import = read(dir.path(), "2026-10-31");
     let q = &import.quality;
-    // "Total - C00001 …" is skipped by the preset; the grand "Total" is the
-    // report total, checked against every row that read an amount, used or
-    // rejected: 1,000.00 − 150.00 + 300.00 = 1,150.00 as printed.
-    assert_eq!((q.rows, q.used, q.skipped), (3, 2, 1));
-    assert_eq!(q.layout.report_totals, 1);
+    // The preset's layout reads the two customer headings and their
+    // "Total - …" subtotals (850.00 = 1,000.00 − 150.00; 300.00, the
+    // rejected INV1002's amount, which still counts); the grand "Total" is
+    // the report total, checked against every row that read an amount,
+    // used or rejected: 1,000.00 − 150.00 + 300.00 = 1,150.00 as printed.
+    assert_eq!((q.rows, q.used, q.skipped), (3, 2, 0));
+    assert_eq!(
+        (q.layout.headings, q.layout.subtotals, q.layout.report_totals),
+        (2, 2, 1)
+    );
     assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
     assert_eq!(q.defaulted.get("due_date"), Some(&1));
     // Used: 1,000.00 − 150.00 = 850.00; rejected: INV1002, 300.00.
@@ -204,8 +212,9 @@ fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     );
     // 31.10. − 2.10. = 29 days past due.
     assert_eq!(credit.days_past_due(day("2026-10-31")), 29);
+    // INV1002 is on line 11 (4 title lines, the header, 5 rows above it).
     let p = &q.rejected[0].problems[0];
-    assert_eq!((p.line, p.column, p.kind), (8, Some(5), Kind::MissingValue));
+    assert_eq!((p.line, p.column, p.kind), (11, Some(5), Kind::MissingValue));
     assert!(p.message.contains("only credits"), "{}", p.message);
 }
 

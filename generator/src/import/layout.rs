@@ -23,7 +23,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct RawLayout {
     pub group_heading: Option<RawGroupHeading>,
-    pub heading_pattern: Option<String>,
+    /// One pattern, or several tried in order (the first that fits wins).
+    pub heading_pattern: Option<super::spec::Headers>,
     /// Labels (prefixes, any case) of a group's total besides "Total":
     /// Odoo's "Partner cumul aged balance".
     pub subtotal_labels: Option<Vec<String>>,
@@ -48,12 +49,23 @@ pub enum GroupHeading {
 }
 
 /// The resolved layout settings of one input.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayoutSpec {
     pub group_heading: Option<GroupHeading>,
-    pub pattern: HeadingPattern,
+    /// Tried in order on each heading; never empty.
+    pub patterns: Vec<HeadingPattern>,
     /// Lower-cased, whitespace-collapsed label prefixes of subtotals.
     pub subtotal_labels: Vec<String>,
+}
+
+impl Default for LayoutSpec {
+    fn default() -> Self {
+        LayoutSpec {
+            group_heading: None,
+            patterns: vec![HeadingPattern::default()],
+            subtotal_labels: Vec::new(),
+        }
+    }
 }
 
 impl LayoutSpec {
@@ -75,10 +87,19 @@ impl LayoutSpec {
                 Some(GroupHeading::Column(column.trim().to_string()))
             }
         };
-        let pattern = match &raw.heading_pattern {
-            None => HeadingPattern::default(),
+        let patterns = match &raw.heading_pattern {
+            None => vec![HeadingPattern::default()],
             Some(p) => {
-                HeadingPattern::parse(p).map_err(|e| format!("{key}.heading_pattern: {e}"))?
+                let list = p.list();
+                if list.is_empty() {
+                    return Err(format!(
+                        "{key}.heading_pattern: expected a pattern such as \"{{id}} {{name}}\", found an empty list"
+                    ));
+                }
+                list.iter()
+                    .map(|p| HeadingPattern::parse(p))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("{key}.heading_pattern: {e}"))?
             }
         };
         if raw.heading_pattern.is_some() && group_heading.is_none() {
@@ -104,7 +125,7 @@ impl LayoutSpec {
         }
         Ok(LayoutSpec {
             group_heading,
-            pattern,
+            patterns,
             subtotal_labels,
         })
     }
@@ -118,16 +139,21 @@ impl LayoutSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Literal(String),
-    Id,
+    /// `{id}`, or with `code` `{code}`: an id that is one word holding a
+    /// digit ("10020", "C-0042"), so that `"{code} {name}"` does not take
+    /// the first word of a plain name ("Fina Trading Ltd") for an id.
+    Id {
+        code: bool,
+    },
     Name,
 }
 
 /// How a heading's text splits into customer id and name: literal text
-/// and the placeholders `{id}` and `{name}`, e.g. `"{name} ({id})"` or
-/// `"{id} {name}"`. Between two placeholders the separator is looked for
-/// from the left after `{id}` (ids rarely hold it) and from the right after
-/// `{name}` (names may: "Acme (EU) (C-1)"). With only `{name}` the name is
-/// the id too, and the reverse.
+/// and the placeholders `{id}`, `{code}` and `{name}`, e.g.
+/// `"{name} ({id})"` or `"{code} {name}"`. Between two placeholders the
+/// separator is looked for from the left after the id (ids rarely hold it)
+/// and from the right after `{name}` (names may: "Acme (EU) (C-1)"). With
+/// only `{name}` the name is the id too, and the reverse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadingPattern {
     parts: Vec<Part>,
@@ -147,7 +173,10 @@ impl HeadingPattern {
         let mut rest = text;
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("{id}") {
-                parts.push(Part::Id);
+                parts.push(Part::Id { code: false });
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{code}") {
+                parts.push(Part::Id { code: true });
                 rest = after;
             } else if let Some(after) = rest.strip_prefix("{name}") {
                 parts.push(Part::Name);
@@ -156,7 +185,7 @@ impl HeadingPattern {
                 let end = rest[1..].find('{').map_or(rest.len(), |i| i + 1);
                 if rest.starts_with('{') {
                     return Err(format!(
-                        "expected the placeholders {{id}} and {{name}} only, found {:?}",
+                        "expected the placeholders {{id}}, {{code}} and {{name}} only, found {:?}",
                         &rest[..rest.find('}').map_or(rest.len(), |i| i + 1)]
                     ));
                 }
@@ -164,13 +193,14 @@ impl HeadingPattern {
                 rest = &rest[end..];
             }
         }
-        let count = |p: &Part| parts.iter().filter(|q| *q == p).count();
-        if count(&Part::Id) > 1
-            || count(&Part::Name) > 1
-            || count(&Part::Id) + count(&Part::Name) == 0
-        {
+        let ids = parts
+            .iter()
+            .filter(|q| matches!(q, Part::Id { .. }))
+            .count();
+        let names = parts.iter().filter(|q| **q == Part::Name).count();
+        if ids > 1 || names > 1 || ids + names == 0 {
             return Err(format!(
-                "expected {{name}} and/or {{id}} once each, such as \"{{name}} ({{id}})\", found {text:?}"
+                "expected {{name}} and/or one of {{id}}, {{code}} once each, such as \"{{name}} ({{id}})\", found {text:?}"
             ));
         }
         if parts
@@ -194,7 +224,7 @@ impl HeadingPattern {
                 placeholder => {
                     let (value, after) = match self.parts.get(i + 1) {
                         Some(Part::Literal(sep)) => {
-                            let at = if *placeholder == Part::Id {
+                            let at = if matches!(placeholder, Part::Id { .. }) {
                                 rest.find(sep.as_str())?
                             } else {
                                 rest.rfind(sep.as_str())?
@@ -207,7 +237,12 @@ impl HeadingPattern {
                     if value.is_empty() {
                         return None;
                     }
-                    if *placeholder == Part::Id {
+                    if let Part::Id { code } = placeholder {
+                        let is_code = !value.contains(char::is_whitespace)
+                            && value.contains(|c: char| c.is_ascii_digit());
+                        if *code && !is_code {
+                            return None;
+                        }
                         id = Some(value.to_string());
                     } else {
                         name = Some(value.to_string());
@@ -565,7 +600,7 @@ impl Layout {
 
     fn open_group(&mut self, line: u64, text: String) {
         self.report.headings += 1;
-        self.group = match self.spec.pattern.split(&text) {
+        self.group = match self.spec.patterns.iter().find_map(|p| p.split(&text)) {
             Some((id, name)) => Some(Group {
                 text,
                 name,
@@ -857,6 +892,40 @@ mod tests {
         assert!(HeadingPattern::parse("{number} {name}").is_err());
         assert!(HeadingPattern::parse("Customer").is_err());
         assert!(HeadingPattern::parse("{id} {id}").is_err());
+        assert!(HeadingPattern::parse("{id} {code}").is_err());
+        // `{code}` takes a one-word id holding a digit, nothing else.
+        let p = HeadingPattern::parse("{code} {name}").unwrap();
+        assert_eq!(
+            p.split("C-0042 Acme"),
+            Some(("C-0042".into(), "Acme".into()))
+        );
+        assert_eq!(p.split("Fina Trading Ltd"), None);
+        assert_eq!(p.split("Fina"), None);
+    }
+
+    #[test]
+    fn heading_pattern_lists_take_the_first_that_fits() {
+        let raw: super::super::spec::RawInput = toml::from_str(&format!(
+            "{COLUMNS}[layout]\ngroup_heading = \"single_cell\"\nheading_pattern = [\"{{code}} {{name}}\", \"{{name}}\"]\n"
+        ))
+        .unwrap();
+        let spec = InputSpec::from_raw(&raw, &SCHEMA).unwrap();
+        let split = |t: &str| spec.layout.patterns.iter().find_map(|p| p.split(t));
+        assert_eq!(
+            split("10020 Fina Trading Ltd"),
+            Some(("10020".into(), "Fina Trading Ltd".into()))
+        );
+        assert_eq!(
+            split("Fina Trading Ltd"),
+            Some(("Fina Trading Ltd".into(), "Fina Trading Ltd".into()))
+        );
+        let raw: super::super::spec::RawInput = toml::from_str(&format!(
+            "{COLUMNS}[layout]\ngroup_heading = \"single_cell\"\nheading_pattern = []\n"
+        ))
+        .unwrap();
+        assert!(InputSpec::from_raw(&raw, &SCHEMA)
+            .unwrap_err()
+            .contains("found an empty list"));
     }
 
     #[test]
