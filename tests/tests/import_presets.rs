@@ -382,7 +382,10 @@ fn export_shapes_are_what_the_erps_write() {
             }
             ExportFormat::Odoo => {
                 assert!(bytes.starts_with(b"PK\x03\x04"));
-                assert!(names[0].starts_with("Aged Partner Balance 2026-"), "{names:?}");
+                assert!(
+                    names[0].starts_with("Aged Partner Balance 2026-"),
+                    "{names:?}"
+                );
                 assert!(names.iter().all(|n| n.ends_with(".xlsx")), "{names:?}");
                 let (sheet, rows) = read_sheet(&files[0]);
                 // The sheet is the title cut to Excel's 31 characters.
@@ -415,7 +418,10 @@ fn export_shapes_are_what_the_erps_write() {
                     first.as_bytes()[2] == b'-' && first.as_bytes()[5] == b'-',
                     "{first}"
                 );
-                assert!(names[0].starts_with("Accounts Receivable 2026-"), "{names:?}");
+                assert!(
+                    names[0].starts_with("Accounts Receivable 2026-"),
+                    "{names:?}"
+                );
             }
             _ => assert!(bytes.starts_with(b"PK\x03\x04")),
         }

@@ -153,9 +153,7 @@ pub fn write_sample_as(
             ExportFormat::Dynamics => write_dynamics(&target, as_of, &rows)?,
             ExportFormat::QuickBooksDesktop => quickbooks_desktop::write(&target, as_of, &rows)?,
             ExportFormat::Xero => xero::write(&target, &opts.title, as_of, &rows)?,
-            ExportFormat::Odoo => {
-                odoo::write(&target, &opts.title, &opts.currency, as_of, &rows)?
-            }
+            ExportFormat::Odoo => odoo::write(&target, &opts.title, &opts.currency, as_of, &rows)?,
             ExportFormat::ErpNext => erpnext::write(&target, &opts.title, as_of, &rows)?,
         }
         bytes = bytes - std::fs::metadata(&path)?.len() + std::fs::metadata(&target)?.len();

@@ -71,7 +71,7 @@ pub(super) fn write(path: &Path, company: &str, as_of: NaiveDate, items: &[Item]
     // "Debtors - NC": ERPNext suffixes accounts with the company's initials.
     let initials: String = company
         .split_whitespace()
-        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .filter_map(|w| w.chars().next().filter(|c| c.is_alphanumeric()))
         .collect();
     let account = format!("Debtors - {initials}");
     // Vouchers by posting date, as the report lists them.
