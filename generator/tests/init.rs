@@ -146,11 +146,7 @@ fn every_sample_export_is_recognised_as_its_preset() {
 #[test]
 fn hand_made_fixtures_are_recognised_as_their_presets() {
     // (fixture, preset, currency option, name of the copy).
-    // Not listed yet: their presets come from other branches, and the
-    // merger adds them here with the preset's name:
-    //   layout/Aged Partner Balance 2026-10-31.csv → the Odoo Aged Partner Balance preset
-    //   layout/Accounts Receivable 2026-10-31.csv → the ERPNext Accounts Receivable preset
-    let cases: [(&str, &str, &[&str], &str); 4] = [
+    let cases: [(&str, &str, &[&str], &str); 6] = [
         // The currency comes from its Local Currency column (EUR).
         (
             "FBL5N_20261031.csv",
@@ -170,6 +166,20 @@ fn hand_made_fixtures_are_recognised_as_their_presets() {
             "quickbooks-desktop-open-invoices",
             &["--currency", "EUR"],
             "Open Invoices 2026-10-31.csv",
+        ),
+        // Odoo's Aged Partner Balance has no currency column.
+        (
+            "layout/Aged Partner Balance 2026-10-31.csv",
+            "odoo-aged-partner-balance",
+            &["--currency", "EUR"],
+            "Aged Partner Balance 2026-10-31.csv",
+        ),
+        // ERPNext's Accounts Receivable has its Currency column (EUR).
+        (
+            "layout/Accounts Receivable 2026-10-31.csv",
+            "erpnext-accounts-receivable",
+            &[],
+            "Accounts Receivable 2026-10-31.csv",
         ),
         // NetSuite's Excel export names each customer in a heading row
         // only (no Customer column): the preset's layout reads it.

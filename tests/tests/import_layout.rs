@@ -367,3 +367,143 @@ fn the_xero_preset_alone_reads_the_aged_receivables_detail_and_its_title_date() 
         ]
     );
 }
+
+const ODOO_FILE: &str = "Aged Partner Balance 2026-10-31.csv";
+
+/// (invoice id, invoice date, due date) per invoice, in file order.
+fn dates(import: &SnapshotImport) -> Vec<(String, String, String)> {
+    import
+        .snapshot
+        .invoices
+        .iter()
+        .map(|i| {
+            (
+                i.invoice_id.clone(),
+                i.invoice_date.to_string(),
+                i.due_date.to_string(),
+            )
+        })
+        .collect()
+}
+
+fn dated(id: &str, date: &str, due: &str) -> (String, String, String) {
+    (id.into(), date.into(), due.into())
+}
+
+#[test]
+fn the_odoo_preset_alone_reads_the_aged_partner_balance_fixture() {
+    let bytes = std::fs::read(fixture(ODOO_FILE)).unwrap();
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "a CRLF fixture");
+    // The report has no currency column: the site's EUR is the currency.
+    let dir = folder("[import.snapshots]\npreset = \"odoo\"\n", ODOO_FILE, &bytes);
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    let (deco, gemini) = ("Deco Addict", "Gemini Furniture");
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row("INV/2026/0041", deco, deco, 150_000),
+            row("INV/2026/0058", deco, deco, 72_540),
+            row("INV/2026/0012", gemini, gemini, 31_000),
+            row("RINV/2026/0003", gemini, gemini, -4_510),
+        ]
+    );
+    // MM/DD/YYYY: 09/20/2026 is September 20th, 10/20/2026 October 20th.
+    assert_eq!(
+        dates(&import),
+        vec![
+            dated("INV/2026/0041", "2026-09-20", "2026-10-20"),
+            dated("INV/2026/0058", "2026-10-15", "2026-11-14"),
+            dated("INV/2026/0012", "2026-06-30", "2026-07-30"),
+            dated("RINV/2026/0003", "2026-08-31", "2026-08-31"),
+        ]
+    );
+    // 1500.00 + 725.40 = 2225.40; 310.00 − 45.10 = 264.90; Total 2490.30.
+    assert_eq!(import.snapshot.total_open(), Money(249_030));
+    assert_eq!((q.rows, q.used), (4, 4));
+    // Two partner headings (the first above the header), two "Partner
+    // cumul aged balance" rows, the "Total", the header repeated once.
+    assert_eq!(counts(&import), (2, 2, 1, 1));
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
+}
+
+#[test]
+fn an_odoo_partner_balance_that_does_not_match_its_lines_is_a_finding() {
+    let text = String::from_utf8(std::fs::read(fixture(ODOO_FILE)).unwrap()).unwrap();
+    // Gemini Furniture's lines add up to 310.00 − 45.10 = 264.90.
+    let wrong = text.replace(
+        "Partner cumul aged balance,,,,,,,264.90,",
+        "Partner cumul aged balance,,,,,,,246.90,",
+    );
+    assert_ne!(wrong, text);
+    let dir = folder(
+        "[import.snapshots]\npreset = \"odoo-aged-partner-balance\"\n",
+        ODOO_FILE,
+        wrong.as_bytes(),
+    );
+    let import = read(dir.path());
+    // The lines are read as before; the grand Total (2490.30) still matches.
+    assert_eq!(import.snapshot.total_open(), Money(249_030));
+    assert_eq!(counts(&import), (2, 2, 1, 1));
+    assert_eq!(
+        import.quality.layout.mismatches,
+        vec![Mismatch {
+            // Lines: title, filter, blank, heading, header, 2 lines,
+            // subtotal, blank, heading, header, 2 lines, subtotal (14).
+            line: 14,
+            kind: TotalKind::Subtotal,
+            label: "Partner cumul aged balance".into(),
+            printed: Money(24_690),
+            computed: Money(26_490),
+        }]
+    );
+    let report = arsite::check::check(dir.path()).unwrap();
+    let text = report
+        .render(false)
+        .replace(&format!("{}/", dir.path().display()), "");
+    assert!(
+        text.contains("snapshots/Aged Partner Balance 2026-10-31.csv:14: warning: the subtotal \"Partner cumul aged balance\" prints 246.90 but its rows add up to 264.90"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_erpnext_preset_alone_reads_the_accounts_receivable_fixture() {
+    let bytes = std::fs::read(fixture(ERP_FILE)).unwrap();
+    let dir = folder(
+        "[import.snapshots]\npreset = \"frappe\"\n",
+        ERP_FILE,
+        &bytes,
+    );
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    assert_eq!(
+        invoices(&import),
+        vec![
+            // No Customer Name column in this export: the names stay empty.
+            row("ACC-SINV-2026-00031", "Grant Plc", "", 100_000),
+            row("ACC-SINV-2026-00040", "Grant Plc", "", 35_050),
+            row("ACC-SINV-2026-00012", "Hollis & Vane", "", 50_000),
+        ]
+    );
+    // DD-MM-YYYY: 10-09-2026 is September 10th. The Age (Days) column
+    // agrees: 31 Oct − 10 Oct = 21, − 25 Oct = 6, − 31 Aug = 61.
+    assert_eq!(
+        dates(&import),
+        vec![
+            dated("ACC-SINV-2026-00031", "2026-09-10", "2026-10-10"),
+            dated("ACC-SINV-2026-00040", "2026-09-25", "2026-10-25"),
+            dated("ACC-SINV-2026-00012", "2026-08-01", "2026-08-31"),
+        ]
+    );
+    // 1000.0 + 350.5 + 500.0 = 1850.5, the unlabelled last line.
+    assert_eq!(import.snapshot.total_open(), Money(185_050));
+    let amounts: i64 = import.snapshot.invoices.iter().map(|i| i.amount.0).sum();
+    // 1200.0 + 350.5 + 2000.0 = 3550.5.
+    assert_eq!(amounts, 355_050);
+    assert_eq!(counts(&import), (0, 0, 1, 0));
+    assert_eq!((q.rows, q.used), (3, 3));
+    assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
+}

@@ -90,6 +90,20 @@ fn cents(d: Decimal) -> Money {
     Money::from_decimal(d, 2).unwrap()
 }
 
+/// The first sheet's name and its cells as text (rows padded to the same
+/// width), read with calamine.
+fn read_sheet(path: &Path) -> (String, Vec<Vec<String>>) {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let rows = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    (sheet, rows)
+}
+
 fn canonical_and(format: ExportFormat) -> (Vec<SnapshotImport>, Vec<SnapshotImport>) {
     let opts = options();
     let canonical = tempfile::tempdir().unwrap();
@@ -264,6 +278,34 @@ fn xero_aged_receivables_detail_gives_the_canonical_figures() {
     );
 }
 
+/// Aged Partner Balance (OCA, with move lines) carries no currency,
+/// division, collector or status; refunds and payments keep their entry
+/// numbers. The partner comes from the heading and the Partner column.
+#[test]
+fn odoo_aged_partner_balance_gives_the_canonical_figures() {
+    assert_same_carried_figures(
+        ExportFormat::Odoo,
+        Carries {
+            division: false,
+            collector: false,
+            ..EVERYTHING
+        },
+    );
+}
+
+/// Accounts Receivable carries the sales person (the collector), not the
+/// division or status; every voucher has its number.
+#[test]
+fn erpnext_accounts_receivable_gives_the_canonical_figures() {
+    assert_same_carried_figures(
+        ExportFormat::ErpNext,
+        Carries {
+            division: false,
+            ..EVERYTHING
+        },
+    );
+}
+
 #[test]
 fn export_shapes_are_what_the_erps_write() {
     let opts = options();
@@ -275,6 +317,8 @@ fn export_shapes_are_what_the_erps_write() {
         ExportFormat::Dynamics,
         ExportFormat::QuickBooksDesktop,
         ExportFormat::Xero,
+        ExportFormat::Odoo,
+        ExportFormat::ErpNext,
     ] {
         let out = dir.path().join(format.name());
         write_sample_as(&opts, format, &out).unwrap();
@@ -336,6 +380,49 @@ fn export_shapes_are_what_the_erps_write() {
                     ]
                 );
             }
+            ExportFormat::Odoo => {
+                assert!(bytes.starts_with(b"PK\x03\x04"));
+                assert!(
+                    names[0].starts_with("Aged Partner Balance 2026-"),
+                    "{names:?}"
+                );
+                assert!(names.iter().all(|n| n.ends_with(".xlsx")), "{names:?}");
+                let (sheet, rows) = read_sheet(&files[0]);
+                // The sheet is the title cut to Excel's 31 characters.
+                assert_eq!(sheet, "Aged Partner Balance - Northwin");
+                assert!(rows[0][0].starts_with("Aged Partner Balance - Northwind"));
+                assert!(rows[0][0].ends_with(" - EUR"), "{:?}", rows[0]);
+                let header = rows.iter().position(|r| r[0] == "Date").unwrap();
+                assert_eq!(rows[header][7], "Residual");
+                assert_eq!(rows[header][9], "Age ≤ 30 d.");
+                // The first partner's name just above the header, which is
+                // repeated for every partner; each closes with its balance.
+                assert_eq!(rows[header - 1].iter().filter(|c| !c.is_empty()).count(), 1);
+                let count = |what: &str, col: usize| rows.iter().filter(|r| r[col] == what).count();
+                assert!(count("Date", 0) > 1);
+                assert_eq!(count("Date", 0), count("Partner cumul aged balance", 5));
+                assert_eq!(count("Total", 5), 1);
+                assert_eq!(count("Percents", 5), 1);
+            }
+            ExportFormat::ErpNext => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.starts_with(
+                    "Posting Date,Party,Customer Name,Receivable Account,Voucher Type,Voucher No,Due Date,Invoiced Amount,"
+                ));
+                assert!(text.contains(",Payment Entry,"), "payments");
+                // DD-MM-YYYY, CRLF, and a last line without a label.
+                let last = text.trim_end().rsplit("\r\n").next().unwrap();
+                assert!(last.starts_with(",,,,,,,"), "{last}");
+                let first = text.split("\r\n").nth(1).unwrap();
+                assert!(
+                    first.as_bytes()[2] == b'-' && first.as_bytes()[5] == b'-',
+                    "{first}"
+                );
+                assert!(
+                    names[0].starts_with("Accounts Receivable 2026-"),
+                    "{names:?}"
+                );
+            }
             _ => assert!(bytes.starts_with(b"PK\x03\x04")),
         }
     }
@@ -355,6 +442,8 @@ fn the_same_options_give_the_same_export_bytes() {
         ExportFormat::Dynamics,
         ExportFormat::QuickBooksDesktop,
         ExportFormat::Xero,
+        ExportFormat::Odoo,
+        ExportFormat::ErpNext,
     ] {
         let (pa, pb) = (a.path().join(format.name()), b.path().join(format.name()));
         let sa = write_sample_as(&opts, format, &pa).unwrap();

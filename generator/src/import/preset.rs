@@ -25,6 +25,8 @@ impl Preset {
         &DYNAMICS,
         &QUICKBOOKS_DESKTOP,
         &XERO,
+        &ODOO,
+        &ERPNEXT,
     ];
 
     pub fn find(name: &str) -> Option<&'static Preset> {
@@ -133,6 +135,20 @@ pub static XERO: Preset = Preset {
     aliases: &["xero"],
     title: "Xero Aged Receivables Detail",
     toml: include_str!("presets/xero-aged-receivables-detail.toml"),
+};
+
+pub static ODOO: Preset = Preset {
+    name: "odoo-aged-partner-balance",
+    aliases: &["odoo"],
+    title: "Odoo Aged Partner Balance",
+    toml: include_str!("presets/odoo-aged-partner-balance.toml"),
+};
+
+pub static ERPNEXT: Preset = Preset {
+    name: "erpnext-accounts-receivable",
+    aliases: &["erpnext", "frappe"],
+    title: "ERPNext Accounts Receivable",
+    toml: include_str!("presets/erpnext-accounts-receivable.toml"),
 };
 
 #[cfg(test)]

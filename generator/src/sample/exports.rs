@@ -1,7 +1,8 @@
 //! The sample company as ERPs export it: each snapshot rewritten in the
 //! shape of one built-in import preset (SAP FBL5N, NetSuite and QuickBooks
 //! A/R Aging Detail, Dynamics 365 customer aging; QuickBooks Desktop Open
-//! Invoices and Xero Aged Receivables Detail in `exports/`), with the
+//! Invoices, Xero Aged Receivables Detail, Odoo Aged Partner Balance and
+//! ERPNext Accounts Receivable in `exports/`), with the
 //! report titles, subtotal lines, regional number and date formats and
 //! encodings that go with it, plus an `arsite.toml` naming the preset.
 //! Importing such a folder must give the figures of the canonical one, to
@@ -11,6 +12,8 @@
 //! the plain csv crate, not arsite's importer), so every shape shows the
 //! same open items.
 
+mod erpnext;
+mod odoo;
 mod quickbooks_desktop;
 mod xero;
 
@@ -32,10 +35,12 @@ pub enum ExportFormat {
     Dynamics,
     QuickBooksDesktop,
     Xero,
+    Odoo,
+    ErpNext,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 7] = [
+    pub const ALL: [ExportFormat; 9] = [
         ExportFormat::Canonical,
         ExportFormat::Sap,
         ExportFormat::NetSuite,
@@ -43,6 +48,8 @@ impl ExportFormat {
         ExportFormat::Dynamics,
         ExportFormat::QuickBooksDesktop,
         ExportFormat::Xero,
+        ExportFormat::Odoo,
+        ExportFormat::ErpNext,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +61,8 @@ impl ExportFormat {
             ExportFormat::Dynamics => "dynamics",
             ExportFormat::QuickBooksDesktop => "quickbooks-desktop",
             ExportFormat::Xero => "xero",
+            ExportFormat::Odoo => "odoo",
+            ExportFormat::ErpNext => "erpnext",
         }
     }
 
@@ -67,6 +76,8 @@ impl ExportFormat {
             ExportFormat::Dynamics => Some("dynamics365-customer-aging"),
             ExportFormat::QuickBooksDesktop => Some("quickbooks-desktop-open-invoices"),
             ExportFormat::Xero => Some("xero-aged-receivables-detail"),
+            ExportFormat::Odoo => Some("odoo-aged-partner-balance"),
+            ExportFormat::ErpNext => Some("erpnext-accounts-receivable"),
         }
     }
 
@@ -81,6 +92,8 @@ impl ExportFormat {
             ExportFormat::Dynamics => format!("CustomerAging_{iso}.xlsx"),
             ExportFormat::QuickBooksDesktop => quickbooks_desktop::file_name(date),
             ExportFormat::Xero => xero::file_name(title, nth),
+            ExportFormat::Odoo => odoo::file_name(date),
+            ExportFormat::ErpNext => erpnext::file_name(date),
         }
     }
 }
@@ -140,6 +153,8 @@ pub fn write_sample_as(
             ExportFormat::Dynamics => write_dynamics(&target, as_of, &rows)?,
             ExportFormat::QuickBooksDesktop => quickbooks_desktop::write(&target, as_of, &rows)?,
             ExportFormat::Xero => xero::write(&target, &opts.title, as_of, &rows)?,
+            ExportFormat::Odoo => odoo::write(&target, &opts.title, &opts.currency, as_of, &rows)?,
+            ExportFormat::ErpNext => erpnext::write(&target, &opts.title, as_of, &rows)?,
         }
         bytes = bytes - std::fs::metadata(&path)?.len() + std::fs::metadata(&target)?.len();
         std::fs::remove_file(&path)?;
@@ -278,13 +293,25 @@ fn plain(cents: i64) -> String {
 }
 
 fn csv_file(path: &Path, bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
+    csv_file_with(path, bom, csv::Terminator::Any(b'\n'))
+}
+
+/// [`csv_file`] with its line ends.
+fn csv_file_with(
+    path: &Path,
+    bom: bool,
+    terminator: csv::Terminator,
+) -> Result<csv::Writer<BufWriter<File>>> {
     let file =
         File::create(path).with_context(|| format!("sample: cannot create {}", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     if bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
-    Ok(csv::WriterBuilder::new().flexible(true).from_writer(out))
+    Ok(csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(terminator)
+        .from_writer(out))
 }
 
 // ----- SAP FBL5N ----------------------------------------------------------------
