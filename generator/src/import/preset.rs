@@ -25,6 +25,7 @@ impl Preset {
         &DYNAMICS,
         &QUICKBOOKS_DESKTOP,
         &XERO,
+        &BUSINESS_CENTRAL,
     ];
 
     pub fn find(name: &str) -> Option<&'static Preset> {
@@ -133,6 +134,13 @@ pub static XERO: Preset = Preset {
     aliases: &["xero"],
     title: "Xero Aged Receivables Detail",
     toml: include_str!("presets/xero-aged-receivables-detail.toml"),
+};
+
+pub static BUSINESS_CENTRAL: Preset = Preset {
+    name: "business-central-aged-receivables",
+    aliases: &["business-central", "bc"],
+    title: "Business Central Aged Accounts Receivable (Excel)",
+    toml: include_str!("presets/business-central-aged-receivables.toml"),
 };
 
 #[cfg(test)]

@@ -10,12 +10,13 @@
 //!   (`Yes` → `disputed`, `Promise to pay` → `promised`).
 //! * `[[import.<input>.keep]]`: row filters (see [`Filter`]); a row a
 //!   filter leaves out is counted per filter on the quality page.
-//! * `file_date_format` and `as_of_from = "title"`: where a snapshot's date
-//!   is written (see [`dates_in_name`] and [`title_date`]).
+//! * `file_date_format`, `as_of_from = "title"` and `as_of_from = { sheet,
+//!   key }`: where a snapshot's date is written (see [`dates_in_name`],
+//!   [`title_date`] and [`peek_cell_date`]).
 
 use super::date::DateFormat;
 use super::problem::{Kind, Problem};
-use super::source::{with_records, Input, Record};
+use super::source::{with_records, Cell, Input, Record};
 use super::spec::{Headers, InputSpec};
 use arsite_core::Day;
 use serde::Deserialize;
@@ -470,6 +471,123 @@ pub fn peek_title_date(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
             ),
         ))
     })?
+}
+
+/// Rows of the named sheet searched for the key: metadata sheets are short.
+const CELL_SEARCH: usize = 1_000;
+
+/// Whether a cell's text is `key`: trimmed, ignoring case and a trailing
+/// colon ("Aged as of:" is key "Aged as of").
+fn is_key(text: &str, key: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_end_matches(':').trim_end().to_lowercase();
+    !text.trim().is_empty() && bare(text) == bare(key)
+}
+
+/// The snapshot date of a workbook read with `as_of_from = { sheet, key }`:
+/// in `sheet`, the first cell (row by row, left to right) whose text is
+/// `key` (see [`is_key`]); the date is the next non-empty cell to its right
+/// in that row or, when the row holds nothing right of it, the cell just
+/// below it. A date cell, or text in `date_format` (or ISO).
+pub fn peek_cell_date(
+    path: &Path,
+    spec: &InputSpec,
+    sheet: &str,
+    key: &str,
+) -> Result<Day, Problem> {
+    let what = format!("as_of_from = {{ sheet = {sheet:?}, key = {key:?} }}");
+    let mut source = spec.source.clone();
+    source.sheet = Some(sheet.to_string());
+    let located = |mut p: Problem, line: u64, column: Option<usize>| {
+        p.sheet = Some(std::sync::Arc::from(sheet));
+        p.line = line;
+        p.column = column;
+        p
+    };
+    let read = |record: &Record, i: usize| -> Result<Day, Problem> {
+        let text = String::from_utf8_lossy(&record.fields[i]).trim().to_string();
+        let day = match record.cell(i) {
+            Cell::Date(d) => Some(d),
+            Cell::Text if spec.date_format_set => spec.dates.parse(&text),
+            Cell::Text => Day::parse_iso(&text),
+            Cell::Number | Cell::Error => None,
+        };
+        day.ok_or_else(|| {
+            located(
+                Problem::file(
+                    path,
+                    Kind::SnapshotDate,
+                    format!(
+                        "the cell beside {key:?} in sheet {sheet:?} holds {text:?}, not a date: expected the snapshot date there ({what})"
+                    ),
+                ),
+                record.line,
+                Some(i + 1),
+            )
+        })
+    };
+    let opened = with_records(path, Input::Path(path), &source, |records, _| {
+        let mut record = Record::default();
+        // The key's column when the date is to be below it.
+        let mut below: Option<usize> = None;
+        for _ in 0..CELL_SEARCH {
+            match records.read(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(p) if p.kind == Kind::Row => continue,
+                Err(p) => return Err(p),
+            }
+            if let Some(col) = below {
+                return match record.fields.get(col) {
+                    Some(f) if !f.iter().all(u8::is_ascii_whitespace) => read(&record, col),
+                    _ => Err(located(
+                        Problem::file(
+                            path,
+                            Kind::SnapshotDate,
+                            format!(
+                                "no date right of or below {key:?} in sheet {sheet:?}: expected the snapshot date in the next cell ({what})"
+                            ),
+                        ),
+                        record.line,
+                        Some(col + 1),
+                    )),
+                };
+            }
+            let n = record.fields.len();
+            let Some(at) = (0..n).find(|&i| is_key(&String::from_utf8_lossy(&record.fields[i]), key))
+            else {
+                continue;
+            };
+            let right = (at + 1..n).find(|&i| !record.fields[i].iter().all(u8::is_ascii_whitespace));
+            match right {
+                Some(i) => return read(&record, i),
+                None => below = Some(at),
+            }
+        }
+        Err(Problem::file(
+            path,
+            Kind::SnapshotDate,
+            match below {
+                Some(_) => format!(
+                    "no date right of or below {key:?} in sheet {sheet:?}: expected the snapshot date in the next cell ({what})"
+                ),
+                None => format!(
+                    "sheet {sheet:?} has no cell reading {key:?}: expected the snapshot date beside it ({what}; or set as_of, or file_date_format for a date in the file name)"
+                ),
+            },
+        ))
+    });
+    match opened {
+        Ok(Ok(day)) => Ok(day),
+        Ok(Err(p)) if p.sheet.is_some() || p.kind != Kind::SnapshotDate => Err(p),
+        Ok(Err(p)) => Err(located(p, 0, None)),
+        Err(p) if p.kind == Kind::Sheet => {
+            let mut p = p;
+            p.kind = Kind::SnapshotDate;
+            p.message = format!("{} (the snapshot date: {what})", p.message);
+            Err(p)
+        }
+        Err(p) => Err(p),
+    }
 }
 
 #[cfg(test)]
