@@ -640,6 +640,95 @@ mod tests {
         assert_eq!(t("Customer aging"), None);
     }
 
+    /// A workbook with a data sheet and an "Info" sheet of `info` rows.
+    fn workbook_with_info(dir: &Path, info: &[&[crate::sample::exports::XCell<'_>]]) -> std::path::PathBuf {
+        use crate::sample::exports::{XCell, XlsxWriter};
+        let path = dir.join("aging.xlsx");
+        let mut x = XlsxWriter::create_sheets(&path, &[("Data", false), ("Info", true)]).unwrap();
+        x.row(&[XCell::Text("No"), XCell::Text("Open")]).unwrap();
+        x.next_sheet().unwrap();
+        for row in info {
+            x.row(row).unwrap();
+        }
+        x.finish().unwrap();
+        path
+    }
+
+    fn cell_spec() -> InputSpec {
+        let raw: super::super::spec::RawInput = toml::from_str(
+            "format = \"xlsx\"\nsheet = \"Data\"\nas_of_from = { sheet = \"Info\", key = \"Aged As Of\" }\n[columns]\ninvoice_id = \"No\"\nopen_amount = \"Open\"\n",
+        )
+        .unwrap();
+        InputSpec::from_raw(&raw, &crate::import::snapshot_csv::SCHEMA).unwrap()
+    }
+
+    #[test]
+    fn the_date_beside_or_below_a_key_cell() {
+        use crate::sample::exports::XCell;
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = cell_spec();
+        assert_eq!(
+            spec.as_of,
+            super::super::spec::AsOf::Cell {
+                sheet: "Info".into(),
+                key: "Aged As Of".into()
+            }
+        );
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let other = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        // Right of the key (a blank cell between), past an earlier date.
+        let right = workbook_with_info(
+            tmp.path(),
+            &[
+                &[XCell::Text("Run on"), XCell::Date(other)],
+                &[XCell::Empty, XCell::Text("aged as of:"), XCell::Empty, XCell::Date(d)],
+            ],
+        );
+        assert_eq!(peek_cell_date(&right, &spec, "Info", "Aged As Of"), Ok(day("2026-10-31")));
+        // Below it, when nothing is right of it; text in ISO reads too.
+        let below = workbook_with_info(
+            tmp.path(),
+            &[&[XCell::Text("Aged As Of")], &[XCell::Text("2026-10-31")]],
+        );
+        assert_eq!(peek_cell_date(&below, &spec, "Info", "Aged As Of"), Ok(day("2026-10-31")));
+    }
+
+    #[test]
+    fn a_missing_key_sheet_or_date_is_an_error_naming_them() {
+        use crate::sample::exports::XCell;
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = cell_spec();
+        let err = |path: &Path, sheet: &str| peek_cell_date(path, &spec, sheet, "Aged As Of").unwrap_err();
+        // No cell reads the key (another key's date does not count).
+        let path = workbook_with_info(
+            tmp.path(),
+            &[&[XCell::Text("Run on"), XCell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())]],
+        );
+        let p = err(&path, "Info");
+        assert_eq!(p.kind, Kind::SnapshotDate);
+        assert_eq!(&*p.path, path.as_path());
+        assert_eq!(p.sheet.as_deref(), Some("Info"));
+        assert!(p.message.contains("sheet \"Info\" has no cell reading \"Aged As Of\""), "{}", p.message);
+        // No such sheet.
+        let p = err(&path, "Metadata");
+        assert_eq!(p.kind, Kind::SnapshotDate);
+        assert!(p.message.contains("no sheet \"Metadata\""), "{}", p.message);
+        assert!(p.message.contains("key = \"Aged As Of\""), "{}", p.message);
+        // The key with no date beside or below it.
+        let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of")]]);
+        let p = err(&path, "Info");
+        assert!(p.message.contains("no date right of or below \"Aged As Of\" in sheet \"Info\""), "{}", p.message);
+        // Not a date: text, and a plain number.
+        for cell in [XCell::Text("end of October"), XCell::Number("46326")] {
+            let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of"), cell]]);
+            let p = err(&path, "Info");
+            assert_eq!(p.kind, Kind::SnapshotDate);
+            assert_eq!((p.line, p.column), (1, Some(2)));
+            assert!(p.message.contains("not a date"), "{}", p.message);
+            assert!(p.message.contains("in sheet \"Info\""), "{}", p.message);
+        }
+    }
+
     #[test]
     fn identical_rows_get_distinct_stable_ids() {
         let rows: [&[&[u8]]; 3] = [

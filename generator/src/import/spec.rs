@@ -703,6 +703,22 @@ mod tests {
         assert!(err("as_of_from = \"sheet\"").contains("import.snapshots.as_of_from"));
         assert!(err("as_of_from = \"title\"\nas_of = \"2026-10-31\"")
             .contains("import.snapshots.as_of_from"));
+        // A workbook cell: a sheet and key, in a workbook, and no as_of.
+        let cell = "as_of_from = { sheet = \"Info\", key = \"As of\" }";
+        assert!(err(cell).contains("import.snapshots.as_of_from: a sheet and key need a workbook"));
+        assert!(err(&format!("format = \"xlsx\"\n{cell}\nas_of = \"2026-10-31\""))
+            .contains("comes from the workbook cell"));
+        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\", key = \" \" }")
+            .contains("import.snapshots.as_of_from: expected a sheet name"));
+        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\" }")
+            .contains("as_of_from"));
+        assert_eq!(
+            spec(&format!("format = \"ods\"\n{cell}")).unwrap().as_of,
+            AsOf::Cell {
+                sheet: "Info".into(),
+                key: "As of".into()
+            }
+        );
         assert!(
             err("[[keep]]\ncolumn = \"T\"").contains("import.snapshots.keep[1]: expected one test")
         );
