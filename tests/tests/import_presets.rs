@@ -378,14 +378,31 @@ fn export_shapes_are_what_the_erps_write() {
                 assert!(sheets.contains(&("CustomerAgingData".to_string(), true)));
                 assert!(sheets.contains(&("Aggregated Metadata".to_string(), false)));
                 let data = wb.worksheet_range("CustomerAgingData").unwrap();
-                let header: Vec<String> = data.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-                assert_eq!(&header[..4], ["CustomerNumber", "CustomerName", "DocumentType", "DocumentNo"]);
+                let header: Vec<String> = data
+                    .rows()
+                    .next()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+                assert_eq!(
+                    &header[..4],
+                    [
+                        "CustomerNumber",
+                        "CustomerName",
+                        "DocumentType",
+                        "DocumentNo"
+                    ]
+                );
                 assert!(header.contains(&"RemainingAmountLCY".to_string()));
                 assert_eq!(header.last().map(String::as_str), Some("EntryNo"));
                 // Date cells and number cells.
                 let row: Vec<&Data> = data.rows().nth(1).unwrap().iter().collect();
                 let due = header.iter().position(|h| h == "DueDate").unwrap();
-                let open = header.iter().position(|h| h == "RemainingAmountLCY").unwrap();
+                let open = header
+                    .iter()
+                    .position(|h| h == "RemainingAmountLCY")
+                    .unwrap();
                 assert!(matches!(row[due], Data::DateTime(_)), "{:?}", row[due]);
                 assert!(matches!(row[open], Data::Float(_)), "{:?}", row[open]);
                 let meta = wb.worksheet_range("Aggregated Metadata").unwrap();

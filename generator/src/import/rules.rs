@@ -504,7 +504,9 @@ pub fn peek_cell_date(
         p
     };
     let read = |record: &Record, i: usize| -> Result<Day, Problem> {
-        let text = String::from_utf8_lossy(&record.fields[i]).trim().to_string();
+        let text = String::from_utf8_lossy(&record.fields[i])
+            .trim()
+            .to_string();
         let day = match record.cell(i) {
             Cell::Date(d) => Some(d),
             Cell::Text if spec.date_format_set => spec.dates.parse(&text),
@@ -553,11 +555,13 @@ pub fn peek_cell_date(
                 };
             }
             let n = record.fields.len();
-            let Some(at) = (0..n).find(|&i| is_key(&String::from_utf8_lossy(&record.fields[i]), key))
+            let Some(at) =
+                (0..n).find(|&i| is_key(&String::from_utf8_lossy(&record.fields[i]), key))
             else {
                 continue;
             };
-            let right = (at + 1..n).find(|&i| !record.fields[i].iter().all(u8::is_ascii_whitespace));
+            let right =
+                (at + 1..n).find(|&i| !record.fields[i].iter().all(u8::is_ascii_whitespace));
             match right {
                 Some(i) => return read(&record, i),
                 None => below = Some(at),
@@ -641,7 +645,10 @@ mod tests {
     }
 
     /// A workbook with a data sheet and an "Info" sheet of `info` rows.
-    fn workbook_with_info(dir: &Path, info: &[&[crate::sample::exports::XCell<'_>]]) -> std::path::PathBuf {
+    fn workbook_with_info(
+        dir: &Path,
+        info: &[&[crate::sample::exports::XCell<'_>]],
+    ) -> std::path::PathBuf {
         use crate::sample::exports::{XCell, XlsxWriter};
         let path = dir.join("aging.xlsx");
         let mut x = XlsxWriter::create_sheets(&path, &[("Data", false), ("Info", true)]).unwrap();
@@ -681,16 +688,27 @@ mod tests {
             tmp.path(),
             &[
                 &[XCell::Text("Run on"), XCell::Date(other)],
-                &[XCell::Empty, XCell::Text("aged as of:"), XCell::Empty, XCell::Date(d)],
+                &[
+                    XCell::Empty,
+                    XCell::Text("aged as of:"),
+                    XCell::Empty,
+                    XCell::Date(d),
+                ],
             ],
         );
-        assert_eq!(peek_cell_date(&right, &spec, "Info", "Aged As Of"), Ok(day("2026-10-31")));
+        assert_eq!(
+            peek_cell_date(&right, &spec, "Info", "Aged As Of"),
+            Ok(day("2026-10-31"))
+        );
         // Below it, when nothing is right of it; text in ISO reads too.
         let below = workbook_with_info(
             tmp.path(),
             &[&[XCell::Text("Aged As Of")], &[XCell::Text("2026-10-31")]],
         );
-        assert_eq!(peek_cell_date(&below, &spec, "Info", "Aged As Of"), Ok(day("2026-10-31")));
+        assert_eq!(
+            peek_cell_date(&below, &spec, "Info", "Aged As Of"),
+            Ok(day("2026-10-31"))
+        );
     }
 
     #[test]
@@ -698,17 +716,27 @@ mod tests {
         use crate::sample::exports::XCell;
         let tmp = tempfile::tempdir().unwrap();
         let spec = cell_spec();
-        let err = |path: &Path, sheet: &str| peek_cell_date(path, &spec, sheet, "Aged As Of").unwrap_err();
+        let err = |path: &Path, sheet: &str| {
+            peek_cell_date(path, &spec, sheet, "Aged As Of").unwrap_err()
+        };
         // No cell reads the key (another key's date does not count).
         let path = workbook_with_info(
             tmp.path(),
-            &[&[XCell::Text("Run on"), XCell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())]],
+            &[&[
+                XCell::Text("Run on"),
+                XCell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
+            ]],
         );
         let p = err(&path, "Info");
         assert_eq!(p.kind, Kind::SnapshotDate);
         assert_eq!(&*p.path, path.as_path());
         assert_eq!(p.sheet.as_deref(), Some("Info"));
-        assert!(p.message.contains("sheet \"Info\" has no cell reading \"Aged As Of\""), "{}", p.message);
+        assert!(
+            p.message
+                .contains("sheet \"Info\" has no cell reading \"Aged As Of\""),
+            "{}",
+            p.message
+        );
         // No such sheet.
         let p = err(&path, "Metadata");
         assert_eq!(p.kind, Kind::SnapshotDate);
@@ -717,7 +745,12 @@ mod tests {
         // The key with no date beside or below it.
         let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of")]]);
         let p = err(&path, "Info");
-        assert!(p.message.contains("no date right of or below \"Aged As Of\" in sheet \"Info\""), "{}", p.message);
+        assert!(
+            p.message
+                .contains("no date right of or below \"Aged As Of\" in sheet \"Info\""),
+            "{}",
+            p.message
+        );
         // Not a date: text, and a plain number.
         for cell in [XCell::Text("end of October"), XCell::Number("46326")] {
             let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of"), cell]]);

@@ -706,12 +706,15 @@ mod tests {
         // A workbook cell: a sheet and key, in a workbook, and no as_of.
         let cell = "as_of_from = { sheet = \"Info\", key = \"As of\" }";
         assert!(err(cell).contains("import.snapshots.as_of_from: a sheet and key need a workbook"));
-        assert!(err(&format!("format = \"xlsx\"\n{cell}\nas_of = \"2026-10-31\""))
-            .contains("comes from the workbook cell"));
-        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\", key = \" \" }")
-            .contains("import.snapshots.as_of_from: expected a sheet name"));
-        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\" }")
-            .contains("as_of_from"));
+        assert!(err(&format!(
+            "format = \"xlsx\"\n{cell}\nas_of = \"2026-10-31\""
+        ))
+        .contains("comes from the workbook cell"));
+        assert!(
+            err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\", key = \" \" }")
+                .contains("import.snapshots.as_of_from: expected a sheet name")
+        );
+        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\" }").contains("as_of_from"));
         assert_eq!(
             spec(&format!("format = \"ods\"\n{cell}")).unwrap().as_of,
             AsOf::Cell {

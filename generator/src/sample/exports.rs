@@ -792,10 +792,8 @@ impl XlsxWriter {
     fn open_sheet(&mut self) -> Result<()> {
         self.sheet += 1;
         self.row = 0;
-        self.zip.start_file(
-            format!("xl/worksheets/sheet{}.xml", self.sheet),
-            options(),
-        )?;
+        self.zip
+            .start_file(format!("xl/worksheets/sheet{}.xml", self.sheet), options())?;
         self.zip.write_all(
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{XMLNS}\"><sheetData>").as_bytes(),
         )?;

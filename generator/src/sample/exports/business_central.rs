@@ -123,8 +123,14 @@ pub(super) fn write(path: &Path, company: &str, as_of: NaiveDate, items: &[Item]
     // The pivot sheets: open amounts per period.
     let periods = periods(as_of);
     for (title, subtitle) in [
-        ("Aged Accounts Receivable by Period (LCY)", "Open amounts in LCY"),
-        ("Aged Accounts Receivable by Period (FCY)", "Open amounts in FCY"),
+        (
+            "Aged Accounts Receivable by Period (LCY)",
+            "Open amounts in LCY",
+        ),
+        (
+            "Aged Accounts Receivable by Period (FCY)",
+            "Open amounts in FCY",
+        ),
     ] {
         x.next_sheet()?;
         x.row(&[XCell::Text(title)])?;
@@ -143,7 +149,9 @@ pub(super) fn write(path: &Path, company: &str, as_of: NaiveDate, items: &[Item]
         }
     }
     x.next_sheet()?;
-    x.row(&[XCell::Text("Aged Accounts Receivable due by Currency (FCY)")])?;
+    x.row(&[XCell::Text(
+        "Aged Accounts Receivable due by Currency (FCY)",
+    )])?;
     let total = plain(items.iter().map(|i| i.open).sum());
     x.row(&[XCell::Text("Currency Code"), XCell::Text("Balance")])?;
     x.row(&[XCell::Text(currency), XCell::Number(&total)])?;
@@ -222,7 +230,10 @@ pub(super) fn write(path: &Path, company: &str, as_of: NaiveDate, items: &[Item]
     x.next_sheet()?;
     for (key, value) in [
         ("Report ID", XCell::Number("4402")),
-        ("Report Name", XCell::Text("Aged Accounts Receivable (Excel)")),
+        (
+            "Report Name",
+            XCell::Text("Aged Accounts Receivable (Excel)"),
+        ),
         ("Company Name", XCell::Text(company)),
         ("User ID", XCell::Text("ADMIN")),
         ("Aged As Of", XCell::Date(as_of)),
