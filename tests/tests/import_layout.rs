@@ -441,9 +441,9 @@ fn a_business_central_workbook_without_the_date_cell_names_file_sheet_and_key() 
         BC_FILE,
         &bytes,
     );
-    let err = arsite::import::DataSet::open(dir.path())
-        .err()
-        .expect("no snapshot date");
+    let Err(err) = arsite::import::DataSet::open(dir.path()) else {
+        panic!("no snapshot date: expected an error");
+    };
     let text = format!("{err:#}");
     assert!(text.contains(BC_FILE), "{text}");
     assert!(
