@@ -439,7 +439,7 @@ fn corpus() -> Vec<Case> {
         ),
         case("unknown preset", "[import.snapshots]\npreset = \"sage\"\n", snapshot(GOOD), vec![(
             "exit 78",
-            "import.snapshots.preset: expected one of sap-fbl5n, netsuite-ar-aging-detail, quickbooks-ar-aging-detail, dynamics365-customer-aging, found \"sage\"",
+            "import.snapshots.preset: expected one of sap-fbl5n, netsuite-ar-aging-detail, quickbooks-ar-aging-detail, dynamics365-customer-aging, quickbooks-desktop-open-invoices, xero-aged-receivables-detail, business-central-aged-receivables, found \"sage\"",
         )]),
         case("unknown column in a mapping", "[import.snapshots.columns]\ninvoice = \"Doc\"\n", snapshot(GOOD), vec![(
             "exit 78",
