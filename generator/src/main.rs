@@ -123,7 +123,7 @@ enum Command {
         force: bool,
         /// Shape of the snapshot files: canonical, or an ERP export read
         /// through an import preset (sap, netsuite, quickbooks, dynamics,
-        /// quickbooks-desktop, xero, odoo, erpnext).
+        /// quickbooks-desktop, xero, odoo, erpnext, business-central).
         #[arg(long, default_value = "canonical")]
         format: arsite::sample::ExportFormat,
     },

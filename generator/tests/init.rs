@@ -114,7 +114,9 @@ fn every_sample_export_is_recognised_as_its_preset() {
         let name = export.file_name().unwrap().to_str().unwrap();
         let (out, _) = text(&run);
         // A name holding the date as YYYY-MM-DD is kept as it is; a name
-        // without one (Xero's, dated by its title) gets the date said.
+        // without one (Xero's, dated by its title; Business Central's, by a
+        // cell of its metadata sheet) gets the date said, after a space
+        // when the name has spaces, else after `_`.
         let copy = if arsite::import::file_name_dates(name, &arsite::import::InputSpec::canonical())
             .is_empty()
         {
@@ -124,7 +126,8 @@ fn every_sample_export_is_recognised_as_its_preset() {
                 .and_then(|r| r.split_whitespace().next())
                 .unwrap_or_else(|| panic!("{out}"));
             let (stem, ext) = name.rsplit_once('.').unwrap();
-            format!("{stem}_{date}.{ext}")
+            let separator = if stem.contains(' ') { " " } else { "_" };
+            format!("{stem}{separator}{date}.{ext}")
         } else {
             name.to_string()
         };
@@ -146,7 +149,7 @@ fn every_sample_export_is_recognised_as_its_preset() {
 #[test]
 fn hand_made_fixtures_are_recognised_as_their_presets() {
     // (fixture, preset, currency option, name of the copy).
-    let cases: [(&str, &str, &[&str], &str); 6] = [
+    let cases: [(&str, &str, &[&str], &str); 7] = [
         // The currency comes from its Local Currency column (EUR).
         (
             "FBL5N_20261031.csv",
@@ -180,6 +183,14 @@ fn hand_made_fixtures_are_recognised_as_their_presets() {
             "erpnext-accounts-receivable",
             &[],
             "Accounts Receivable 2026-10-31.csv",
+        ),
+        // Business Central: amounts in local currency, no currency read;
+        // the date from the hidden metadata sheet, added to the name.
+        (
+            "layout/Aged Accounts Receivable (Excel).xlsx",
+            "business-central-aged-receivables",
+            &["--currency", "EUR"],
+            "Aged Accounts Receivable (Excel) 2026-10-31.xlsx",
         ),
         // NetSuite's Excel export names each customer in a heading row
         // only (no Customer column): the preset's layout reads it.

@@ -507,3 +507,93 @@ fn the_erpnext_preset_alone_reads_the_accounts_receivable_fixture() {
     assert_eq!((q.rows, q.used), (3, 3));
     assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
 }
+
+const BC_FILE: &str = "Aged Accounts Receivable (Excel).xlsx";
+
+#[test]
+fn the_business_central_preset_alone_reads_the_data_sheet_and_the_metadata_date() {
+    let bytes = std::fs::read(fixture(BC_FILE)).unwrap();
+    let dir = folder(
+        "[import.snapshots]\npreset = \"business-central\"\n",
+        BC_FILE,
+        &bytes,
+    );
+    // The name holds no date: the hidden metadata sheet's "Aged As Of"
+    // gives 31 Oct (not the "Run on" date above it, 2 Nov).
+    let import = read(dir.path());
+    let q = &import.quality;
+    assert!(q.is_clean(), "{:?}", q.problems().collect::<Vec<_>>());
+    let (adatum, trey) = ("Adatum Corporation", "Trey Research");
+    // Open amounts from RemainingAmountLCY: the USD invoice's 4000 EUR,
+    // not its 4400 USD.
+    assert_eq!(
+        invoices(&import),
+        vec![
+            row("103001", "10000", adatum, 150_000),
+            row("103017", "10000", adatum, 120_050),
+            row("104002", "10000", adatum, -30_000),
+            row("102950", "20000", trey, 400_000),
+            row("2609", "20000", trey, -25_000),
+        ]
+    );
+    // 1500 + 1200.50 − 300 + 4000 − 250 = 6150.50.
+    assert_eq!(import.snapshot.total_open(), Money(615_050));
+    let s = &import.snapshot;
+    let amounts: Vec<i64> = s.invoices.iter().map(|i| i.amount.0).collect();
+    assert_eq!(amounts, [150_000, 220_050, -30_000, 400_000, -25_000]);
+    // DocumentDate, not PostingDate (103001 was dated the 14th, posted the 15th).
+    let dates: Vec<String> = s
+        .invoices
+        .iter()
+        .map(|i| format!("{} {}", i.invoice_date, i.due_date))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2026-09-14 2026-10-15",
+            "2026-10-20 2026-11-19",
+            "2026-10-22 2026-10-22",
+            "2026-06-10 2026-07-10",
+            "2026-10-30 2026-10-30"
+        ]
+    );
+    // Dimension1Code is the division: SALES 1500 + 1200.50 − 300 = 2400.50,
+    // ADM 4000 − 250 = 3750.
+    let mut by_division = std::collections::BTreeMap::new();
+    for i in &s.invoices {
+        *by_division
+            .entry(s.divisions[i.division as usize].clone())
+            .or_insert(0i64) += i.open.0;
+    }
+    assert_eq!(
+        by_division.into_iter().collect::<Vec<_>>(),
+        [("ADM".to_string(), 375_000), ("SALES".to_string(), 240_050)]
+    );
+}
+
+#[test]
+fn a_business_central_workbook_without_the_date_cell_names_file_sheet_and_key() {
+    let bytes = std::fs::read(fixture(BC_FILE)).unwrap();
+    // The key the user gave is nowhere in the metadata sheet.
+    let dir = folder(
+        "[import.snapshots]\npreset = \"bc\"\nas_of_from = { sheet = \"Aggregated Metadata\", key = \"Ending Date\" }\n",
+        BC_FILE,
+        &bytes,
+    );
+    let Err(err) = arsite::import::DataSet::open(dir.path()) else {
+        panic!("no snapshot date: expected an error");
+    };
+    let text = format!("{err:#}");
+    assert!(text.contains(BC_FILE), "{text}");
+    assert!(
+        text.contains("sheet \"Aggregated Metadata\" has no cell reading \"Ending Date\""),
+        "{text}"
+    );
+    // A date set by hand replaces the preset's cell.
+    let dir = folder(
+        "[import.snapshots]\npreset = \"bc\"\nas_of = \"2026-10-31\"\n",
+        BC_FILE,
+        &bytes,
+    );
+    assert_eq!(invoices(&read(dir.path())).len(), 5);
+}

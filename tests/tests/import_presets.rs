@@ -293,6 +293,21 @@ fn odoo_aged_partner_balance_gives_the_canonical_figures() {
     );
 }
 
+/// Business Central's Aged Accounts Receivable (Excel) carries the first
+/// global dimension (the division) and every document's number, payments'
+/// too; no collector and no status. The snapshot date comes from the
+/// hidden metadata sheet ("Aged As Of"): the file names hold none.
+#[test]
+fn business_central_aged_receivables_gives_the_canonical_figures() {
+    assert_same_carried_figures(
+        ExportFormat::BusinessCentral,
+        Carries {
+            collector: false,
+            ..EVERYTHING
+        },
+    );
+}
+
 /// Accounts Receivable carries the sales person (the collector), not the
 /// division or status; every voucher has its number.
 #[test]
@@ -319,6 +334,7 @@ fn export_shapes_are_what_the_erps_write() {
         ExportFormat::Xero,
         ExportFormat::Odoo,
         ExportFormat::ErpNext,
+        ExportFormat::BusinessCentral,
     ] {
         let out = dir.path().join(format.name());
         write_sample_as(&opts, format, &out).unwrap();
@@ -423,6 +439,65 @@ fn export_shapes_are_what_the_erps_write() {
                     "{names:?}"
                 );
             }
+            ExportFormat::BusinessCentral => {
+                // No date in the names: the report's caption, then the
+                // browser's copies.
+                let base = "Aged Accounts Receivable (Excel)";
+                assert_eq!(
+                    names,
+                    [
+                        format!("{base} (1).xlsx"),
+                        format!("{base} (2).xlsx"),
+                        format!("{base} (3).xlsx"),
+                        format!("{base}.xlsx"),
+                    ]
+                );
+                // The workbook's parts: the data sheet among the layout's
+                // sheets, the metadata sheet hidden, the dataset's names.
+                use calamine::{Data, Reader, SheetVisible};
+                let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&files[0]).unwrap();
+                let sheets: Vec<(String, bool)> = wb
+                    .sheets_metadata()
+                    .iter()
+                    .map(|m| (m.name.clone(), m.visible == SheetVisible::Visible))
+                    .collect();
+                assert_eq!(sheets[0], ("Aged Accounts Rec. (Print)".to_string(), true));
+                assert!(sheets.contains(&("CustomerAgingData".to_string(), true)));
+                assert!(sheets.contains(&("Aggregated Metadata".to_string(), false)));
+                let data = wb.worksheet_range("CustomerAgingData").unwrap();
+                let header: Vec<String> = data
+                    .rows()
+                    .next()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+                assert_eq!(
+                    &header[..4],
+                    [
+                        "CustomerNumber",
+                        "CustomerName",
+                        "DocumentType",
+                        "DocumentNo"
+                    ]
+                );
+                assert!(header.contains(&"RemainingAmountLCY".to_string()));
+                assert_eq!(header.last().map(String::as_str), Some("EntryNo"));
+                // Date cells and number cells.
+                let row: Vec<&Data> = data.rows().nth(1).unwrap().iter().collect();
+                let due = header.iter().position(|h| h == "DueDate").unwrap();
+                let open = header
+                    .iter()
+                    .position(|h| h == "RemainingAmountLCY")
+                    .unwrap();
+                assert!(matches!(row[due], Data::DateTime(_)), "{:?}", row[due]);
+                assert!(matches!(row[open], Data::Float(_)), "{:?}", row[open]);
+                let meta = wb.worksheet_range("Aggregated Metadata").unwrap();
+                assert!(meta
+                    .rows()
+                    .any(|r| r[0] == Data::String("Aged As Of".into())
+                        && matches!(r[1], Data::DateTime(_))));
+            }
             _ => assert!(bytes.starts_with(b"PK\x03\x04")),
         }
     }
@@ -444,6 +519,7 @@ fn the_same_options_give_the_same_export_bytes() {
         ExportFormat::Xero,
         ExportFormat::Odoo,
         ExportFormat::ErpNext,
+        ExportFormat::BusinessCentral,
     ] {
         let (pa, pb) = (a.path().join(format.name()), b.path().join(format.name()));
         let sa = write_sample_as(&opts, format, &pa).unwrap();

@@ -197,7 +197,11 @@ fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     // used or rejected: 1,000.00 − 150.00 + 300.00 = 1,150.00 as printed.
     assert_eq!((q.rows, q.used, q.skipped), (3, 2, 0));
     assert_eq!(
-        (q.layout.headings, q.layout.subtotals, q.layout.report_totals),
+        (
+            q.layout.headings,
+            q.layout.subtotals,
+            q.layout.report_totals
+        ),
         (2, 2, 1)
     );
     assert!(q.layout.mismatches.is_empty(), "{:?}", q.layout.mismatches);
@@ -214,7 +218,10 @@ fn netsuite_credit_memo_without_due_date_defaults_to_its_date() {
     assert_eq!(credit.days_past_due(day("2026-10-31")), 29);
     // INV1002 is on line 11 (4 title lines, the header, 5 rows above it).
     let p = &q.rejected[0].problems[0];
-    assert_eq!((p.line, p.column, p.kind), (11, Some(5), Kind::MissingValue));
+    assert_eq!(
+        (p.line, p.column, p.kind),
+        (11, Some(5), Kind::MissingValue)
+    );
     assert!(p.message.contains("only credits"), "{}", p.message);
 }
 

@@ -392,6 +392,13 @@ fn discover_snapshots(dir: &Path, spec: &InputSpec) -> Result<Vec<SnapshotFile>>
                         continue;
                     }
                 },
+                AsOf::Cell { sheet, key } => match rules::peek_cell_date(&path, spec, sheet, key) {
+                    Ok(d) => Some(d),
+                    Err(p) => {
+                        problems.push(p);
+                        continue;
+                    }
+                },
                 AsOf::Column => match snapshot_csv::peek_as_of(&path, spec) {
                     Ok(d) => Some(d),
                     Err(p) => {

@@ -27,6 +27,7 @@ impl Preset {
         &XERO,
         &ODOO,
         &ERPNEXT,
+        &BUSINESS_CENTRAL,
     ];
 
     pub fn find(name: &str) -> Option<&'static Preset> {
@@ -149,6 +150,13 @@ pub static ERPNEXT: Preset = Preset {
     aliases: &["erpnext", "frappe"],
     title: "ERPNext Accounts Receivable",
     toml: include_str!("presets/erpnext-accounts-receivable.toml"),
+};
+
+pub static BUSINESS_CENTRAL: Preset = Preset {
+    name: "business-central-aged-receivables",
+    aliases: &["business-central", "bc"],
+    title: "Business Central Aged Accounts Receivable (Excel)",
+    toml: include_str!("presets/business-central-aged-receivables.toml"),
 };
 
 #[cfg(test)]

@@ -10,12 +10,13 @@
 //!   (`Yes` → `disputed`, `Promise to pay` → `promised`).
 //! * `[[import.<input>.keep]]`: row filters (see [`Filter`]); a row a
 //!   filter leaves out is counted per filter on the quality page.
-//! * `file_date_format` and `as_of_from = "title"`: where a snapshot's date
-//!   is written (see [`dates_in_name`] and [`title_date`]).
+//! * `file_date_format`, `as_of_from = "title"` and `as_of_from = { sheet,
+//!   key }`: where a snapshot's date is written (see [`dates_in_name`],
+//!   [`title_date`] and [`peek_cell_date`]).
 
 use super::date::DateFormat;
 use super::problem::{Kind, Problem};
-use super::source::{with_records, Input, Record};
+use super::source::{with_records, Cell, Input, Record};
 use super::spec::{Headers, InputSpec};
 use arsite_core::Day;
 use serde::Deserialize;
@@ -472,6 +473,127 @@ pub fn peek_title_date(path: &Path, spec: &InputSpec) -> Result<Day, Problem> {
     })?
 }
 
+/// Rows of the named sheet searched for the key: metadata sheets are short.
+const CELL_SEARCH: usize = 1_000;
+
+/// Whether a cell's text is `key`: trimmed, ignoring case and a trailing
+/// colon ("Aged as of:" is key "Aged as of").
+fn is_key(text: &str, key: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_end_matches(':').trim_end().to_lowercase();
+    !text.trim().is_empty() && bare(text) == bare(key)
+}
+
+/// The snapshot date of a workbook read with `as_of_from = { sheet, key }`:
+/// in `sheet`, the first cell (row by row, left to right) whose text is
+/// `key` (see [`is_key`]); the date is the next non-empty cell to its right
+/// in that row or, when the row holds nothing right of it, the cell just
+/// below it. A date cell, or text in `date_format` (or ISO).
+pub fn peek_cell_date(
+    path: &Path,
+    spec: &InputSpec,
+    sheet: &str,
+    key: &str,
+) -> Result<Day, Problem> {
+    let what = format!("as_of_from = {{ sheet = {sheet:?}, key = {key:?} }}");
+    let mut source = spec.source.clone();
+    source.sheet = Some(sheet.to_string());
+    let located = |mut p: Problem, line: u64, column: Option<usize>| {
+        p.sheet = Some(std::sync::Arc::from(sheet));
+        p.line = line;
+        p.column = column;
+        p
+    };
+    let read = |record: &Record, i: usize| -> Result<Day, Problem> {
+        let text = String::from_utf8_lossy(&record.fields[i])
+            .trim()
+            .to_string();
+        let day = match record.cell(i) {
+            Cell::Date(d) => Some(d),
+            Cell::Text if spec.date_format_set => spec.dates.parse(&text),
+            Cell::Text => Day::parse_iso(&text),
+            Cell::Number | Cell::Error => None,
+        };
+        day.ok_or_else(|| {
+            located(
+                Problem::file(
+                    path,
+                    Kind::SnapshotDate,
+                    format!(
+                        "the cell beside {key:?} in sheet {sheet:?} holds {text:?}, not a date: expected the snapshot date there ({what})"
+                    ),
+                ),
+                record.line,
+                Some(i + 1),
+            )
+        })
+    };
+    let opened = with_records(path, Input::Path(path), &source, |records, _| {
+        let mut record = Record::default();
+        // The key's column when the date is to be below it.
+        let mut below: Option<usize> = None;
+        for _ in 0..CELL_SEARCH {
+            match records.read(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(p) if p.kind == Kind::Row => continue,
+                Err(p) => return Err(p),
+            }
+            if let Some(col) = below {
+                return match record.fields.get(col) {
+                    Some(f) if !f.iter().all(u8::is_ascii_whitespace) => read(&record, col),
+                    _ => Err(located(
+                        Problem::file(
+                            path,
+                            Kind::SnapshotDate,
+                            format!(
+                                "no date right of or below {key:?} in sheet {sheet:?}: expected the snapshot date in the next cell ({what})"
+                            ),
+                        ),
+                        record.line,
+                        Some(col + 1),
+                    )),
+                };
+            }
+            let n = record.fields.len();
+            let Some(at) =
+                (0..n).find(|&i| is_key(&String::from_utf8_lossy(&record.fields[i]), key))
+            else {
+                continue;
+            };
+            let right =
+                (at + 1..n).find(|&i| !record.fields[i].iter().all(u8::is_ascii_whitespace));
+            match right {
+                Some(i) => return read(&record, i),
+                None => below = Some(at),
+            }
+        }
+        Err(Problem::file(
+            path,
+            Kind::SnapshotDate,
+            match below {
+                Some(_) => format!(
+                    "no date right of or below {key:?} in sheet {sheet:?}: expected the snapshot date in the next cell ({what})"
+                ),
+                None => format!(
+                    "sheet {sheet:?} has no cell reading {key:?}: expected the snapshot date beside it ({what}; or set as_of, or file_date_format for a date in the file name)"
+                ),
+            },
+        ))
+    });
+    match opened {
+        Ok(Ok(day)) => Ok(day),
+        Ok(Err(p)) if p.sheet.is_some() || p.kind != Kind::SnapshotDate => Err(p),
+        Ok(Err(p)) => Err(located(p, 0, None)),
+        Err(p) if p.kind == Kind::Sheet => {
+            let mut p = p;
+            p.kind = Kind::SnapshotDate;
+            p.message = format!("{} (the snapshot date: {what})", p.message);
+            Err(p)
+        }
+        Err(p) => Err(p),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,6 +642,124 @@ mod tests {
         // "per" inside a word, and titles without a date.
         assert_eq!(t("Supper 31.03.2026"), None);
         assert_eq!(t("Customer aging"), None);
+    }
+
+    /// A workbook with a data sheet and an "Info" sheet of `info` rows.
+    fn workbook_with_info(
+        dir: &Path,
+        info: &[&[crate::sample::exports::XCell<'_>]],
+    ) -> std::path::PathBuf {
+        use crate::sample::exports::{XCell, XlsxWriter};
+        let path = dir.join("aging.xlsx");
+        let mut x = XlsxWriter::create_sheets(&path, &[("Data", false), ("Info", true)]).unwrap();
+        x.row(&[XCell::Text("No"), XCell::Text("Open")]).unwrap();
+        x.next_sheet().unwrap();
+        for row in info {
+            x.row(row).unwrap();
+        }
+        x.finish().unwrap();
+        path
+    }
+
+    fn cell_spec() -> InputSpec {
+        let raw: super::super::spec::RawInput = toml::from_str(
+            "format = \"xlsx\"\nsheet = \"Data\"\nas_of_from = { sheet = \"Info\", key = \"Aged As Of\" }\n[columns]\ninvoice_id = \"No\"\nopen_amount = \"Open\"\n",
+        )
+        .unwrap();
+        InputSpec::from_raw(&raw, &crate::import::snapshot_csv::SCHEMA).unwrap()
+    }
+
+    #[test]
+    fn the_date_beside_or_below_a_key_cell() {
+        use crate::sample::exports::XCell;
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = cell_spec();
+        assert_eq!(
+            spec.as_of,
+            super::super::spec::AsOf::Cell {
+                sheet: "Info".into(),
+                key: "Aged As Of".into()
+            }
+        );
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let other = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        // Right of the key (a blank cell between), past an earlier date.
+        let right = workbook_with_info(
+            tmp.path(),
+            &[
+                &[XCell::Text("Run on"), XCell::Date(other)],
+                &[
+                    XCell::Empty,
+                    XCell::Text("aged as of:"),
+                    XCell::Empty,
+                    XCell::Date(d),
+                ],
+            ],
+        );
+        assert_eq!(
+            peek_cell_date(&right, &spec, "Info", "Aged As Of"),
+            Ok(day("2026-10-31"))
+        );
+        // Below it, when nothing is right of it; text in ISO reads too.
+        let below = workbook_with_info(
+            tmp.path(),
+            &[&[XCell::Text("Aged As Of")], &[XCell::Text("2026-10-31")]],
+        );
+        assert_eq!(
+            peek_cell_date(&below, &spec, "Info", "Aged As Of"),
+            Ok(day("2026-10-31"))
+        );
+    }
+
+    #[test]
+    fn a_missing_key_sheet_or_date_is_an_error_naming_them() {
+        use crate::sample::exports::XCell;
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = cell_spec();
+        let err = |path: &Path, sheet: &str| {
+            peek_cell_date(path, &spec, sheet, "Aged As Of").unwrap_err()
+        };
+        // No cell reads the key (another key's date does not count).
+        let path = workbook_with_info(
+            tmp.path(),
+            &[&[
+                XCell::Text("Run on"),
+                XCell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
+            ]],
+        );
+        let p = err(&path, "Info");
+        assert_eq!(p.kind, Kind::SnapshotDate);
+        assert_eq!(&*p.path, path.as_path());
+        assert_eq!(p.sheet.as_deref(), Some("Info"));
+        assert!(
+            p.message
+                .contains("sheet \"Info\" has no cell reading \"Aged As Of\""),
+            "{}",
+            p.message
+        );
+        // No such sheet.
+        let p = err(&path, "Metadata");
+        assert_eq!(p.kind, Kind::SnapshotDate);
+        assert!(p.message.contains("no sheet \"Metadata\""), "{}", p.message);
+        assert!(p.message.contains("key = \"Aged As Of\""), "{}", p.message);
+        // The key with no date beside or below it.
+        let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of")]]);
+        let p = err(&path, "Info");
+        assert!(
+            p.message
+                .contains("no date right of or below \"Aged As Of\" in sheet \"Info\""),
+            "{}",
+            p.message
+        );
+        // Not a date: text, and a plain number.
+        for cell in [XCell::Text("end of October"), XCell::Number("46326")] {
+            let path = workbook_with_info(tmp.path(), &[&[XCell::Text("Aged As Of"), cell]]);
+            let p = err(&path, "Info");
+            assert_eq!(p.kind, Kind::SnapshotDate);
+            assert_eq!((p.line, p.column), (1, Some(2)));
+            assert!(p.message.contains("not a date"), "{}", p.message);
+            assert!(p.message.contains("in sheet \"Info\""), "{}", p.message);
+        }
     }
 
     #[test]

@@ -55,9 +55,34 @@ pub struct RawInput {
     #[serde(default)]
     pub keep: Vec<super::rules::RawFilter>,
     pub file_date_format: Option<String>,
-    pub as_of_from: Option<String>,
+    /// `"title"`, `"file_name"`, or `{ sheet = "…", key = "…" }`.
+    pub as_of_from: Option<RawAsOfFrom>,
     /// `[import.<input>.layout]`: group headings, subtotals (see [`super::layout`]).
     pub layout: Option<super::layout::RawLayout>,
+}
+
+/// `as_of_from` as written: a word (`"title"`, `"file_name"`) or the cell
+/// of a workbook that holds the date (`{ sheet = "Info", key = "As of" }`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RawAsOfFrom {
+    Word(String),
+    Cell(RawDateCell),
+}
+
+impl From<&str> for RawAsOfFrom {
+    fn from(word: &str) -> Self {
+        RawAsOfFrom::Word(word.to_string())
+    }
+}
+
+/// `as_of_from = { sheet, key }`: the worksheet, and the text of the cell
+/// beside (or above) the date.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDateCell {
+    pub sheet: String,
+    pub key: String,
 }
 
 /// A column's header in the export, or several spellings of it.
@@ -119,6 +144,10 @@ pub enum AsOf {
     /// `as_of_from = "title"`: from a title row above the header ("As of
     /// Mar 31, 2026"; see [`super::rules::title_date`]).
     Title,
+    /// `as_of_from = { sheet, key }`: from the workbook cell right of (or
+    /// below) the one reading `key` in `sheet` (see
+    /// [`super::rules::peek_cell_date`]).
+    Cell { sheet: String, key: String },
 }
 
 /// How to read one input.
@@ -437,20 +466,45 @@ impl InputSpec {
             }
         };
         let as_of_setting = pick(&raw.as_of, &base.as_of);
-        let title = match as_of_from.as_deref().map(str::trim) {
-            None | Some("file_name") => false,
-            Some("title") => true,
-            Some(other) => {
-                return Err(format!(
-                    "{}: expected \"title\" or \"file_name\", found {other:?}",
-                    key("as_of_from")
-                ))
+        enum From {
+            FileName,
+            Title,
+            Cell(String, String),
+        }
+        let from = match &as_of_from {
+            None => From::FileName,
+            Some(RawAsOfFrom::Word(w)) => match w.trim() {
+                "file_name" => From::FileName,
+                "title" => From::Title,
+                other => {
+                    return Err(format!(
+                        "{}: expected \"title\", \"file_name\" or {{ sheet = \"…\", key = \"…\" }}, found {other:?}",
+                        key("as_of_from")
+                    ))
+                }
+            },
+            Some(RawAsOfFrom::Cell(c)) => {
+                if c.sheet.trim().is_empty() || c.key.trim().is_empty() {
+                    return Err(format!(
+                        "{}: expected a sheet name and the key text of the cell beside the date",
+                        key("as_of_from")
+                    ));
+                }
+                if format == Format::Csv {
+                    return Err(format!(
+                        "{}: a sheet and key need a workbook (format = \"xlsx\", \"xls\" or \"ods\")",
+                        key("as_of_from")
+                    ));
+                }
+                From::Cell(c.sheet.trim().to_string(), c.key.trim().to_string())
             }
         };
+        let title = !matches!(from, From::FileName);
         if title && (as_of_setting.is_some() || rules.file_date.is_some()) {
             return Err(format!(
-                "{}: the snapshot date comes from the title, so as_of and file_date_format do not apply",
-                key("as_of_from")
+                "{}: the snapshot date comes from the {}, so as_of and file_date_format do not apply",
+                key("as_of_from"),
+                if matches!(from, From::Title) { "title" } else { "workbook cell" }
             ));
         }
         let as_of = match (
@@ -473,8 +527,11 @@ impl InputSpec {
                 AsOf::Value(day)
             }
             (None, true) => AsOf::Column,
-            (None, false) if title => AsOf::Title,
-            (None, false) => AsOf::FileName,
+            (None, false) => match from {
+                From::FileName => AsOf::FileName,
+                From::Title => AsOf::Title,
+                From::Cell(sheet, key) => AsOf::Cell { sheet, key },
+            },
         };
         if rules.file_date.is_some() && as_of != AsOf::FileName {
             return Err(format!(
@@ -646,6 +703,25 @@ mod tests {
         assert!(err("as_of_from = \"sheet\"").contains("import.snapshots.as_of_from"));
         assert!(err("as_of_from = \"title\"\nas_of = \"2026-10-31\"")
             .contains("import.snapshots.as_of_from"));
+        // A workbook cell: a sheet and key, in a workbook, and no as_of.
+        let cell = "as_of_from = { sheet = \"Info\", key = \"As of\" }";
+        assert!(err(cell).contains("import.snapshots.as_of_from: a sheet and key need a workbook"));
+        assert!(err(&format!(
+            "format = \"xlsx\"\n{cell}\nas_of = \"2026-10-31\""
+        ))
+        .contains("comes from the workbook cell"));
+        assert!(
+            err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\", key = \" \" }")
+                .contains("import.snapshots.as_of_from: expected a sheet name")
+        );
+        assert!(err("format = \"xlsx\"\nas_of_from = { sheet = \"Info\" }").contains("as_of_from"));
+        assert_eq!(
+            spec(&format!("format = \"ods\"\n{cell}")).unwrap().as_of,
+            AsOf::Cell {
+                sheet: "Info".into(),
+                key: "As of".into()
+            }
+        );
         assert!(
             err("[[keep]]\ncolumn = \"T\"").contains("import.snapshots.keep[1]: expected one test")
         );

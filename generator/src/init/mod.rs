@@ -170,9 +170,14 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write, err: &mut dyn Write) -> Res
         }
     };
     let source = match date.source {
-        naming::DateSource::Option => "--as-of",
-        naming::DateSource::FileName => "the file name",
-        naming::DateSource::Title => "the report's title",
+        naming::DateSource::Option => "--as-of".to_string(),
+        naming::DateSource::FileName => "the file name".to_string(),
+        naming::DateSource::Title => match &spec.as_of {
+            AsOf::Cell { sheet, key } => {
+                format!("the cell beside {key:?} in sheet {sheet:?}")
+            }
+            _ => "the report's title".to_string(),
+        },
     };
     writeln!(
         out,

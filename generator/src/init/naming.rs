@@ -43,7 +43,12 @@ pub fn snapshot_date(
         .map(|(_, d)| d)
         .collect();
     in_name.dedup();
-    let title = (spec.as_of == AsOf::Title).then(|| rules::peek_title_date(path, spec));
+    // A date the preset reads inside the file: its title, or a workbook cell.
+    let title = match &spec.as_of {
+        AsOf::Title => Some(rules::peek_title_date(path, spec)),
+        AsOf::Cell { sheet, key } => Some(rules::peek_cell_date(path, spec, sheet, key)),
+        _ => None,
+    };
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -1,8 +1,9 @@
 //! The sample company as ERPs export it: each snapshot rewritten in the
 //! shape of one built-in import preset (SAP FBL5N, NetSuite and QuickBooks
 //! A/R Aging Detail, Dynamics 365 customer aging; QuickBooks Desktop Open
-//! Invoices, Xero Aged Receivables Detail, Odoo Aged Partner Balance and
-//! ERPNext Accounts Receivable in `exports/`), with the
+//! Invoices, Xero Aged Receivables Detail, Odoo Aged Partner Balance,
+//! ERPNext Accounts Receivable and Business Central's Aged Accounts
+//! Receivable (Excel) in `exports/`), with the
 //! report titles, subtotal lines, regional number and date formats and
 //! encodings that go with it, plus an `arsite.toml` naming the preset.
 //! Importing such a folder must give the figures of the canonical one, to
@@ -12,6 +13,7 @@
 //! the plain csv crate, not arsite's importer), so every shape shows the
 //! same open items.
 
+mod business_central;
 mod erpnext;
 mod odoo;
 mod quickbooks_desktop;
@@ -37,10 +39,11 @@ pub enum ExportFormat {
     Xero,
     Odoo,
     ErpNext,
+    BusinessCentral,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 9] = [
+    pub const ALL: [ExportFormat; 10] = [
         ExportFormat::Canonical,
         ExportFormat::Sap,
         ExportFormat::NetSuite,
@@ -50,6 +53,7 @@ impl ExportFormat {
         ExportFormat::Xero,
         ExportFormat::Odoo,
         ExportFormat::ErpNext,
+        ExportFormat::BusinessCentral,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +67,7 @@ impl ExportFormat {
             ExportFormat::Xero => "xero",
             ExportFormat::Odoo => "odoo",
             ExportFormat::ErpNext => "erpnext",
+            ExportFormat::BusinessCentral => "business-central",
         }
     }
 
@@ -78,6 +83,7 @@ impl ExportFormat {
             ExportFormat::Xero => Some("xero-aged-receivables-detail"),
             ExportFormat::Odoo => Some("odoo-aged-partner-balance"),
             ExportFormat::ErpNext => Some("erpnext-accounts-receivable"),
+            ExportFormat::BusinessCentral => Some("business-central-aged-receivables"),
         }
     }
 
@@ -94,6 +100,7 @@ impl ExportFormat {
             ExportFormat::Xero => xero::file_name(title, nth),
             ExportFormat::Odoo => odoo::file_name(date),
             ExportFormat::ErpNext => erpnext::file_name(date),
+            ExportFormat::BusinessCentral => business_central::file_name(nth),
         }
     }
 }
@@ -155,6 +162,9 @@ pub fn write_sample_as(
             ExportFormat::Xero => xero::write(&target, &opts.title, as_of, &rows)?,
             ExportFormat::Odoo => odoo::write(&target, &opts.title, &opts.currency, as_of, &rows)?,
             ExportFormat::ErpNext => erpnext::write(&target, &opts.title, as_of, &rows)?,
+            ExportFormat::BusinessCentral => {
+                business_central::write(&target, &opts.title, as_of, &rows)?
+            }
         }
         bytes = bytes - std::fs::metadata(&path)?.len() + std::fs::metadata(&target)?.len();
         std::fs::remove_file(&path)?;
@@ -731,7 +741,12 @@ pub enum XCell<'a> {
 pub struct XlsxWriter {
     zip: zip::ZipWriter<BufWriter<File>>,
     row: u32,
+    /// The sheet rows go to (from 1), and how many may be written.
+    sheet: usize,
+    sheets: usize,
 }
+
+const EMPTY_SHEET: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{XMLNS}\"><sheetData/></worksheet>";
 
 const XMLNS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const RELS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -744,17 +759,30 @@ impl XlsxWriter {
     /// A workbook whose rows go to the first of `sheets`; the others stay
     /// empty.
     pub fn create_with_sheets(path: &Path, sheets: &[&str]) -> Result<XlsxWriter> {
+        let named: Vec<(&str, bool)> = sheets.iter().map(|s| (*s, false)).collect();
+        XlsxWriter::start(path, &named, true)
+    }
+
+    /// A workbook of several sheets (name, hidden) written one after the
+    /// other: rows go to the first until [`XlsxWriter::next_sheet`]; sheets
+    /// not reached stay empty.
+    pub fn create_sheets(path: &Path, sheets: &[(&str, bool)]) -> Result<XlsxWriter> {
+        XlsxWriter::start(path, sheets, false)
+    }
+
+    fn start(path: &Path, sheets: &[(&str, bool)], empty_first: bool) -> Result<XlsxWriter> {
         let file =
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut zip = zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
         let mut overrides = String::new();
         let mut sheet_list = String::new();
         let mut rels = String::new();
-        for (i, name) in sheets.iter().enumerate() {
+        for (i, (name, hidden)) in sheets.iter().enumerate() {
             let n = i + 1;
             overrides.push_str(&format!("<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"));
+            let state = if *hidden { " state=\"hidden\"" } else { "" };
             sheet_list.push_str(&format!(
-                "<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>",
+                "<sheet name=\"{}\" sheetId=\"{n}\"{state} r:id=\"rId{n}\"/>",
                 xml_escape(name)
             ));
             rels.push_str(&format!("<Relationship Id=\"rId{n}\" Type=\"{RELS}/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"));
@@ -772,15 +800,40 @@ impl XlsxWriter {
             zip.start_file(name, options())?;
             zip.write_all(text.as_bytes())?;
         }
-        for n in 2..=sheets.len() {
-            zip.start_file(format!("xl/worksheets/sheet{n}.xml"), options())?;
-            zip.write_all(format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{XMLNS}\"><sheetData/></worksheet>").as_bytes())?;
+        if empty_first {
+            for n in 2..=sheets.len() {
+                zip.start_file(format!("xl/worksheets/sheet{n}.xml"), options())?;
+                zip.write_all(EMPTY_SHEET.replace("{XMLNS}", XMLNS).as_bytes())?;
+            }
         }
-        zip.start_file("xl/worksheets/sheet1.xml", options())?;
-        zip.write_all(
+        let mut x = XlsxWriter {
+            zip,
+            row: 0,
+            sheet: 0,
+            sheets: if empty_first { 1 } else { sheets.len() },
+        };
+        x.open_sheet()?;
+        Ok(x)
+    }
+
+    fn open_sheet(&mut self) -> Result<()> {
+        self.sheet += 1;
+        self.row = 0;
+        self.zip
+            .start_file(format!("xl/worksheets/sheet{}.xml", self.sheet), options())?;
+        self.zip.write_all(
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{XMLNS}\"><sheetData>").as_bytes(),
         )?;
-        Ok(XlsxWriter { zip, row: 0 })
+        Ok(())
+    }
+
+    /// Ends the current sheet; the next rows go to the next sheet.
+    pub fn next_sheet(&mut self) -> Result<()> {
+        if self.sheet >= self.sheets {
+            bail!("xlsx: no sheet after sheet {}", self.sheet);
+        }
+        self.zip.write_all(b"</sheetData></worksheet>")?;
+        self.open_sheet()
     }
 
     pub fn row(&mut self, cells: &[XCell<'_>]) -> Result<()> {
@@ -809,6 +862,12 @@ impl XlsxWriter {
 
     pub fn finish(mut self) -> Result<()> {
         self.zip.write_all(b"</sheetData></worksheet>")?;
+        for n in self.sheet + 1..=self.sheets {
+            self.zip
+                .start_file(format!("xl/worksheets/sheet{n}.xml"), options())?;
+            self.zip
+                .write_all(EMPTY_SHEET.replace("{XMLNS}", XMLNS).as_bytes())?;
+        }
         self.zip.finish()?.flush()?;
         Ok(())
     }
