@@ -31,6 +31,11 @@ fn csv_specs() -> &'static [InputSpec] {
             mapped("preset = \"sap\""),
             mapped("preset = \"netsuite\""),
             mapped("preset = \"quickbooks\"\nencoding = \"utf-16le\""),
+            // The report layouts: group headings, subtotals, unlabelled and
+            // repeated rows.
+            mapped("preset = \"quickbooks-desktop-open-invoices\""),
+            mapped("preset = \"erpnext\""),
+            mapped("preset = \"odoo\"\nformat = \"csv\""),
             mapped("decimal = \",\"\ndate_format = \"D/M/YY\"\n[columns]\nas_of = \"as_of\"\n[constants]\ncurrency = \"USD\"\n"),
         ]
     })
@@ -42,6 +47,9 @@ fn xlsx_specs() -> &'static [InputSpec] {
         vec![
             mapped("format = \"xlsx\""),
             mapped("preset = \"dynamics365-customer-aging\""),
+            mapped("preset = \"xero\""),
+            mapped("preset = \"odoo\""),
+            mapped("preset = \"business-central\""),
             mapped("format = \"xlsx\"\nsheet = \"Data\"\nheader_row = 3\n"),
         ]
     })

@@ -220,6 +220,16 @@ enum DocKind {
     Payment,
 }
 
+/// The items in the order of their customers' names (then ids), as the
+/// reports grouped by customer list them; each customer's in theirs.
+fn by_customer_name(items: &[Item]) -> Vec<&Item> {
+    let mut sorted: Vec<&Item> = items.iter().collect();
+    sorted.sort_by(|a, b| {
+        (&a.customer_name, &a.customer_id).cmp(&(&b.customer_name, &b.customer_id))
+    });
+    sorted
+}
+
 fn read_canonical(path: &Path) -> Result<Vec<Item>> {
     let mut reader = csv::Reader::from_path(path)
         .with_context(|| format!("sample: cannot read {}", path.display()))?;

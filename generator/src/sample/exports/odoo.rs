@@ -11,7 +11,7 @@
 //! sample stays readable with the preset alone). No currency, division or
 //! collector column; refunds and payments keep their entry numbers.
 
-use super::{plain, DocKind, Item, XCell, XlsxWriter};
+use super::{by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -99,10 +99,7 @@ pub(super) fn write(
     x.row(&[])?;
     x.row(&[XCell::Text("121000 - Account Receivable")])?;
     // Partners in the order of their names; each one's lines in theirs.
-    let mut sorted: Vec<&Item> = items.iter().collect();
-    sorted.sort_by(|a, b| {
-        (&a.customer_name, &a.customer_id).cmp(&(&b.customer_name, &b.customer_id))
-    });
+    let sorted = by_customer_name(items);
     let items = &sorted[..];
     let mut grand = [0i64; 6];
     let mut i = 0;

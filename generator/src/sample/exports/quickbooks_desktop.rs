@@ -7,7 +7,7 @@
 //! The report has no sales rep column unless customised, so the sample has
 //! none; Class carries the division.
 
-use super::{grouped, DocKind, Item, Windows1252};
+use super::{by_customer_name, grouped, DocKind, Item, Windows1252};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::fs::File;
@@ -59,10 +59,7 @@ pub(super) fn write(path: &Path, as_of: NaiveDate, items: &[Item]) -> Result<()>
     };
     // Customers in the order of their names, as the report lists them;
     // each one's documents in their order.
-    let mut sorted: Vec<&Item> = items.iter().collect();
-    sorted.sort_by(|a, b| {
-        (&a.customer_name, &a.customer_id).cmp(&(&b.customer_name, &b.customer_id))
-    });
+    let sorted = by_customer_name(items);
     let items = &sorted[..];
     w.write_record(HEADER)?;
     let mut total = 0i64;

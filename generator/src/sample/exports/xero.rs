@@ -6,7 +6,7 @@
 //! number cells. Credit notes have no due date; overpayments (the
 //! sample's unapplied payments) no number and no due date either.
 
-use super::{plain, DocKind, Item, XCell, XlsxWriter};
+use super::{by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -80,10 +80,7 @@ pub(super) fn write(
     };
     // Customers in the order of their names, as the report lists them;
     // each one's documents in their order.
-    let mut sorted: Vec<&Item> = items.iter().collect();
-    sorted.sort_by(|a, b| {
-        (&a.customer_name, &a.customer_id).cmp(&(&b.customer_name, &b.customer_id))
-    });
+    let sorted = by_customer_name(items);
     let items = &sorted[..];
     let mut grand = [0i64; 6];
     let mut i = 0;
