@@ -291,6 +291,9 @@ pub struct MetricsConfig {
     /// Days after the promised date a payment still keeps a promise
     /// (`metrics::promises`); broken only after them.
     pub promise_grace_days: u32,
+    /// Days a dispute may stay open before `metrics::lists` lists it as over
+    /// its SLA (`[disputes] sla_days`): listed when open more than this.
+    pub dispute_sla_days: u32,
     /// Which accounts are write-off candidates or on the watch list.
     pub write_off: crate::metrics::write_off_candidates::WriteOffRule,
     /// Reserve percentage per aging bucket, Current first (`1` means 1 %).
@@ -311,6 +314,7 @@ impl Default for MetricsConfig {
         MetricsConfig {
             aging: AgingScheme::default(),
             promise_grace_days: 0,
+            dispute_sla_days: 30,
             write_off: Default::default(),
             reserve_percent: [1, 2, 5, 10, 25, 50]
                 .into_iter()

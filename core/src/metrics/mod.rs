@@ -19,6 +19,7 @@ pub mod credit;
 pub mod days_to_pay;
 pub mod disputes;
 pub mod dso;
+pub mod lists;
 pub mod promises;
 pub mod sales;
 pub mod scorecard;
@@ -72,6 +73,11 @@ pub struct SnapshotMetrics {
     pub credit: credit::CreditSummary,
     pub worklist: Vec<worklist::WorklistEntry>,
     pub write_off_candidates: write_off_candidates::WriteOffCandidates,
+    /// The lists behind the overview's tiles (`promises_due`,
+    /// `promises_broken`, `newly_past_due`, `movers`, `over_limit`,
+    /// `disputes_over_sla`), serialised as top-level keys.
+    #[serde(flatten)]
+    pub lists: lists::Lists,
     /// Inputs that were ignored or look inconsistent.
     pub warnings: Vec<String>,
 }
@@ -134,6 +140,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
         scorecard: scorecard::compute(ctx, &flows, &outcomes, &disputes),
         worklist: worklist::compute(ctx, &outcomes, &credit),
         write_off_candidates: write_off_candidates::compute(ctx, &outcomes),
+        lists: lists::compute(ctx, &outcomes, &dispute_cases, &credit),
         collections,
         roll_forward,
         disputes,
