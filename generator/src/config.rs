@@ -31,6 +31,8 @@ struct RawConfig {
     promises: RawPromises,
     #[serde(default)]
     bad_debt: RawBadDebt,
+    #[serde(default)]
+    disputes: RawDisputes,
     /// Where the site is published (`https://intranet/ar/`), for absolute
     /// links in the email summary and printed page footers.
     base_url: Option<String>,
@@ -71,6 +73,14 @@ struct RawCei {
 struct RawPromises {
     /// Days after the promised date a payment still keeps a promise.
     grace_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisputes {
+    /// Days a dispute may stay open before the lists page shows it as over
+    /// its SLA (default 30).
+    sla_days: Option<u32>,
 }
 
 /// The write-off candidate rule (`metrics::write_off_candidates`).
@@ -221,6 +231,9 @@ impl Config {
         }
         if let Some(g) = raw.promises.grace_days {
             metrics.promise_grace_days = g;
+        }
+        if let Some(d) = raw.disputes.sla_days {
+            metrics.dispute_sla_days = d;
         }
         let (b, rule) = (&raw.bad_debt, &mut metrics.write_off);
         if let Some(d) = b.candidate_days {
@@ -392,12 +405,14 @@ mod tests {
         assert_eq!(m.collector_targets["Ann Smith"], Money(12_000_050));
         assert_eq!(m.promise_grace_days, 0);
         assert_eq!(m.write_off.candidate_days, 120);
+        assert_eq!(m.dispute_sla_days, 30);
         let c = Config::parse(
-            "title = \"T\"\ncurrency = \"EUR\"\n[promises]\ngrace_days = 3\n\
+            "title = \"T\"\ncurrency = \"EUR\"\n[promises]\ngrace_days = 3\n[disputes]\nsla_days = 45\n\
              [bad_debt]\ncandidate_days = 90\nbroken_promise_window_days = 60\nbroken_promise_count = 1\n",
         )
         .unwrap();
         assert_eq!(c.metrics.promise_grace_days, 3);
+        assert_eq!(c.metrics.dispute_sla_days, 45);
         assert_eq!(
             (
                 c.metrics.write_off.candidate_days,
@@ -465,6 +480,8 @@ mod tests {
         );
         let e = err("[bad_debt]\nbroken_promise_count = 0\n");
         assert!(e.contains("broken_promise_count"), "{e}");
+        let e = err("[disputes]\nsla_day = 10\n");
+        assert!(e.contains("sla_day"), "{e}");
         let e = err("[promises]\ngrace_days = -1\n");
         assert!(e.contains("grace_days"), "{e}");
         let e = err("[collectors.thresholds]\nmax_over_90 = 5\n");

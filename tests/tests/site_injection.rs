@@ -96,7 +96,7 @@ const DATES: [&str; 2] = ["2026-09-30", "2026-10-31"];
 fn hostile_data(dir: &Path) {
     fs::create_dir_all(dir.join("snapshots")).unwrap();
     let mut toml = format!(
-        "title = {}\ncurrency = \"EUR\"\n\n[collectors.targets]\n",
+        "title = {}\ncurrency = \"EUR\"\n\n[disputes]\nsla_days = 20\n\n[collectors.targets]\n",
         toml_str(&value('X', 0))
     );
     for i in 0..N {
@@ -387,6 +387,7 @@ fn family(rel: &str) -> &'static str {
         ["index.html"] => "archive",
         ["latest", "index.html"] => "latest",
         [_, "index.html"] => "overview",
+        [_, "lists.html"] => "lists",
         [_, "aging.html"] => "aging",
         [_, "dso.html"] => "dso",
         [_, "worklist.html"] => "worklist",
@@ -442,6 +443,15 @@ fn expected(family: &str) -> Vec<(&'static str, &'static str, usize)> {
             ("K", "text", N),
         ],
         "dso" => vec![("D", "text", N)],
+        // Newly past due (every customer's recent invoice), broken promises
+        // and the disputes opened on Oct 2, 29 days open (over sla_days 20).
+        "lists" => vec![
+            ("I", "text", N),
+            ("NM", "text", N),
+            ("K", "text", N),
+            ("V", "text", N),
+            ("R", "text", N),
+        ],
         "worklist" | "collector" => vec![("I", "text", N), ("NM", "text", N), ("K", "text", N)],
         "bad-debt" => vec![
             ("I", "text", N),
@@ -527,6 +537,7 @@ fn every_static_page_shows_input_text_literally_and_injects_nothing() {
             "dso",
             "email",
             "latest",
+            "lists",
             "overview",
             "quality",
             "scorecard",

@@ -105,6 +105,7 @@ fn every_snapshot_has_the_report_pages() {
             .to_string();
         for page in [
             "index.html",
+            "lists.html",
             "aging.html",
             "dso.html",
             "collectors/index.html",
@@ -144,6 +145,107 @@ fn every_snapshot_has_the_report_pages() {
         refresh.value().attr("content"),
         Some("0; url=../2026-10-31/index.html")
     );
+}
+
+/// The overview's list tiles link to their sections of `lists.html`, which
+/// has a table (or the reason there is none) for each, and `metrics.json`
+/// carries the same six lists.
+#[test]
+fn every_snapshot_has_the_lists_behind_the_overview_tiles() {
+    let site = sample_site();
+    let tile_links = Selector::parse("dl.tiles div.tile dd a[href]").unwrap();
+    let sections = [
+        "promises-due",
+        "promises-broken",
+        "newly-past-due",
+        "movers",
+        "over-limit",
+        "disputes-over-sla",
+    ];
+    let mut dates: Vec<String> = std::fs::read_dir(sample_data().join("snapshots"))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            p.file_stem().unwrap().to_str().unwrap().to_string()
+        })
+        .collect();
+    dates.sort();
+    for (n, date) in dates.iter().enumerate() {
+        let dir = site.join(date);
+        let overview =
+            Html::parse_document(&std::fs::read_to_string(dir.join("index.html")).unwrap());
+        let hrefs: Vec<&str> = overview
+            .select(&tile_links)
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        let want: Vec<String> = sections
+            .iter()
+            .map(|s| format!("lists.html#s-{s}"))
+            .collect();
+        assert_eq!(hrefs, want, "{date}: the overview's list tiles");
+        let lists = Html::parse_document(&std::fs::read_to_string(dir.join("lists.html")).unwrap());
+        let nav = Selector::parse("nav a[href=\"lists.html\"]").unwrap();
+        assert!(
+            lists.select(&nav).next().is_some(),
+            "{date}: lists.html is in the navigation"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("metrics.json")).unwrap())
+                .unwrap();
+        for s in sections {
+            let section = Selector::parse(&format!("section#s-{s}")).unwrap();
+            let section = lists
+                .select(&section)
+                .next()
+                .unwrap_or_else(|| panic!("{date}: lists.html has no section {s}"));
+            let key = s.replace('-', "_");
+            let list = &json[&key];
+            let rows = list["rows"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{date}: metrics.json has no {key}.rows"));
+            assert_eq!(
+                list["count"].as_u64(),
+                Some(rows.len() as u64),
+                "{date}: {key}"
+            );
+            for r in rows {
+                assert!(
+                    r["customer_id"].is_string()
+                        && r["customer_name"].is_string()
+                        && r["collector"].is_string(),
+                    "{date}: {key} row {r}"
+                );
+            }
+            let needs_previous = matches!(s, "newly-past-due" | "movers");
+            if n == 0 && needs_previous {
+                // The first snapshot: nothing to compare with, and the page says so.
+                assert_eq!(list["available"], false, "{date}: {key}");
+                assert!(rows.is_empty());
+                let text: String = section.text().collect();
+                assert!(
+                    text.contains("Needs a previous snapshot"),
+                    "{date}: {s}: {text}"
+                );
+                continue;
+            }
+            let body_rows = Selector::parse(&format!("table#{s} tbody tr th")).unwrap();
+            let shown = section.select(&body_rows).count();
+            assert_eq!(shown, rows.len(), "{date}: {s}: a row per listed item");
+            if !rows.is_empty() {
+                let foot = Selector::parse(&format!("table#{s} tfoot th")).unwrap();
+                let total: String = section
+                    .select(&foot)
+                    .next()
+                    .expect("a totals row")
+                    .text()
+                    .collect();
+                assert!(
+                    total.starts_with(&format!("Total ({}", rows.len())),
+                    "{date}: {s}: {total}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

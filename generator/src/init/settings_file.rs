@@ -71,6 +71,10 @@ const SITE: &str = "
 # [promises]
 # grace_days = 0
 
+# A dispute open more than sla_days is listed as over its SLA (lists page).
+# [disputes]
+# sla_days = 30
+
 # Write-off candidates: more than candidate_days past due; the watch list:
 # broken_promise_count broken promises due within the window.
 # [bad_debt]

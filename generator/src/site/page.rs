@@ -55,6 +55,8 @@ pub struct Tile {
     pub target: Option<String>,
     /// "good", "bad" or "" — conveyed in words too, never by colour alone.
     pub tone: &'static str,
+    /// Where the value links to (a list behind a count), relative to the page.
+    pub href: Option<String>,
 }
 
 #[derive(Serialize, Clone)]

@@ -291,6 +291,7 @@ mod tests {
                             change: Some("+1".into()),
                             target: Some("t".into()),
                             tone: "bad",
+                            href: None,
                         },
                         Tile {
                             label: "M".into(),
@@ -298,6 +299,7 @@ mod tests {
                             change: None,
                             target: None,
                             tone: "good",
+                            href: None,
                         },
                     ],
                 }),

@@ -23,11 +23,16 @@ struct NavItem {
     href: &'static str,
 }
 
-const NAV: [NavItem; 11] = [
+const NAV: [NavItem; 12] = [
     NavItem {
         key: "overview",
         text: "Overview",
         href: "index.html",
+    },
+    NavItem {
+        key: "lists",
+        text: "Lists",
+        href: pages::lists::PATH,
     },
     NavItem {
         key: "aging",
@@ -233,6 +238,11 @@ impl<'a> SnapshotWriter<'a> {
         });
         let email_notes = overview.notes.clone();
         self.page("index.html", overview, Csv::PerTable { workbook: true })?;
+        self.page(
+            pages::lists::PATH,
+            pages::lists::page(inp),
+            Csv::PerTable { workbook: false },
+        )?;
         self.page(
             "aging.html",
             pages::aging::page(inp),

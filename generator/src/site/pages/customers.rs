@@ -116,6 +116,7 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
         Tile {
             label: "Past due".into(),
@@ -123,6 +124,7 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
     ];
     if let Some(l) = prepared.credit.get(c.id.as_str()) {
@@ -138,6 +140,7 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
             } else {
                 ""
             },
+            href: None,
         });
     }
 

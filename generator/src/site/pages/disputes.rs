@@ -29,6 +29,7 @@ pub fn page(inp: &Inputs) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
         Tile {
             label: "Open amount".into(),
@@ -36,6 +37,7 @@ pub fn page(inp: &Inputs) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
         Tile {
             label: "% of AR in dispute".into(),
@@ -45,6 +47,7 @@ pub fn page(inp: &Inputs) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
         Tile {
             label: "Resolution time (all resolved to date)".into(),
@@ -58,6 +61,7 @@ pub fn page(inp: &Inputs) -> Page {
             change: None,
             target: None,
             tone: "",
+            href: None,
         },
     ];
     let cases = &inp.details.dispute_cases;

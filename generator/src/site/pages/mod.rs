@@ -6,6 +6,7 @@ pub mod collectors;
 pub mod customers;
 pub mod disputes;
 pub mod dso;
+pub mod lists;
 pub mod overview;
 pub mod quality;
 pub mod worklist;
@@ -162,6 +163,11 @@ pub fn slug(id: &str) -> String {
         xxhash_rust::xxh3::xxh3_64(id.as_bytes())
     ));
     out
+}
+
+/// The path of a customer's page from a page of the snapshot folder.
+pub fn customer_page(id: &str) -> String {
+    format!("customers/{}.html", slug(id))
 }
 
 /// "+1.20" / "-0.50" / "0.00".

@@ -22,6 +22,7 @@ fn tile(label: &str, value: String) -> Tile {
         change: None,
         target: None,
         tone: "",
+        href: None,
     }
 }
 
@@ -263,6 +264,16 @@ pub fn page(inp: &Inputs, quality: &Quality) -> Page {
         notes,
         sections: vec![
             Section::new("headline", "Headline figures").with(Block::Tiles { tiles }),
+            Section::new("lists", "Lists")
+                .with(Block::Tiles {
+                    tiles: super::lists::tiles(inp),
+                })
+                .with(Block::Links {
+                    links: vec![crate::site::page::Link {
+                        text: "All lists with their rows and totals".into(),
+                        href: super::lists::PATH.into(),
+                    }],
+                }),
             Section::new("top-past-due", "Top 10 past-due customers").table(top),
             Section::new("data-quality", "Data quality").with(Block::Tiles {
                 tiles: quality_tiles,
