@@ -68,6 +68,8 @@ const CHECKED: &[&str] = &[
     "collector-customers",
     "customers",
     "top-past-due",
+    "movers",
+    "newly-past-due",
     "open-items",
     "balance-history",
     "scorecard",
@@ -357,6 +359,91 @@ fn check_top_past_due(g: &Grid, snap: &Snap) {
         g.check(row, 2, &Want::Money(*past_due), id);
         g.check(row, 3, &Want::Money(cents(s.total(keep))), id);
         g.check(row, 4, &Want::Ratio(percent(*past_due, total_past_due)), id);
+    }
+}
+
+/// lists.html's movers: the 10 customers of the snapshot whose past due
+/// grew most since the previous snapshot (growth > 0), ties by id, with
+/// the totals of the listed rows.
+fn check_movers(g: &Grid, snap: &Snap) {
+    let s = snap.csv();
+    let p = snap.previous().expect("movers need a previous snapshot");
+    let names = names(s);
+    let mut growth: Vec<(i128, &String, i128, i128)> = names
+        .keys()
+        .map(|id| {
+            let now = cents(s.past_due(|r| &r.customer_id == id));
+            let before = cents(p.past_due(|r| &r.customer_id == id));
+            (now - before, id, before, now)
+        })
+        .filter(|m| m.0 > 0)
+        .collect();
+    growth.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    growth.truncate(10);
+    assert_eq!(g.rows.len(), growth.len(), "{}: the movers", g.name);
+    for (row, (change, id, before, now)) in g.rows.iter().zip(&growth) {
+        g.check(row, 0, &Want::Text(names[*id].clone()), id);
+        g.check(row, 1, &Want::Text((*id).clone()), id);
+        g.check(row, 3, &Want::Money(*before), id);
+        g.check(row, 4, &Want::Money(*now), id);
+        g.check(row, 5, &Want::Money(*change), id);
+    }
+    if let Some(f) = &g.footer {
+        let sum = |k: fn(&(i128, &String, i128, i128)) -> i128| growth.iter().map(k).sum::<i128>();
+        g.check(f, 3, &Want::Money(sum(|m| m.2)), "total");
+        g.check(f, 4, &Want::Money(sum(|m| m.3)), "total");
+        g.check(f, 5, &Want::Money(sum(|m| m.0)), "total");
+    } else {
+        assert!(growth.is_empty(), "{}: a totals row", g.name);
+    }
+}
+
+/// lists.html's newly past due: items with open > 0 past due now that the
+/// previous snapshot had (same invoice and customer) not yet past due, or
+/// did not have; largest open first, ties by invoice id.
+fn check_newly_past_due(g: &Grid, snap: &Snap) {
+    let s = snap.csv();
+    let p = snap
+        .previous()
+        .expect("newly past due needs a previous snapshot");
+    let names = names(s);
+    let before: BTreeMap<(&str, &str), &Row> = p
+        .rows
+        .iter()
+        .map(|r| ((r.invoice_id.as_str(), r.customer_id.as_str()), r))
+        .collect();
+    let mut want: Vec<(&Row, i64, &str)> = s
+        .rows
+        .iter()
+        .filter(|r| r.open > Decimal::ZERO && s.as_of > r.due_date)
+        .filter_map(|r| {
+            let dpd = (s.as_of - r.due_date).num_days();
+            match before.get(&(r.invoice_id.as_str(), r.customer_id.as_str())) {
+                None => Some((r, dpd, "not in it (new, already past due)")),
+                Some(b) if p.as_of <= b.due_date => Some((r, dpd, "not yet past due")),
+                Some(_) => None,
+            }
+        })
+        .collect();
+    want.sort_by(|a, b| {
+        b.0.open
+            .cmp(&a.0.open)
+            .then_with(|| a.0.invoice_id.cmp(&b.0.invoice_id))
+    });
+    assert_eq!(g.rows.len(), want.len(), "{}: the newly past due", g.name);
+    for (row, (r, dpd, was)) in g.rows.iter().zip(&want) {
+        let key = &r.invoice_id;
+        g.check(row, 0, &Want::Text(names[&r.customer_id].clone()), key);
+        g.check(row, 1, &Want::Text(r.customer_id.clone()), key);
+        g.check(row, 3, &Want::Text(r.invoice_id.clone()), key);
+        g.check(row, 5, &Want::Int(*dpd), key);
+        g.check(row, 6, &Want::Money(cents(r.open)), key);
+        g.check(row, 7, &Want::Text(was.to_string()), key);
+    }
+    let total: i128 = want.iter().map(|w| cents(w.0.open)).sum();
+    match &g.footer {
+        Some(f) => g.check(f, 6, &Want::Money(total), "total"),
+        None => assert!(want.is_empty(), "{}: a totals row", g.name),
     }
 }
 
@@ -988,6 +1075,8 @@ fn check_against_reader(g: &Grid, snap: &Snap) -> bool {
         "collector-customers" => check_collector_customers(g, snap),
         "customers" => check_customers_index(g, snap),
         "top-past-due" => check_top_past_due(g, snap),
+        "movers" => check_movers(g, snap),
+        "newly-past-due" => check_newly_past_due(g, snap),
         "open-items" => check_open_items(g, snap),
         "balance-history" => check_balance_history(g, snap),
         "scorecard" | "collector-score" => check_scorecard(g, snap),

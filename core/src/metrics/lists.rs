@@ -253,7 +253,7 @@ fn promise_list(
 /// Pending promises due from the snapshot date through 7 days after it.
 pub fn promises_due(ctx: &Context<'_>, outcomes: &[PromiseOutcome<'_>]) -> PromiseList {
     let as_of = ctx.as_of();
-    let last = Day(as_of.0 + PROMISES_DUE_DAYS);
+    let last = Day(as_of.0.saturating_add(PROMISES_DUE_DAYS));
     let rows = outcomes
         .iter()
         .filter(|o| o.status == PromiseStatus::Pending && as_of <= o.due && o.due <= last)
