@@ -444,7 +444,7 @@ pub fn disputes_over_sla(ctx: &Context<'_>, cases: &[DisputeCase<'_>]) -> Disput
         })
         .collect();
     // Stable: equal ages keep the opening order.
-    rows.sort_by(|a, b| b.days_open.cmp(&a.days_open));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.days_open));
     DisputeList {
         sla_days: sla,
         count: rows.len() as u32,
