@@ -251,28 +251,32 @@ fn promise_list(
 }
 
 /// Pending promises due from the snapshot date through 7 days after it.
-pub fn promises_due(ctx: &Context<'_>, outcomes: &[PromiseOutcome<'_>]) -> PromiseList {
+fn promises_due(ctx: &Context<'_>, who: &Who<'_>, outcomes: &[PromiseOutcome<'_>]) -> PromiseList {
     let as_of = ctx.as_of();
     let last = Day(as_of.0.saturating_add(PROMISES_DUE_DAYS));
     let rows = outcomes
         .iter()
         .filter(|o| o.status == PromiseStatus::Pending && as_of <= o.due && o.due <= last)
         .collect();
-    promise_list(ctx, &Who::new(ctx), rows)
+    promise_list(ctx, who, rows)
 }
 
 /// Broken promises whose promised date lies in the period.
-pub fn promises_broken(ctx: &Context<'_>, outcomes: &[PromiseOutcome<'_>]) -> PromiseList {
+fn promises_broken(
+    ctx: &Context<'_>,
+    who: &Who<'_>,
+    outcomes: &[PromiseOutcome<'_>],
+) -> PromiseList {
     let rows = outcomes
         .iter()
         .filter(|o| o.status == PromiseStatus::Broken && o.fell_due_in_period)
         .collect();
-    promise_list(ctx, &Who::new(ctx), rows)
+    promise_list(ctx, who, rows)
 }
 
 /// Invoices past due now (open > 0) that were current at the previous
 /// snapshot or absent from it; largest open first, then by invoice id.
-pub fn newly_past_due(ctx: &Context<'_>) -> NewlyPastDueList {
+fn newly_past_due(ctx: &Context<'_>, who: &Who<'_>) -> NewlyPastDueList {
     let s = ctx.current;
     let Some(p) = ctx.previous else {
         return NewlyPastDueList {
@@ -282,7 +286,6 @@ pub fn newly_past_due(ctx: &Context<'_>) -> NewlyPastDueList {
             rows: Vec::new(),
         };
     };
-    let who = Who::new(ctx);
     let mut rows = Vec::new();
     let mut total = Money::ZERO;
     for inv in &s.invoices {
@@ -328,7 +331,7 @@ pub fn newly_past_due(ctx: &Context<'_>) -> NewlyPastDueList {
 /// The customers of the current snapshot whose past due (the aging's
 /// past-due buckets) grew since the previous snapshot: the 10 largest
 /// growths, ties by customer id.
-pub fn movers(ctx: &Context<'_>) -> MoverList {
+fn movers(ctx: &Context<'_>, who: &Who<'_>) -> MoverList {
     let s = ctx.current;
     let (Some(p), Some(pa)) = (ctx.previous, &ctx.previous_aging) else {
         let zero = ctx.amount(Money::ZERO);
@@ -360,7 +363,6 @@ pub fn movers(ctx: &Context<'_>) -> MoverList {
         .collect();
     growth.sort_by(|a, b| (b.2 - b.1).cmp(&(a.2 - a.1)).then_with(|| a.0.cmp(b.0)));
     growth.truncate(MOVERS);
-    let who = Who::new(ctx);
     let (mut tb, mut tn) = (Money::ZERO, Money::ZERO);
     let rows: Vec<MoverRow> = growth
         .into_iter()
@@ -388,7 +390,7 @@ pub fn movers(ctx: &Context<'_>) -> MoverList {
 }
 
 /// `credit.over_limit`, in its order, with each customer's collector.
-pub fn over_limit(ctx: &Context<'_>, credit: &CreditSummary) -> OverLimitList {
+fn over_limit(ctx: &Context<'_>, credit: &CreditSummary) -> OverLimitList {
     let (mut open, mut limit, mut over) = (Money::ZERO, Money::ZERO, Money::ZERO);
     let rows: Vec<OverLimitRow> = credit
         .over_limit
@@ -419,10 +421,9 @@ pub fn over_limit(ctx: &Context<'_>, credit: &CreditSummary) -> OverLimitList {
 
 /// Disputes open on the snapshot date for more than `dispute_sla_days`
 /// (snapshot date − opened date > sla); oldest first, then in opening order.
-pub fn disputes_over_sla(ctx: &Context<'_>, cases: &[DisputeCase<'_>]) -> DisputeList {
+fn disputes_over_sla(ctx: &Context<'_>, who: &Who<'_>, cases: &[DisputeCase<'_>]) -> DisputeList {
     let sla = ctx.config.dispute_sla_days;
     let as_of = ctx.as_of();
-    let who = Who::new(ctx);
     let mut total = Money::ZERO;
     let mut rows: Vec<DisputeRow> = cases
         .iter()
@@ -453,19 +454,21 @@ pub fn disputes_over_sla(ctx: &Context<'_>, cases: &[DisputeCase<'_>]) -> Disput
     }
 }
 
+/// The six lists of one snapshot (customer names looked up once for all).
 pub fn compute(
     ctx: &Context<'_>,
     outcomes: &[PromiseOutcome<'_>],
     cases: &[DisputeCase<'_>],
     credit: &CreditSummary,
 ) -> Lists {
+    let who = Who::new(ctx);
     Lists {
-        promises_due: promises_due(ctx, outcomes),
-        promises_broken: promises_broken(ctx, outcomes),
-        newly_past_due: newly_past_due(ctx),
-        movers: movers(ctx),
+        promises_due: promises_due(ctx, &who, outcomes),
+        promises_broken: promises_broken(ctx, &who, outcomes),
+        newly_past_due: newly_past_due(ctx, &who),
+        movers: movers(ctx, &who),
         over_limit: over_limit(ctx, credit),
-        disputes_over_sla: disputes_over_sla(ctx, cases),
+        disputes_over_sla: disputes_over_sla(ctx, &who, cases),
     }
 }
 
