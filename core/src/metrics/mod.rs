@@ -70,7 +70,11 @@ pub struct SnapshotMetrics {
     pub days_to_pay: days_to_pay::DaysToPay,
     pub scorecard: Vec<scorecard::CollectorScore>,
     pub credit: credit::CreditSummary,
+    /// The collectors' queues (every delinquent customer not handed over).
     pub worklist: Vec<worklist::WorklistEntry>,
+    /// Delinquent customers whose open debit items are all with an agency
+    /// or in legal.
+    pub worklist_handed_over: Vec<worklist::HandedOverEntry>,
     pub write_off_candidates: write_off_candidates::WriteOffCandidates,
     /// Inputs that were ignored or look inconsistent.
     pub warnings: Vec<String>,
@@ -115,6 +119,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
     let (dispute_cases, unmatched) = disputes::cases(ctx);
     let disputes = disputes::summarize(ctx, &dispute_cases, unmatched.len() as u32);
     let credit = credit::compute(ctx);
+    let work = worklist::compute_all(ctx, &outcomes, &credit);
     let metrics = SnapshotMetrics {
         as_of: ctx.as_of().to_string(),
         previous_as_of: ctx.previous.map(|p| p.as_of.to_string()),
@@ -132,7 +137,8 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
         promises: promises::summarize(ctx, &outcomes, invalid),
         days_to_pay: days_to_pay::compute(ctx),
         scorecard: scorecard::compute(ctx, &flows, &outcomes, &disputes),
-        worklist: worklist::compute(ctx, &outcomes, &credit),
+        worklist: work.queue,
+        worklist_handed_over: work.handed_over,
         write_off_candidates: write_off_candidates::compute(ctx, &outcomes),
         collections,
         roll_forward,

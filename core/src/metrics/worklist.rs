@@ -1,15 +1,18 @@
 //! Collection worklist: every delinquent customer (past-due open amount of
-//! the current snapshot > 0) with a priority score and the reasons for it.
+//! the current snapshot > 0), either in its collector's queue with a
+//! priority score, the reasons for it and the next action, or — when all
+//! its open debit items are with an agency or in legal — on the separate
+//! handed-over list. See docs/metrics.md, "Worklist", for every rule.
 //!
 //! score = age points + promise points + limit points + contact points:
-//! - age points: Σ over the customer's past-due items (dpd > 0) of the
-//!   item's share of its collector's past due, in percent, × its bucket
-//!   number (1 for the first past-due bucket, 2 for the next, …); at least
-//!   0. The collector's past due is Σ of the past-due amounts of the
-//!   collector's delinquent customers (the worklist's own grouping). Shares,
-//!   not currency units: the same portfolio scores the same in EUR, JPY or
-//!   KWD, and a customer holding 10 % of a collector's past due, all 31–60
-//!   days, gets 20 points whatever the currency or the company's size;
+//! - age points: Σ over the customer's *workable* past-due items (dpd > 0,
+//!   status open or promised: disputed, agency and legal items are left
+//!   out) of the item's share of its collector's workable past due, in
+//!   percent, × its bucket number (1 for the first past-due bucket, 2 for
+//!   the next, …); at least 0. The collector's workable past due is Σ of
+//!   the workable past due of the collector's queue (the worklist's own
+//!   grouping). Shares, not currency units: the same portfolio scores the
+//!   same in EUR, JPY or KWD;
 //! - promise points: 10 per promise broken with a promised date in the 90
 //!   days before the snapshot date;
 //! - limit points: 15 when over the credit limit;
@@ -17,10 +20,9 @@
 //!   customer (on or before the snapshot date), at most 20; 20 when there is
 //!   none.
 //!
-//! Rounded to 2 dp half away from zero. Sorted by score (highest first),
-//! then past-due amount (largest first), then customer id. Scores rank the
-//! customers of one collector; across collectors they compare shares of
-//! different portfolios.
+//! Rounded to 2 dp half away from zero. Sorted: accounts waiting on a
+//! pending promise after all the others; then by score (highest first),
+//! past-due amount (largest first), customer id.
 
 use super::amount::{div_round, Amount};
 use super::context::Context;
@@ -28,7 +30,7 @@ use super::credit::CreditSummary;
 use super::promises::{PromiseOutcome, PromiseStatus};
 use crate::format;
 use crate::ledger::ActivityKind;
-use crate::{Day, Money};
+use crate::{Day, Money, Status};
 use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -38,6 +40,114 @@ pub const BROKEN_PROMISE_LOOKBACK_DAYS: i32 = 90;
 pub const OVER_LIMIT_POINTS: u32 = 15;
 pub const CONTACT_DAYS_PER_POINT: i32 = 7;
 pub const CONTACT_POINTS_CAP: u32 = 20;
+
+/// The next-action policy (`[policy]` in `arsite.toml`): the collector's
+/// step for a workable account by its oldest workable days past due, and
+/// when to propose an agency placement.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct ActionPolicy {
+    /// A reminder from 1 through this many days past due.
+    pub reminder_until_days: u32,
+    /// A call after the reminder, through this many days past due.
+    pub call_until_days: u32,
+    /// A final notice after the call, through this many days; after it,
+    /// propose an agency placement.
+    pub final_notice_until_days: u32,
+    /// Propose an agency placement once this many promises were broken in
+    /// the last 90 days (the broken-promise points' window).
+    pub agency_after_broken_promises: u32,
+}
+
+impl Default for ActionPolicy {
+    fn default() -> Self {
+        ActionPolicy {
+            reminder_until_days: 15,
+            call_until_days: 45,
+            final_notice_until_days: 90,
+            agency_after_broken_promises: 2,
+        }
+    }
+}
+
+/// What the collector does next with an account.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Reminder,
+    Call,
+    FinalNotice,
+    ProposeAgency,
+    ResolveDispute,
+    /// Nothing workable is past due: the past due is with agency / legal.
+    FollowUpPlacement,
+    /// A pending promise covers the account.
+    Wait,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Reminder => "reminder",
+            Action::Call => "call",
+            Action::FinalNotice => "final notice",
+            Action::ProposeAgency => "propose agency placement",
+            Action::ResolveDispute => "resolve dispute",
+            Action::FollowUpPlacement => "follow up with agency / legal",
+            Action::Wait => "wait",
+        }
+    }
+}
+
+/// The facts the policy looks at, all computed by [`compute`].
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionFacts {
+    pub promise_pending: bool,
+    /// Past due of disputed items, and of workable items (open, promised).
+    pub disputed_past_due: Money,
+    pub workable_past_due: Money,
+    /// Oldest dpd among the workable past-due items (0: none).
+    pub oldest_workable_dpd: i32,
+    pub broken_promises: u32,
+}
+
+impl ActionPolicy {
+    /// The rule, first match wins:
+    /// 1. a pending promise → wait;
+    /// 2. disputed past due > half of (disputed + workable) past due →
+    ///    resolve dispute;
+    /// 3. broken promises (90 days) ≥ `agency_after_broken_promises` →
+    ///    propose agency placement;
+    /// 4. no workable past due → follow up with agency / legal;
+    /// 5. the dpd ladder on the oldest workable dpd: ≤ reminder_until →
+    ///    reminder, ≤ call_until → call, ≤ final_notice_until → final
+    ///    notice, beyond → propose agency placement.
+    pub fn next_action(&self, f: &ActionFacts) -> Action {
+        if f.promise_pending {
+            return Action::Wait;
+        }
+        if i128::from(f.disputed_past_due.0) * 2
+            > i128::from(f.disputed_past_due.0) + i128::from(f.workable_past_due.0)
+            && f.disputed_past_due.0 > 0
+        {
+            return Action::ResolveDispute;
+        }
+        if f.broken_promises >= self.agency_after_broken_promises.max(1) {
+            return Action::ProposeAgency;
+        }
+        if f.workable_past_due.0 <= 0 || f.oldest_workable_dpd <= 0 {
+            return Action::FollowUpPlacement;
+        }
+        let ladder = [
+            (self.reminder_until_days, Action::Reminder),
+            (self.call_until_days, Action::Call),
+            (self.final_notice_until_days, Action::FinalNotice),
+        ];
+        let dpd = f.oldest_workable_dpd as u32;
+        ladder
+            .iter()
+            .find(|(until, _)| dpd <= *until)
+            .map_or(Action::ProposeAgency, |(_, a)| *a)
+    }
+}
 
 /// Age points from Σ(open × bucket number) of a customer and its
 /// collector's past due (both in minor units): Σ / past due × 100, 2 dp,
@@ -70,71 +180,229 @@ pub struct Points {
     pub contact: u32,
 }
 
+/// Open amounts of a customer by item status (Σ = the customer's open AR).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StatusMix {
+    pub open: Amount,
+    pub disputed: Amount,
+    pub promised: Amount,
+    pub agency: Amount,
+    pub legal: Amount,
+}
+
+impl StatusMix {
+    fn from_money(m: &[Money; 5], exp: u32) -> StatusMix {
+        let a = |s: Status| Amount::new(m[s.index()], exp);
+        StatusMix {
+            open: a(Status::Open),
+            disputed: a(Status::Disputed),
+            promised: a(Status::Promised),
+            agency: a(Status::Agency),
+            legal: a(Status::Legal),
+        }
+    }
+
+    pub fn total(&self) -> Money {
+        self.open.money
+            + self.disputed.money
+            + self.promised.money
+            + self.agency.money
+            + self.legal.money
+    }
+}
+
+/// The customer's last `contact` row on or before the snapshot date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LastContact {
+    pub date: String,
+    /// The row's channel as recorded (`reference`: call, email, letter).
+    pub kind: String,
+    pub days_ago: i32,
+}
+
+/// The promise shown with an entry: the pending one due first, else the
+/// latest by promised date (kept or broken).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PromiseInfo {
+    pub amount: Amount,
+    /// The promised date.
+    pub date: String,
+    /// Promised date + grace: broken only after it.
+    pub due: String,
+    /// kept, broken or pending.
+    pub state: &'static str,
+    pub paid: Amount,
+}
+
+/// Contact details of the customer master (untrusted text).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CustomerContact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorklistEntry {
     pub customer_id: String,
     pub name: String,
     pub collector: String,
+    /// Every past-due item, whatever its status.
     pub past_due: Amount,
-    /// past due / the collector's past due × 100, 2 dp.
+    /// Past due of the open and promised items: what the age points use.
+    pub workable_past_due: Amount,
+    /// Past due of the disputed items (shown, not scored).
+    pub disputed_past_due: Amount,
+    /// workable past due / the collector's workable past due × 100, 2 dp.
     pub share_of_collector_past_due: Decimal,
     pub oldest_days_past_due: i32,
+    pub status_mix: StatusMix,
     pub score: Decimal,
     pub points: Points,
     pub reasons: Vec<String>,
+    /// A pending promise covers the account: it sorts after the others.
+    pub waiting: bool,
+    pub promise: Option<PromiseInfo>,
+    pub last_contact: Option<LastContact>,
+    pub credit_limit: Option<Amount>,
+    pub over_limit_by: Option<Amount>,
+    pub next_action: String,
+    pub contact: Option<CustomerContact>,
+}
+
+/// A delinquent customer whose open debit items are all with an agency or
+/// in legal: off the collector's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HandedOverEntry {
+    pub customer_id: String,
+    pub name: String,
+    pub collector: String,
+    pub agency: Amount,
+    pub legal: Amount,
+    pub past_due: Amount,
+    pub oldest_days_past_due: i32,
+    /// The earliest `placement` row of the customer on or before the
+    /// snapshot date; none when the log has none (the snapshot's statuses
+    /// carry no date).
+    pub placed_on: Option<String>,
+    pub contact: Option<CustomerContact>,
+}
+
+/// The queue (all collectors, in order) and the handed-over accounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Worklist {
+    pub queue: Vec<WorklistEntry>,
+    pub handed_over: Vec<HandedOverEntry>,
 }
 
 #[derive(Default)]
 struct Acc {
     past_due: Money,
+    workable: Money,
+    disputed: Money,
     weighted: i128,
     oldest: i32,
+    oldest_workable: i32,
     largest: Money,
     collector: u32,
+    by_status: [Money; 5],
+    /// Some open debit item (open > 0) is neither agency nor legal.
+    debit_in_house: bool,
 }
 
+fn workable(s: Status) -> bool {
+    matches!(s, Status::Open | Status::Promised)
+}
+
+/// The queue only (see [`compute_all`]).
 pub fn compute(
     ctx: &Context<'_>,
     promises: &[PromiseOutcome<'_>],
     credit: &CreditSummary,
 ) -> Vec<WorklistEntry> {
+    compute_all(ctx, promises, credit).queue
+}
+
+pub fn compute_all(
+    ctx: &Context<'_>,
+    promises: &[PromiseOutcome<'_>],
+    credit: &CreditSummary,
+) -> Worklist {
     let as_of = ctx.as_of();
     let scheme = &ctx.config.aging;
+    let policy = &ctx.config.worklist_policy;
     let exp = ctx.exponent();
     let code = &ctx.current.currency.code;
     let mut acc: Vec<Acc> = (0..ctx.current.customers.len())
         .map(|_| Acc::default())
         .collect();
     for inv in &ctx.current.invoices {
+        let a = &mut acc[inv.customer as usize];
+        a.by_status[inv.status.index()] += inv.open;
+        if inv.open.0 > 0 && !matches!(inv.status, Status::Agency | Status::Legal) {
+            a.debit_in_house = true;
+        }
         let dpd = inv.days_past_due(as_of);
         if dpd <= 0 {
             continue;
         }
-        let a = &mut acc[inv.customer as usize];
         a.past_due += inv.open;
-        a.weighted += i128::from(inv.open.0) * scheme.bucket_of(dpd) as i128;
         a.oldest = a.oldest.max(dpd);
+        if workable(inv.status) {
+            a.workable += inv.open;
+            a.weighted += i128::from(inv.open.0) * scheme.bucket_of(dpd) as i128;
+            if inv.open.0 > 0 {
+                a.oldest_workable = a.oldest_workable.max(dpd);
+            }
+        } else if inv.status == Status::Disputed {
+            a.disputed += inv.open;
+        }
         if inv.open > a.largest {
             a.largest = inv.open;
             a.collector = inv.collector;
         }
     }
     let mut broken: HashMap<&str, u32> = HashMap::new();
+    // Per customer: the first pending promise by due date, and the latest
+    // promise by promised date (log order breaks ties: the later row).
+    let mut pending: HashMap<&str, &PromiseOutcome<'_>> = HashMap::new();
+    let mut latest: HashMap<&str, &PromiseOutcome<'_>> = HashMap::new();
     for o in promises {
+        let id = o.row.customer_id();
         if o.status == PromiseStatus::Broken
             && as_of.days_since(o.promised) <= BROKEN_PROMISE_LOOKBACK_DAYS
         {
-            *broken.entry(o.row.customer_id()).or_default() += 1;
+            *broken.entry(id).or_default() += 1;
+        }
+        if o.status == PromiseStatus::Pending {
+            let e = pending.entry(id).or_insert(o);
+            if o.due < e.due {
+                *e = o;
+            }
+        }
+        let e = latest.entry(id).or_insert(o);
+        if o.promised >= e.promised {
+            *e = o;
         }
     }
-    let mut last_contact: HashMap<&str, Day> = HashMap::new();
-    for a in ctx
-        .activity
-        .iter()
-        .filter(|a| a.kind() == ActivityKind::Contact)
-    {
-        let e = last_contact.entry(a.customer_id()).or_insert(a.date());
-        *e = (*e).max(a.date());
+    let mut last_contact: HashMap<&str, (Day, &str)> = HashMap::new();
+    let mut placed: HashMap<&str, Day> = HashMap::new();
+    for a in ctx.activity.iter() {
+        match a.kind() {
+            ActivityKind::Contact => {
+                let e = last_contact
+                    .entry(a.customer_id())
+                    .or_insert((a.date(), a.reference()));
+                if a.date() >= e.0 {
+                    *e = (a.date(), a.reference());
+                }
+            }
+            ActivityKind::Placement => {
+                let e = placed.entry(a.customer_id()).or_insert(a.date());
+                *e = (*e).min(a.date());
+            }
+            _ => {}
+        }
     }
     let over: HashMap<&str, Money> = credit
         .over_limit
@@ -152,27 +420,58 @@ pub fn compute(
             .unwrap_or(ctx.current.collectors[a.collector as usize].as_str())
             .to_string()
     };
-    let delinquent: Vec<(usize, String)> = acc
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.past_due.0 > 0)
-        .map(|(i, a)| (i, collector_of(ctx.current.customers[i].id.as_str(), a)))
-        .collect();
+    let contact_of = |id: &str| -> Option<CustomerContact> {
+        let m = ctx.customers.get(id)?;
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let c = CustomerContact {
+            name: clean(&m.contact_name),
+            email: clean(&m.email),
+            phone: clean(&m.phone),
+        };
+        (c != CustomerContact::default()).then_some(c)
+    };
+    let mut out = Worklist::default();
+    let mut delinquent: Vec<(usize, String)> = Vec::new();
+    for (i, a) in acc.iter().enumerate().filter(|(_, a)| a.past_due.0 > 0) {
+        let c = &ctx.current.customers[i];
+        let id = c.id.as_str();
+        let collector = collector_of(id, a);
+        if a.debit_in_house {
+            delinquent.push((i, collector));
+            continue;
+        }
+        out.handed_over.push(HandedOverEntry {
+            customer_id: id.to_string(),
+            name: c.name.clone(),
+            collector,
+            agency: ctx.amount(a.by_status[Status::Agency.index()]),
+            legal: ctx.amount(a.by_status[Status::Legal.index()]),
+            past_due: ctx.amount(a.past_due),
+            oldest_days_past_due: a.oldest,
+            placed_on: placed.get(id).map(|d| d.to_string()),
+            contact: contact_of(id),
+        });
+    }
     let mut collector_past_due: HashMap<&str, Money> = HashMap::new();
     for (i, collector) in &delinquent {
-        *collector_past_due.entry(collector.as_str()).or_default() += acc[*i].past_due;
+        *collector_past_due.entry(collector.as_str()).or_default() += acc[*i].workable;
     }
-    let mut out: Vec<WorklistEntry> = Vec::new();
     for (i, collector) in &delinquent {
         let (c, a) = (&ctx.current.customers[*i], &acc[*i]);
         let id = c.id.as_str();
         let whole = collector_past_due[collector.as_str()];
         let age = age_points(a.weighted, whole);
         let share =
-            div_round(i128::from(a.past_due.0) * 100, i128::from(whole.0), 2).unwrap_or_default();
+            div_round(i128::from(a.workable.0) * 100, i128::from(whole.0), 2).unwrap_or_default();
         let n_broken = broken.get(id).copied().unwrap_or(0);
         let over_by = over.get(id).copied();
-        let since = last_contact.get(id).map(|d| as_of.days_since(*d));
+        let contact = last_contact.get(id).copied();
+        let since = contact.map(|(d, _)| as_of.days_since(d));
         let points = Points {
             age,
             broken_promises: n_broken * BROKEN_PROMISE_POINTS,
@@ -183,50 +482,124 @@ pub fn compute(
             },
             contact: contact_points(since),
         };
-        let mut reasons = vec![format!(
-            "{} past due = {share} % of the collector's past due, oldest {} days past due: +{age} (share × bucket number)",
-            money(a.past_due),
-            a.oldest,
-        )];
-        if n_broken > 0 {
+        let shown = pending.get(id).or(latest.get(id)).copied();
+        let waiting = pending.contains_key(id);
+        let promise = shown.map(|o| PromiseInfo {
+            amount: ctx.amount(o.row.amount()),
+            date: o.promised.to_string(),
+            due: o.due.to_string(),
+            state: o.status.as_str(),
+            paid: ctx.amount(o.paid),
+        });
+        let facts = ActionFacts {
+            promise_pending: waiting,
+            disputed_past_due: a.disputed,
+            workable_past_due: a.workable,
+            oldest_workable_dpd: a.oldest_workable,
+            broken_promises: n_broken,
+        };
+        let action = policy.next_action(&facts);
+        let next_action = match (action, shown) {
+            (Action::Wait, Some(o)) => format!(
+                "wait: promise of {} due on {}",
+                money(o.row.amount()),
+                o.due
+            ),
+            _ => action.as_str().to_string(),
+        };
+        let mut reasons = Vec::new();
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        // The latest promise broke within the points' window: it leads.
+        let latest_broken = shown.is_some_and(|o| {
+            !waiting
+                && o.status == PromiseStatus::Broken
+                && as_of.days_since(o.promised) <= BROKEN_PROMISE_LOOKBACK_DAYS
+        });
+        match shown {
+            Some(o) if waiting => reasons.push(format!(
+                "waiting: promise of {} due on {}",
+                money(o.row.amount()),
+                o.due
+            )),
+            Some(o) if latest_broken => reasons.push(format!(
+                "promise broken: {} promised for {}{}",
+                money(o.row.amount()),
+                o.promised,
+                if n_broken > 1 {
+                    format!(" ({n_broken} broken in the last {BROKEN_PROMISE_LOOKBACK_DAYS} days)")
+                } else {
+                    String::new()
+                }
+            )),
+            _ => {}
+        }
+        let mut age_reason = format!("past due {}, oldest {} days", money(a.past_due), a.oldest);
+        if a.disputed.0 != 0 {
+            age_reason.push_str(&format!(", of which {} disputed", money(a.disputed)));
+        }
+        let handed = a.by_status[Status::Agency.index()] + a.by_status[Status::Legal.index()];
+        if handed.0 != 0 {
+            age_reason.push_str(&format!(", {} with agency / legal", money(handed)));
+        }
+        reasons.push(age_reason);
+        if n_broken > 0 && !latest_broken {
             reasons.push(format!(
-                "{n_broken} broken promise{} in the last {BROKEN_PROMISE_LOOKBACK_DAYS} days: +{}",
-                if n_broken == 1 { "" } else { "s" },
-                points.broken_promises
+                "{n_broken} broken promise{} in the last {BROKEN_PROMISE_LOOKBACK_DAYS} days",
+                plural(n_broken)
             ));
         }
         if let Some(by) = over_by {
-            reasons.push(format!(
-                "over credit limit by {}: +{OVER_LIMIT_POINTS}",
-                money(by)
-            ));
+            reasons.push(format!("over credit limit by {}", money(by)));
         }
         match since {
-            None => reasons.push(format!("no contact on record: +{}", points.contact)),
-            Some(d) if points.contact > 0 => {
-                reasons.push(format!("last contact {d} days ago: +{}", points.contact))
-            }
+            None => reasons.push("never contacted".to_string()),
+            Some(d) if points.contact > 0 => reasons.push(format!("no contact for {d} days")),
             Some(_) => {}
         }
         // Age points carry 2 dp and the others are whole: the sum is exact.
         let score =
             age + Decimal::from(points.broken_promises + points.over_limit + points.contact);
-        out.push(WorklistEntry {
+        out.queue.push(WorklistEntry {
             customer_id: id.to_string(),
             name: c.name.clone(),
             collector: collector.clone(),
             past_due: ctx.amount(a.past_due),
+            workable_past_due: ctx.amount(a.workable),
+            disputed_past_due: ctx.amount(a.disputed),
             share_of_collector_past_due: share,
             oldest_days_past_due: a.oldest,
+            status_mix: StatusMix::from_money(&a.by_status, exp),
             score,
             points,
             reasons,
+            waiting,
+            promise,
+            last_contact: contact.map(|(d, kind)| LastContact {
+                date: d.to_string(),
+                kind: kind.trim().to_string(),
+                days_ago: as_of.days_since(d),
+            }),
+            credit_limit: ctx
+                .customers
+                .get(id)
+                .and_then(|m| m.credit_limit)
+                .map(|l| ctx.amount(l)),
+            over_limit_by: over_by.map(|m| ctx.amount(m)),
+            next_action,
+            contact: contact_of(id),
         });
     }
-    out.sort_by(|x, y| {
-        y.score
-            .cmp(&x.score)
+    out.queue.sort_by(|x, y| {
+        x.waiting
+            .cmp(&y.waiting)
+            .then(y.score.cmp(&x.score))
             .then(y.past_due.money.cmp(&x.past_due.money))
+            .then_with(|| x.customer_id.cmp(&y.customer_id))
+    });
+    out.handed_over.sort_by(|x, y| {
+        y.past_due
+            .money
+            .cmp(&x.past_due.money)
             .then_with(|| x.customer_id.cmp(&y.customer_id))
     });
     out
@@ -372,14 +745,45 @@ mod tests {
         assert_eq!(
             w[0].reasons,
             vec![
-                "3,000.00 EUR past due = 100.00 % of the collector's past due, oldest 100 days past due: +400.00 (share × bucket number)",
-                "over credit limit by 500.00 EUR: +15",
-                "no contact on record: +20",
+                "past due 3,000.00 EUR, oldest 100 days",
+                "over credit limit by 500.00 EUR",
+                "never contacted",
             ]
         );
-        assert_eq!(w[1].reasons[1], "1 broken promise in the last 90 days: +10");
-        assert_eq!(w[1].reasons[2], "last contact 14 days ago: +2");
-        assert_eq!(w[2].reasons.len(), 1);
+        // C1's latest promise (5,000.00 for Mar 20) broke 11 days ago: it leads.
+        assert_eq!(
+            w[1].reasons,
+            vec![
+                "promise broken: 5,000.00 EUR promised for 2026-03-20",
+                "past due 10,000.00 EUR, oldest 45 days",
+                "no contact for 14 days",
+            ]
+        );
+        assert_eq!(w[2].reasons, vec!["past due 500.00 EUR, oldest 5 days"]);
+        // Next actions (default policy): C2 100 dpd > 90 → agency; C1 45 ≤ 45
+        // → call (1 broken promise < 2); C4 5 ≤ 15 → reminder.
+        let actions: Vec<_> = w.iter().map(|e| e.next_action.as_str()).collect();
+        assert_eq!(
+            actions,
+            vec!["propose agency placement", "call", "reminder"]
+        );
+        // C2's shown promise: the latest (Dec 1, 1.00 EUR), broken, 120 days old.
+        let p = w[0].promise.as_ref().unwrap();
+        assert_eq!((p.date.as_str(), p.state), ("2025-12-01", "broken"));
+        assert_eq!(p.amount.money, Money(100));
+        assert_eq!(w[0].credit_limit.map(|a| a.money), Some(Money(350_000)));
+        assert_eq!(w[0].over_limit_by.map(|a| a.money), Some(Money(50_000)));
+        // Last contacts: C1 call on Mar 17 (14 days), C4 email today.
+        let lc = w[1].last_contact.as_ref().unwrap();
+        assert_eq!(
+            (lc.date.as_str(), lc.kind.as_str(), lc.days_ago),
+            ("2026-03-17", "call", 14)
+        );
+        assert_eq!(w[2].last_contact.as_ref().unwrap().kind, "email");
+        assert!(w[0].last_contact.is_none());
+        // C2's status mix: 3,000.00 + 1,000.00 open = its 4,000.00 open AR.
+        assert_eq!(w[0].status_mix.open.money, Money(400_000));
+        assert_eq!(w[0].status_mix.total(), Money(400_000));
     }
 
     /// One portfolio in EUR cents, scaled by `num / den` into another
