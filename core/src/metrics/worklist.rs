@@ -1006,3 +1006,433 @@ mod mutation_tests {
         );
     }
 }
+
+/// Issue 16: statuses, handed-over accounts, promises and the next action.
+#[cfg(test)]
+mod status_tests {
+    use super::super::testutil::*;
+    use super::super::{credit, promises};
+    use super::*;
+    use crate::activity::ActivityLog;
+    use crate::ledger::{Activity, CustomerInfo, MetricsConfig, SalesLedger};
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn with(mut r: Row, status: Status) -> Row {
+        r.status = status;
+        r
+    }
+
+    fn all(
+        cur: &crate::Snapshot,
+        act: &[Activity],
+        master: &[CustomerInfo],
+        cfg: &MetricsConfig,
+    ) -> Worklist {
+        let l = SalesLedger::default();
+        let log = ActivityLog::from_rows(act);
+        let ctx = Context::new(cur, None, &l, &log, master, cfg);
+        let (outcomes, _) = promises::evaluate(&ctx);
+        let credit = credit::compute(&ctx);
+        compute_all(&ctx, &outcomes, &credit)
+    }
+
+    #[test]
+    fn statuses_by_hand() {
+        // As of 2026-03-31, all ann's, EUR cents, default buckets.
+        // C1: A open 1,000.00 due Feb 14 (45 dpd, bucket 2); B disputed
+        //     3,000.00 due Feb 14 (45 dpd); C legal 500.00 due Dec 21 (100 dpd).
+        //     Mix: open 1,000 + disputed 3,000 + legal 500 = 4,500 = its AR.
+        //     Workable past due 1,000 (A only); A is an open debit → queue.
+        // C2: D agency 2,000.00 due Feb 14 (45 dpd); E legal 1,000.00 due
+        //     Apr 19 (current); F open credit −100.00 (current). Every open
+        //     debit item (D, E) is agency / legal → handed over: agency
+        //     2,000.00, legal 1,000.00, past due 2,000.00, oldest 45; placed
+        //     on Feb 20 (the earlier of its two placement rows; the one of
+        //     Apr 5 is after the snapshot date and dropped).
+        // C3: G open 3,000.00 due Mar 21 (10 dpd, bucket 1) → queue.
+        // ann's workable past due = C1 1,000 + C3 3,000 = 4,000 (C2 is off
+        // the queue, and B, C are not workable).
+        // C1 age = 1,000 × 2 / 4,000 × 100 = 50.00; never contacted +20 → 70.00
+        // C3 age = 3,000 × 1 / 4,000 × 100 = 75.00; never contacted +20 → 95.00
+        // (Before issue 16, C1's age points were (1,000 × 2 + 3,000 × 2 +
+        // 500 × 4) / (4,500 + 2,000 + 3,000) × 100 = 105.26.)
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "A",
+                    "C1",
+                    "",
+                    "ann",
+                    "2026-01-15",
+                    "2026-02-14",
+                    100_000,
+                    100_000,
+                ),
+                with(
+                    row(
+                        "B",
+                        "C1",
+                        "",
+                        "ann",
+                        "2026-01-15",
+                        "2026-02-14",
+                        300_000,
+                        300_000,
+                    ),
+                    Status::Disputed,
+                ),
+                with(
+                    row(
+                        "C",
+                        "C1",
+                        "",
+                        "ann",
+                        "2025-11-21",
+                        "2025-12-21",
+                        50_000,
+                        50_000,
+                    ),
+                    Status::Legal,
+                ),
+                with(
+                    row(
+                        "D",
+                        "C2",
+                        "",
+                        "ann",
+                        "2026-01-15",
+                        "2026-02-14",
+                        200_000,
+                        200_000,
+                    ),
+                    Status::Agency,
+                ),
+                with(
+                    row(
+                        "E",
+                        "C2",
+                        "",
+                        "ann",
+                        "2026-03-20",
+                        "2026-04-19",
+                        100_000,
+                        100_000,
+                    ),
+                    Status::Legal,
+                ),
+                row(
+                    "F",
+                    "C2",
+                    "",
+                    "ann",
+                    "2026-03-20",
+                    "2026-04-19",
+                    -10_000,
+                    -10_000,
+                ),
+                row(
+                    "G",
+                    "C3",
+                    "",
+                    "ann",
+                    "2026-02-19",
+                    "2026-03-21",
+                    300_000,
+                    300_000,
+                ),
+            ],
+        );
+        let act = vec![
+            activity("2026-03-05", ActivityKind::Placement, "C2", "D", 200_000),
+            activity("2026-02-20", ActivityKind::Placement, "C2", "E", 100_000),
+            activity("2026-04-05", ActivityKind::Placement, "C2", "E", 100_000),
+        ];
+        let mut c3 = customer("C3", None);
+        c3.contact_name = Some("=HYPERLINK(\"x\")".into());
+        c3.email = Some(" ap@c3.example ".into());
+        c3.phone = Some("".into());
+        let master = vec![c3, customer("C1", None)];
+        let w = all(&cur, &act, &master, &MetricsConfig::default());
+        let scores: Vec<_> = w
+            .queue
+            .iter()
+            .map(|e| (e.customer_id.as_str(), e.score))
+            .collect();
+        assert_eq!(scores, vec![("C3", d("95.00")), ("C1", d("70.00"))]);
+        let c1 = &w.queue[1];
+        assert_eq!(c1.points.age, d("50.00"));
+        assert_eq!(c1.share_of_collector_past_due, d("25.00"));
+        assert_eq!(w.queue[0].share_of_collector_past_due, d("75.00"));
+        assert_eq!(c1.past_due.money, Money(450_000));
+        assert_eq!(c1.workable_past_due.money, Money(100_000));
+        assert_eq!(c1.disputed_past_due.money, Money(300_000));
+        assert_eq!(c1.oldest_days_past_due, 100);
+        let m = &c1.status_mix;
+        assert_eq!(
+            [m.open, m.disputed, m.promised, m.agency, m.legal].map(|a| a.money.0),
+            [100_000, 300_000, 0, 0, 50_000]
+        );
+        assert_eq!(m.total(), Money(450_000));
+        // Disputed 3,000 > half of (3,000 + 1,000) → resolve dispute.
+        assert_eq!(c1.next_action, "resolve dispute");
+        assert_eq!(
+            c1.reasons,
+            vec![
+                "past due 4,500.00 EUR, oldest 100 days, of which 3,000.00 EUR disputed, 500.00 EUR with agency / legal",
+                "never contacted",
+            ]
+        );
+        // C3: 10 dpd ≤ 15 → reminder; its contact, trimmed, the empty phone left out.
+        let c3 = &w.queue[0];
+        assert_eq!(c3.next_action, "reminder");
+        assert_eq!(
+            c3.contact,
+            Some(CustomerContact {
+                name: Some("=HYPERLINK(\"x\")".into()),
+                email: Some("ap@c3.example".into()),
+                phone: None,
+            })
+        );
+        assert_eq!(c1.contact, None);
+        assert_eq!(
+            w.handed_over,
+            vec![HandedOverEntry {
+                customer_id: "C2".into(),
+                name: "C2".into(),
+                collector: "ann".into(),
+                agency: Amount::new(Money(200_000), 2),
+                legal: Amount::new(Money(100_000), 2),
+                past_due: Amount::new(Money(200_000), 2),
+                oldest_days_past_due: 45,
+                placed_on: Some("2026-02-20".into()),
+                contact: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_pending_promise_waits_and_a_broken_one_leads() {
+        // As of 2026-03-31, ann's: P1 1,000.00 due Feb 14 (45 dpd, bucket 2),
+        // P2 1,000.00 due Mar 21 (10 dpd, bucket 1): workable past due 2,000.
+        // P1: promise of Mar 25, 1,000.00 for Apr 5 → pending; contacted by
+        //     call Mar 25 (6 days: 0 points). Age 1,000 × 2 / 2,000 × 100 =
+        //     100.00 → 100.00, waiting.
+        // P2: promise of Mar 1, 400.00 for Mar 15, unpaid → broken 16 days
+        //     ago: +10; never contacted +20; age 1,000 × 1 / 2,000 × 100 =
+        //     50.00 → 80.00. Actionable, so before P1 despite the lower score.
+        let cur = snap(
+            "2026-03-31",
+            &[
+                row(
+                    "1",
+                    "P1",
+                    "",
+                    "ann",
+                    "2026-01-15",
+                    "2026-02-14",
+                    100_000,
+                    100_000,
+                ),
+                row(
+                    "2",
+                    "P2",
+                    "",
+                    "ann",
+                    "2026-02-19",
+                    "2026-03-21",
+                    100_000,
+                    100_000,
+                ),
+            ],
+        );
+        let act = vec![
+            with_ref(
+                activity("2026-03-25", ActivityKind::Promise, "P1", "", 100_000),
+                "2026-04-05",
+            ),
+            with_ref(
+                activity("2026-03-25", ActivityKind::Contact, "P1", "", 0),
+                "call",
+            ),
+            with_ref(
+                activity("2026-03-01", ActivityKind::Promise, "P2", "", 40_000),
+                "2026-03-15",
+            ),
+        ];
+        let w = all(&cur, &act, &[], &MetricsConfig::default()).queue;
+        let got: Vec<_> = w
+            .iter()
+            .map(|e| (e.customer_id.as_str(), e.score, e.waiting))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("P2", d("80.00"), false), ("P1", d("100.00"), true)]
+        );
+        assert_eq!(
+            w[0].reasons[0],
+            "promise broken: 400.00 EUR promised for 2026-03-15"
+        );
+        assert_eq!(w[0].next_action, "reminder"); // 10 dpd, 1 broken < 2
+        assert_eq!(
+            w[1].reasons[0],
+            "waiting: promise of 1,000.00 EUR due on 2026-04-05"
+        );
+        assert_eq!(
+            w[1].next_action,
+            "wait: promise of 1,000.00 EUR due on 2026-04-05"
+        );
+        let p = w[1].promise.as_ref().unwrap();
+        assert_eq!(
+            (p.date.as_str(), p.due.as_str(), p.state),
+            ("2026-04-05", "2026-04-05", "pending")
+        );
+        // With 20 grace days P2's promise is due Mar 15 + 20 = Apr 4: still
+        // pending, so no broken points (70.00) and P2 waits too; both wait,
+        // by score: P1 100.00, P2 70.00.
+        let cfg = MetricsConfig {
+            promise_grace_days: 20,
+            ..MetricsConfig::default()
+        };
+        let w = all(&cur, &act, &[], &cfg).queue;
+        let got: Vec<_> = w
+            .iter()
+            .map(|e| (e.customer_id.as_str(), e.score, e.waiting))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("P1", d("100.00"), true), ("P2", d("70.00"), true)]
+        );
+        assert_eq!(
+            w[1].next_action,
+            "wait: promise of 400.00 EUR due on 2026-04-04"
+        );
+    }
+
+    #[test]
+    fn the_policy_table() {
+        let p = ActionPolicy::default();
+        let f = |dpd: i32| ActionFacts {
+            workable_past_due: Money(100),
+            oldest_workable_dpd: dpd,
+            ..ActionFacts::default()
+        };
+        let ladder: Vec<_> = [1, 15, 16, 45, 46, 90, 91]
+            .into_iter()
+            .map(|dpd| p.next_action(&f(dpd)))
+            .collect();
+        use Action::*;
+        assert_eq!(
+            ladder,
+            vec![
+                Reminder,
+                Reminder,
+                Call,
+                Call,
+                FinalNotice,
+                FinalNotice,
+                ProposeAgency
+            ]
+        );
+        // 2 broken promises (the default) → agency, even at 1 dpd; 1 → not.
+        let broken = |n| ActionFacts {
+            broken_promises: n,
+            ..f(1)
+        };
+        assert_eq!(p.next_action(&broken(2)), ProposeAgency);
+        assert_eq!(p.next_action(&broken(1)), Reminder);
+        // Disputed 101 of 201 (> half) → resolve; 100 of 200 (half) → ladder.
+        let disputed = |d| ActionFacts {
+            disputed_past_due: Money(d),
+            ..f(20)
+        };
+        assert_eq!(p.next_action(&disputed(101)), ResolveDispute);
+        assert_eq!(p.next_action(&disputed(100)), Call);
+        // A pending promise beats everything.
+        let pending = ActionFacts {
+            promise_pending: true,
+            ..disputed(500)
+        };
+        assert_eq!(p.next_action(&pending), Wait);
+        // Nothing workable past due (all with agency / legal).
+        assert_eq!(p.next_action(&ActionFacts::default()), FollowUpPlacement);
+        // A custom policy: 10 / 30 / 60, agency after 3 broken promises.
+        let c = ActionPolicy {
+            reminder_until_days: 10,
+            call_until_days: 30,
+            final_notice_until_days: 60,
+            agency_after_broken_promises: 3,
+        };
+        assert_eq!(c.next_action(&f(11)), Call);
+        assert_eq!(c.next_action(&f(61)), ProposeAgency);
+        assert_eq!(c.next_action(&broken(2)), Reminder);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Every delinquent customer is in exactly one of the queue and the
+        /// handed-over list; a queue entry's status mix adds up to the
+        /// customer's open AR; waiting entries come after the others.
+        #[test]
+        fn every_delinquent_customer_is_listed_once(
+            items in prop::collection::vec((0usize..5, 0usize..5, -500i64..5_000, -30i32..200), 1..30),
+            promised in prop::collection::vec((0usize..5, 0i32..30), 0..4),
+        ) {
+            let ids = ["K0", "K1", "K2", "K3", "K4"];
+            let as_of = day("2026-03-31");
+            let names: Vec<String> = (0..items.len()).map(|i| i.to_string()).collect();
+            let mut b = crate::SnapshotBuilder::new(as_of, crate::Currency::from_code("EUR"));
+            for (n, (c, s, open, dpd)) in items.iter().enumerate() {
+                b.push(&crate::model::InvoiceRow {
+                    invoice_id: &names[n],
+                    customer_id: ids[*c],
+                    customer_name: ids[*c],
+                    collector: if c % 2 == 0 { "ann" } else { "bob" },
+                    status: Status::ALL[*s],
+                    invoice_date: crate::Day(as_of.0 - dpd - 30),
+                    due_date: crate::Day(as_of.0 - dpd),
+                    amount: Money(*open),
+                    open: Money(*open),
+                    ..Default::default()
+                });
+            }
+            let cur = b.finish();
+            let act: Vec<Activity> = promised
+                .iter()
+                .map(|(c, ahead)| {
+                    let mut a = activity("2026-03-20", ActivityKind::Promise, ids[*c], "", 100);
+                    a.reference = crate::Day(as_of.0 + ahead - 10).to_string();
+                    a
+                })
+                .collect();
+            let w = all(&cur, &act, &[], &MetricsConfig::default());
+            for (ci, c) in cur.customers.iter().enumerate() {
+                let mine = cur.invoices.iter().filter(|i| i.customer as usize == ci);
+                let open: Money = mine.clone().map(|i| i.open).sum();
+                let past_due: Money = mine
+                    .filter(|i| i.days_past_due(as_of) > 0)
+                    .map(|i| i.open)
+                    .sum();
+                let q: Vec<_> = w.queue.iter().filter(|e| e.customer_id == c.id).collect();
+                let h = w.handed_over.iter().filter(|e| e.customer_id == c.id).count();
+                if past_due.0 > 0 {
+                    prop_assert_eq!(q.len() + h, 1, "{}", c.id);
+                } else {
+                    prop_assert_eq!(q.len() + h, 0, "{}", c.id);
+                }
+                for e in q {
+                    prop_assert_eq!(e.status_mix.total(), open);
+                    prop_assert_eq!(e.past_due.money, past_due);
+                }
+            }
+            let first_waiting = w.queue.iter().position(|e| e.waiting).unwrap_or(w.queue.len());
+            prop_assert!(w.queue[first_waiting..].iter().all(|e| e.waiting));
+        }
+    }
+}
