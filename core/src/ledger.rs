@@ -255,6 +255,11 @@ pub struct CustomerInfo {
     pub credit_limit: Option<Money>,
     pub payment_terms: Option<String>,
     pub risk_class: Option<String>,
+    /// Optional contact details (`contact_name`, `email`, `phone`):
+    /// untrusted text, carried to the worklist.
+    pub contact_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// How the headline DSO is computed (all three are always reported).
@@ -307,6 +312,8 @@ pub struct MetricsConfig {
     pub collector_targets: BTreeMap<String, Money>,
     /// Months of credit sales averaged by the rolling CEI.
     pub cei_window_months: u32,
+    /// The worklist's next-action policy (`[policy]`).
+    pub worklist_policy: crate::metrics::worklist::ActionPolicy,
 }
 
 impl Default for MetricsConfig {
@@ -325,6 +332,7 @@ impl Default for MetricsConfig {
             dso_target: None,
             collector_targets: BTreeMap::new(),
             cei_window_months: 3,
+            worklist_policy: Default::default(),
         }
     }
 }

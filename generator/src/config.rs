@@ -33,6 +33,7 @@ struct RawConfig {
     bad_debt: RawBadDebt,
     #[serde(default)]
     disputes: RawDisputes,
+    policy: RawPolicy,
     /// Where the site is published (`https://intranet/ar/`), for absolute
     /// links in the email summary and printed page footers.
     base_url: Option<String>,
@@ -90,6 +91,16 @@ struct RawBadDebt {
     candidate_days: Option<u32>,
     broken_promise_window_days: Option<u32>,
     broken_promise_count: Option<u32>,
+}
+
+/// The worklist's next-action policy (`metrics::worklist::ActionPolicy`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    reminder_until_days: Option<u32>,
+    call_until_days: Option<u32>,
+    final_notice_until_days: Option<u32>,
+    agency_after_broken_promises: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -247,6 +258,33 @@ impl Config {
                 bail!("bad_debt.broken_promise_count: expected at least 1, found 0");
             }
             rule.broken_promise_count = n;
+        }
+        let (p, policy) = (&raw.policy, &mut metrics.worklist_policy);
+        if let Some(d) = p.reminder_until_days {
+            policy.reminder_until_days = d;
+        }
+        if let Some(d) = p.call_until_days {
+            policy.call_until_days = d;
+        }
+        if let Some(d) = p.final_notice_until_days {
+            policy.final_notice_until_days = d;
+        }
+        if let Some(n) = p.agency_after_broken_promises {
+            if n == 0 {
+                bail!("policy.agency_after_broken_promises: expected at least 1, found 0");
+            }
+            policy.agency_after_broken_promises = n;
+        }
+        if !(1 <= policy.reminder_until_days
+            && policy.reminder_until_days <= policy.call_until_days
+            && policy.call_until_days <= policy.final_notice_until_days)
+        {
+            bail!(
+                "policy: expected 1 <= reminder_until_days <= call_until_days <= final_notice_until_days, found {}, {}, {}",
+                policy.reminder_until_days,
+                policy.call_until_days,
+                policy.final_notice_until_days
+            );
         }
         for (name, target) in &raw.collectors.targets {
             let key = format!("collectors.targets.{name:?}");
@@ -421,6 +459,25 @@ mod tests {
             ),
             (90, 60, 1)
         );
+        assert_eq!(
+            c.metrics.worklist_policy,
+            arsite_core::metrics::worklist::ActionPolicy::default()
+        );
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"EUR\"\n[policy]\nreminder_until_days = 10\n\
+             call_until_days = 30\nfinal_notice_until_days = 60\nagency_after_broken_promises = 3\n",
+        )
+        .unwrap();
+        let p = &c.metrics.worklist_policy;
+        assert_eq!(
+            (
+                p.reminder_until_days,
+                p.call_until_days,
+                p.final_notice_until_days,
+                p.agency_after_broken_promises
+            ),
+            (10, 30, 60, 3)
+        );
     }
 
     #[test]
@@ -478,6 +535,15 @@ mod tests {
             e.contains("collectors.thresholds.max_weighted_dpd: expected a limit of at least 0"),
             "{e}"
         );
+        let e = err("[policy]\ncall_until_days = 10\n");
+        assert!(
+            e.contains("policy: expected 1 <= reminder_until_days <= call_until_days"),
+            "{e}"
+        );
+        let e = err("[policy]\nagency_after_broken_promises = 0\n");
+        assert!(e.contains("agency_after_broken_promises"), "{e}");
+        let e = err("[policy]\nreminder_days = 10\n");
+        assert!(e.contains("unknown field `reminder_days`"), "{e}");
         let e = err("[bad_debt]\nbroken_promise_count = 0\n");
         assert!(e.contains("broken_promise_count"), "{e}");
         let e = err("[disputes]\nsla_day = 10\n");

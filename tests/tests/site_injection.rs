@@ -57,6 +57,9 @@ const FIELDS: &[(char, &str)] = &[
     ('K', "collector"),
     ('U', "customers.csv payment_terms"),
     ('Z', "customers.csv risk_class"),
+    ('E', "customers.csv contact_name"),
+    ('Q', "customers.csv email"),
+    ('P', "customers.csv phone"),
     ('R', "dispute reason"),
     ('S', "dispute resolution"),
     ('O', "activity note"),
@@ -105,16 +108,19 @@ fn hostile_data(dir: &Path) {
     fs::write(dir.join("arsite.toml"), toml).unwrap();
 
     let mut master =
-        String::from("customer_id,name,division,collector,credit_limit,payment_terms,risk_class\n");
+        String::from("customer_id,name,division,collector,credit_limit,payment_terms,risk_class,contact_name,email,phone\n");
     for i in 0..N {
         master.push_str(&format!(
-            "{},{},{},{},500.00,{},{}\n",
+            "{},{},{},{},500.00,{},{},{},{},{}\n",
             csv_field(&value('I', i)),
             csv_field(&value('M', i)),
             csv_field(&value('D', i)),
             csv_field(&value('K', i)),
             csv_field(&value('U', i)),
             csv_field(&value('Z', i)),
+            csv_field(&value('E', i)),
+            csv_field(&value('Q', i)),
+            csv_field(&value('P', i)),
         ));
     }
     fs::write(dir.join("customers.csv"), master).unwrap();
@@ -452,7 +458,15 @@ fn expected(family: &str) -> Vec<(&'static str, &'static str, usize)> {
             ("V", "text", N),
             ("R", "text", N),
         ],
-        "worklist" | "collector" => vec![("I", "text", N), ("NM", "text", N), ("K", "text", N)],
+        "worklist" => vec![
+            ("I", "text", N),
+            ("NM", "text", N),
+            ("K", "text", N),
+            ("E", "text", N),
+            ("Q", "text", N),
+            ("P", "text", N),
+        ],
+        "collector" => vec![("I", "text", N), ("NM", "text", N), ("K", "text", N)],
         "bad-debt" => vec![
             ("I", "text", N),
             ("NM", "text", N),
@@ -469,6 +483,9 @@ fn expected(family: &str) -> Vec<(&'static str, &'static str, usize)> {
         ],
         "customer-list" => vec![("I", "text", N), ("NM", "text", N)],
         "customer" => vec![
+            ("E", "text", N),
+            ("Q", "text", N),
+            ("P", "text", N),
             ("I", "text", N),
             ("NM", "text", N),
             ("K", "text", N),

@@ -71,7 +71,11 @@ pub struct SnapshotMetrics {
     pub days_to_pay: days_to_pay::DaysToPay,
     pub scorecard: Vec<scorecard::CollectorScore>,
     pub credit: credit::CreditSummary,
+    /// The collectors' queues (every delinquent customer not handed over).
     pub worklist: Vec<worklist::WorklistEntry>,
+    /// Delinquent customers whose open debit items are all with an agency
+    /// or in legal.
+    pub worklist_handed_over: Vec<worklist::HandedOverEntry>,
     pub write_off_candidates: write_off_candidates::WriteOffCandidates,
     /// The lists behind the overview's tiles (`promises_due`,
     /// `promises_broken`, `newly_past_due`, `movers`, `over_limit`,
@@ -121,6 +125,7 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
     let (dispute_cases, unmatched) = disputes::cases(ctx);
     let disputes = disputes::summarize(ctx, &dispute_cases, unmatched.len() as u32);
     let credit = credit::compute(ctx);
+    let work = worklist::compute_all(ctx, &outcomes, &credit);
     let metrics = SnapshotMetrics {
         as_of: ctx.as_of().to_string(),
         previous_as_of: ctx.previous.map(|p| p.as_of.to_string()),
@@ -138,7 +143,8 @@ pub fn compute_detailed<'a>(ctx: &Context<'a>) -> (SnapshotMetrics, Details<'a>)
         promises: promises::summarize(ctx, &outcomes, invalid),
         days_to_pay: days_to_pay::compute(ctx),
         scorecard: scorecard::compute(ctx, &flows, &outcomes, &disputes),
-        worklist: worklist::compute(ctx, &outcomes, &credit),
+        worklist: work.queue,
+        worklist_handed_over: work.handed_over,
         write_off_candidates: write_off_candidates::compute(ctx, &outcomes),
         lists: lists::compute(ctx, &outcomes, &dispute_cases, &credit),
         collections,

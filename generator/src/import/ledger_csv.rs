@@ -73,6 +73,9 @@ pub static CUSTOMERS: Schema = Schema {
         ColumnDef::optional("credit_limit"),
         ColumnDef::optional("payment_terms"),
         ColumnDef::optional("risk_class"),
+        ColumnDef::optional("contact_name"),
+        ColumnDef::optional("email"),
+        ColumnDef::optional("phone"),
     ],
 };
 
@@ -302,6 +305,9 @@ pub fn read_customers_with(
             }
             let terms = row.text(5);
             let risk = row.text(6);
+            let contact_name = row.text(7);
+            let email = row.text(8);
+            let phone = row.text(9);
             Some(CustomerInfo {
                 customer_id: id?.to_string(),
                 name: name?.to_string(),
@@ -310,6 +316,9 @@ pub fn read_customers_with(
                 credit_limit: limit?,
                 payment_terms: non_empty(terms?),
                 risk_class: non_empty(risk?),
+                contact_name: non_empty(contact_name?),
+                email: non_empty(email?),
+                phone: non_empty(phone?),
             })
         },
     )

@@ -82,6 +82,17 @@ const SITE: &str = "
 # broken_promise_window_days = 180
 # broken_promise_count = 2
 
+# The worklist's next action by the oldest workable days past due: a
+# reminder through reminder_until_days, a call through call_until_days, a
+# final notice through final_notice_until_days, then propose an agency
+# placement (also after agency_after_broken_promises broken promises in 90
+# days).
+# [policy]
+# reminder_until_days = 15
+# call_until_days = 45
+# final_notice_until_days = 90
+# agency_after_broken_promises = 2
+
 # Monthly collection target per collector, and the supervisor's limits
 # highlighted in the dashboard's scorecard (false switches one off).
 # [collectors.targets]

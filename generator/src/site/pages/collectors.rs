@@ -357,7 +357,14 @@ pub fn collector_page(inp: &Inputs, idx: &PageIndex, index: usize) -> Page {
     let mut worklist = DataTable::new(
         "collector-worklist",
         format!("{label}'s worklist on {as_of}, highest priority first"),
-        &["#Priority", "Customer", "#Past due", "#Oldest dpd", "Why"],
+        &[
+            "#Priority",
+            "Customer",
+            "Next action",
+            "#Past due",
+            "#Oldest dpd",
+            "Why",
+        ],
     );
     for w in idx.worklist.get(name.as_str()).into_iter().flatten() {
         worklist.push(vec![
@@ -366,6 +373,7 @@ pub fn collector_page(inp: &Inputs, idx: &PageIndex, index: usize) -> Page {
                 format!("{} ({})", w.name, w.customer_id),
                 format!("../customers/{}.html", slug(&w.customer_id)),
             ),
+            Cell::text(&w.next_action),
             Cell::amount(&w.past_due),
             Cell::int(i64::from(w.oldest_days_past_due)),
             Cell::text(w.reasons.join("; ")),

@@ -350,6 +350,24 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
          opening row's, else the invoice's open amount."
             .to_string(),
     );
+    // The customer master's contact details (untrusted text: escaped by
+    // the template, neutralised in the CSV like every cell).
+    let mut contact = DataTable::new(
+        "customer-contact",
+        format!("Contact of {}", c.name),
+        &["Contact name", "Email", "Phone"],
+    );
+    if let Some(m) = inp.ctx.customers.get(c.id.as_str()) {
+        let f = |v: &Option<String>| Cell::text(v.as_deref().unwrap_or_default());
+        if m.contact_name.is_some() || m.email.is_some() || m.phone.is_some() {
+            contact.push(vec![f(&m.contact_name), f(&m.email), f(&m.phone)]);
+        }
+    }
+    let contact = if contact.rows.is_empty() {
+        Section::new("contact", "Contact").text("No contact details in customers.csv.")
+    } else {
+        Section::new("contact", "Contact").table(contact)
+    };
     Page {
         key: "customers",
         title,
@@ -357,6 +375,7 @@ pub fn customer_page(inp: &Inputs, prepared: &Prepared, index: usize) -> Page {
         notes,
         sections: vec![
             Section::new("summary", "Summary").with(Block::Tiles { tiles }),
+            contact,
             Section::new("open-items", "Open items").table(open),
             Section::new("history", "History").chart(chart).table(hist),
             Section::new("promises", "Promises to pay").table(promises),
