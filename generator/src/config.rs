@@ -33,6 +33,7 @@ struct RawConfig {
     bad_debt: RawBadDebt,
     #[serde(default)]
     disputes: RawDisputes,
+    #[serde(default)]
     policy: RawPolicy,
     /// Where the site is published (`https://intranet/ar/`), for absolute
     /// links in the email summary and printed page footers.
