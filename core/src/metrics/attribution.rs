@@ -117,6 +117,14 @@ impl<'a> Context<'a> {
         self.collector_name(p, inv)
     }
 
+    /// Collector of a customer as a whole: its holder in the current
+    /// snapshot (largest open amount), else the customer master's, else "".
+    pub fn customer_collector(&self, id: &str) -> &'a str {
+        self.holders
+            .current(id)
+            .unwrap_or_else(|| self.master_collector(id))
+    }
+
     /// The collector an activity row (a flow of the period) counts for.
     pub fn flow_collector(&self, a: ActivityRef<'a>) -> &'a str {
         let id = a.invoice_id();

@@ -232,8 +232,14 @@ impl<'a> Context<'a> {
         if let Some((s, inv)) = self.find_invoice(a.invoice_id()) {
             return s.collectors[inv.collector as usize].as_str();
         }
+        self.master_collector(a.customer_id())
+    }
+
+    /// The customer master's collector of customer `id`, trimmed; "" when
+    /// the master has none.
+    pub fn master_collector(&self, id: &str) -> &'a str {
         self.customers
-            .get(a.customer_id())
+            .get(id)
             .and_then(|c| c.collector.as_deref())
             .map(str::trim)
             .unwrap_or("")

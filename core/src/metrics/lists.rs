@@ -163,7 +163,7 @@ pub struct Lists {
     pub disputes_over_sla: DisputeList,
 }
 
-/// Customer names and collectors by customer id.
+/// Customer names by customer id (current snapshot, previous, master).
 struct Who<'a> {
     names: HashMap<&'a str, &'a str>,
 }
@@ -191,18 +191,6 @@ impl<'a> Who<'a> {
     fn name(&self, id: &str) -> String {
         self.names.get(id).copied().unwrap_or("").to_string()
     }
-}
-
-/// Collector of a customer: its holder in the current snapshot (largest open
-/// amount, see `attribution`), else the customer master's, else "".
-pub fn customer_collector<'a>(ctx: &Context<'a>, id: &str) -> &'a str {
-    ctx.holders.current(id).unwrap_or_else(|| {
-        ctx.customers
-            .get(id)
-            .and_then(|c| c.collector.as_deref())
-            .map(str::trim)
-            .unwrap_or("")
-    })
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -372,7 +360,7 @@ fn movers(ctx: &Context<'_>, who: &Who<'_>) -> MoverList {
             MoverRow {
                 customer_id: id.to_string(),
                 customer_name: who.name(id),
-                collector: customer_collector(ctx, id).to_string(),
+                collector: ctx.customer_collector(id).to_string(),
                 past_due_before: ctx.amount(b),
                 past_due_now: ctx.amount(n),
                 change: ctx.amount(n - b),
@@ -402,7 +390,7 @@ fn over_limit(ctx: &Context<'_>, credit: &CreditSummary) -> OverLimitList {
             OverLimitRow {
                 customer_id: l.customer_id.clone(),
                 customer_name: l.name.clone(),
-                collector: customer_collector(ctx, &l.customer_id).to_string(),
+                collector: ctx.customer_collector(&l.customer_id).to_string(),
                 open: l.open,
                 credit_limit: l.credit_limit,
                 utilization_percent: l.utilization_percent,

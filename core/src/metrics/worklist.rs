@@ -412,10 +412,7 @@ pub fn compute_all(
     let money = |m: Money| format!("{} {code}", format::money(m, exp));
     // The entry's collector: the master's, else its largest past-due item's.
     let collector_of = |id: &str, a: &Acc| -> String {
-        ctx.customers
-            .get(id)
-            .and_then(|m| m.collector.as_deref())
-            .map(str::trim)
+        Some(ctx.master_collector(id))
             .filter(|s| !s.is_empty())
             .unwrap_or(ctx.current.collectors[a.collector as usize].as_str())
             .to_string()
