@@ -220,6 +220,20 @@ enum DocKind {
     Payment,
 }
 
+/// The aging column of an item in reports that age by 30-day months past
+/// the due date (0: Current, 1: 1–30, …, 4: 91–120, 5: older), as Odoo's
+/// and Xero's do.
+fn aging_column(days_past_due: i64) -> usize {
+    match days_past_due {
+        i64::MIN..=0 => 0,
+        1..=30 => 1,
+        31..=60 => 2,
+        61..=90 => 3,
+        91..=120 => 4,
+        _ => 5,
+    }
+}
+
 /// The items in the order of their customers' names (then ids), as the
 /// reports grouped by customer list them; each customer's in theirs.
 fn by_customer_name(items: &[Item]) -> Vec<&Item> {

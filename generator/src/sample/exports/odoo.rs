@@ -11,7 +11,7 @@
 //! sample stays readable with the preset alone). No currency, division or
 //! collector column; refunds and payments keep their entry numbers.
 
-use super::{by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
+use super::{aging_column, by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -41,18 +41,6 @@ const ACCOUNT: &str = "121000 Account Receivable";
 /// The report's name with the date a user adds when saving.
 pub(super) fn file_name(as_of: NaiveDate) -> String {
     format!("Aged Partner Balance {}.xlsx", as_of.format("%Y-%m-%d"))
-}
-
-/// The aging column (0: Current, …, 5: Older), by days past the due date.
-fn bucket(days_past_due: i64) -> usize {
-    match days_past_due {
-        i64::MIN..=0 => 0,
-        1..=30 => 1,
-        31..=60 => 2,
-        61..=90 => 3,
-        91..=120 => 4,
-        _ => 5,
-    }
 }
 
 /// A row with `label` in the label column and the residual and aging sums.
@@ -111,7 +99,7 @@ pub(super) fn write(
         let mut sums = [0i64; 6];
         while i < items.len() && items[i].customer_id == *partner {
             let it = &items[i];
-            let b = bucket(it.days_past_due(as_of));
+            let b = aging_column(it.days_past_due(as_of));
             let (journal, label) = match it.kind() {
                 DocKind::Invoice | DocKind::CreditMemo => ("INV", it.invoice_id.as_str()),
                 DocKind::Payment => ("BNK1", "Customer Payment"),

@@ -6,7 +6,7 @@
 //! number cells. Credit notes have no due date; overpayments (the
 //! sample's unapplied payments) no number and no due date either.
 
-use super::{by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
+use super::{aging_column, by_customer_name, plain, DocKind, Item, XCell, XlsxWriter};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -40,18 +40,6 @@ pub(super) fn file_name(organisation: &str, nth: usize) -> String {
         format!(" ({nth})")
     };
     format!("{org}_-_Aged_Receivables_Detail{copy}.xlsx")
-}
-
-/// The ageing column of an item (by due date, months of 30 days past it).
-fn bucket(days_past_due: i64) -> usize {
-    match days_past_due {
-        i64::MIN..=0 => 0,
-        1..=30 => 1,
-        31..=60 => 2,
-        61..=90 => 3,
-        91..=120 => 4,
-        _ => 5,
-    }
 }
 
 pub(super) fn write(
@@ -91,7 +79,7 @@ pub(super) fn write(
         let mut sums = [0i64; 6];
         while i < items.len() && items[i].customer_id == *contact {
             let it = &items[i];
-            let b = bucket(it.days_past_due(as_of));
+            let b = aging_column(it.days_past_due(as_of));
             let open = plain(it.open);
             let (number, reference, due) = match it.kind() {
                 DocKind::Invoice => (
