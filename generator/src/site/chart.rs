@@ -21,6 +21,47 @@ pub struct Series {
     pub values: Vec<Option<Decimal>>,
 }
 
+/// Number of steps in the stylesheet's aging scale (`.a0` … `.a7`, light
+/// and dark in `site/static/style.css`): one per bucket a scheme may have.
+pub const AGING_STEPS: usize = arsite_core::aging::MAX_BUCKETS;
+
+/// Which colours a chart's series take. Aging buckets take the one
+/// sequential aging scale (Current lightest, the oldest bucket darkest in
+/// light mode, brightest in dark), so a bucket looks the same on every page;
+/// every other series (DSO, CEI, write-offs) takes the categorical `.s*`
+/// colours, which never stand for a bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Palette {
+    /// Series `k` is bucket `first + k` of a scheme with `buckets` buckets
+    /// (`first` is 1 for a chart of the past-due buckets only).
+    Aging {
+        first: usize,
+        buckets: usize,
+    },
+    Categorical,
+}
+
+impl Palette {
+    /// The CSS class of series `k`. An aging scheme with fewer buckets
+    /// than the scale has steps is spread over the whole scale, so Current
+    /// always takes the first step and the oldest bucket the last (most
+    /// intense) one.
+    pub fn class(self, k: usize) -> String {
+        match self {
+            Palette::Categorical => format!("s{k}"),
+            Palette::Aging { first, buckets } => {
+                let b = first + k;
+                let step = if buckets <= 1 {
+                    0
+                } else {
+                    (b * (AGING_STEPS - 1) + (buckets - 1) / 2) / (buckets - 1)
+                };
+                format!("a{}", step.min(AGING_STEPS - 1))
+            }
+        }
+    }
+}
+
 /// Escapes text for SVG/HTML element content and attribute values.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -144,12 +185,18 @@ impl Frame {
         TOP + inner * (1.0 - (v - self.lo) / (self.hi - self.lo))
     }
 
-    fn legend(&mut self, names: &[&str]) {
+    fn legend(&mut self, names: &[&str], palette: Palette, series: usize) {
         let mut x = LEFT;
         for (i, name) in names.iter().enumerate() {
+            // Names past the series (the target line) keep the categorical class.
+            let class = if i < series {
+                palette.class(i)
+            } else {
+                Palette::Categorical.class(i)
+            };
             let _ = write!(
                 self.svg,
-                "<rect class=\"s{i}\" x=\"{x:.1}\" y=\"24\" width=\"10\" height=\"10\"/><text class=\"legend\" x=\"{tx:.1}\" y=\"33\">{}</text>",
+                "<rect class=\"{class}\" x=\"{x:.1}\" y=\"24\" width=\"10\" height=\"10\"/><text class=\"legend\" x=\"{tx:.1}\" y=\"33\">{}</text>",
                 esc(name),
                 tx = x + 14.0
             );
@@ -161,6 +208,26 @@ impl Frame {
         self.svg.push_str("</svg>");
         self.svg
     }
+}
+
+/// A chart value as the hover text shows it: two decimals, thousands
+/// grouped ("1,234,567.80"), so the figure under the pointer reads like the
+/// table beneath the chart.
+fn grouped(d: Decimal) -> String {
+    let text = format!("{:.2}", d.round_dp(2));
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{frac}")
 }
 
 fn f(d: Decimal) -> f64 {
@@ -229,13 +296,19 @@ pub fn line_chart(
         );
         names.push("target");
     }
-    fr.legend(&names);
+    fr.legend(&names, Palette::Categorical, series.len());
     fr.finish()
 }
 
 /// Stacked bars: one bar per x label, one segment per series (negative
 /// segments, e.g. credit balances, stack downward from zero).
-pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[Series]) -> String {
+pub fn stacked_bars(
+    title: &str,
+    y_label: &str,
+    x_labels: &[String],
+    series: &[Series],
+    palette: Palette,
+) -> String {
     let n = x_labels.len();
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for i in 0..n {
@@ -269,14 +342,18 @@ pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[S
                 (neg - v, neg)
             };
             let (y1, y2) = (fr.y(from), fr.y(to));
+            let value = s.values.get(i).copied().flatten().unwrap_or_default();
             let _ = write!(
                 fr.svg,
-                "<rect class=\"s{k}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"><title>{}: {}</title></rect>",
+                "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"><title>{}, {}: {} {}</title></rect>",
+                palette.class(k),
                 fr.x(i) - bar / 2.0,
                 y1.min(y2),
                 (y1 - y2).abs().max(0.5),
                 esc(label),
-                esc(&s.name)
+                esc(&s.name),
+                grouped(value),
+                esc(y_label)
             );
         }
     }
@@ -287,7 +364,7 @@ pub fn stacked_bars(title: &str, y_label: &str, x_labels: &[String], series: &[S
         W - RIGHT
     );
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    fr.legend(&names);
+    fr.legend(&names, palette, series.len());
     fr.finish()
 }
 
@@ -333,7 +410,138 @@ mod tests {
             a,
             line_chart("T & <x>", "days", &x, &s, Some(Decimal::from(3)))
         );
-        let b = stacked_bars("B", "EUR", &x, &s);
+        let b = stacked_bars("B", "EUR", &x, &s, Palette::Categorical);
         assert!(b.starts_with("<svg") && b.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn hover_text_states_the_value_grouped() {
+        let s = vec![Series {
+            name: "61–90".into(),
+            values: vec![Some(Decimal::new(123456780, 2)), Some(Decimal::new(-5, 1))],
+        }];
+        let x = vec!["2026-10-31".to_string(), "2026-11-30".to_string()];
+        let b = stacked_bars("B", "EUR", &x, &s, Palette::Categorical);
+        assert!(
+            b.contains("<title>2026-10-31, 61–90: 1,234,567.80 EUR</title>"),
+            "{b}"
+        );
+        assert!(
+            b.contains("<title>2026-11-30, 61–90: -0.50 EUR</title>"),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn aging_classes_span_the_scale_whatever_the_bucket_count() {
+        // Six buckets (Current … 121+) over eight steps: 0, 7/5=1.4→1,
+        // 14/5=2.8→3, 21/5=4.2→4, 28/5=5.6→6, 7.
+        let six = Palette::Aging {
+            first: 0,
+            buckets: 6,
+        };
+        let got: Vec<String> = (0..6).map(|k| six.class(k)).collect();
+        assert_eq!(got, ["a0", "a1", "a3", "a4", "a6", "a7"]);
+        // The past-due-only trend keeps each bucket's colour.
+        let past_due = Palette::Aging {
+            first: 1,
+            buckets: 6,
+        };
+        assert_eq!(past_due.class(0), "a1");
+        assert_eq!(past_due.class(4), "a7");
+        // Eight buckets map one to one; a single bucket takes the first step.
+        let eight = Palette::Aging {
+            first: 0,
+            buckets: 8,
+        };
+        assert_eq!(eight.class(5), "a5");
+        assert_eq!(
+            Palette::Aging {
+                first: 0,
+                buckets: 1
+            }
+            .class(0),
+            "a0"
+        );
+    }
+
+    /// Whether byte `at` of `css` lies inside a `prefers-color-scheme:
+    /// dark` block: since the block began, two more braces opened than
+    /// closed (the block's own and the rule's that holds the variable).
+    fn in_dark_block(css: &str, at: usize) -> bool {
+        let Some(start) = css[..at].rfind("@media (prefers-color-scheme: dark)") else {
+            return false;
+        };
+        let between = &css[start..at];
+        between.matches('{').count() >= between.matches('}').count() + 2
+    }
+
+    /// The values of `--<var>0`, `--<var>1`, … in the light (`dark ==
+    /// false`) or dark definitions of the stylesheet.
+    fn css_colours(css: &str, var: &str, dark: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        for n in 0.. {
+            let key = format!("--{var}{n}:");
+            let Some(at) = css
+                .match_indices(&key)
+                .map(|(i, _)| i)
+                .find(|&i| in_dark_block(css, i) == dark)
+            else {
+                break;
+            };
+            out.push(css[at + key.len()..].trim_start()[..7].to_string());
+        }
+        out
+    }
+
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_series_colour_has_3_to_1_contrast_and_the_aging_scale_is_ordered() {
+        let css = include_str!("../../../site/static/style.css");
+        for (dark, bg) in [(false, "#ffffff"), (true, "#0f1419")] {
+            let page_bg = css
+                .match_indices("--bg: ")
+                .map(|(i, _)| i)
+                .find(|&i| in_dark_block(css, i) == dark);
+            assert_eq!(
+                &css[page_bg.unwrap() + 6..][..7],
+                bg,
+                "the page background changed"
+            );
+            let aging = css_colours(css, "a", dark);
+            assert_eq!(aging.len(), AGING_STEPS, "dark={dark}: {aging:?}");
+            for c in aging.iter().chain(&css_colours(css, "s", dark)) {
+                let r = contrast(c, bg);
+                assert!(r >= 3.0, "{c} on {bg} is {r:.2}:1 (WCAG 1.4.11 asks 3:1)");
+            }
+            // Lightness alone orders the scale (colour-vision safe): darker
+            // with age on white, brighter with age on the dark background.
+            let l: Vec<f64> = aging.iter().map(|c| luminance(c)).collect();
+            assert!(
+                l.windows(2)
+                    .all(|w| if dark { w[0] < w[1] } else { w[0] > w[1] }),
+                "dark={dark}: {aging:?} is not ordered by lightness"
+            );
+            // No categorical colour is an aging colour.
+            for c in css_colours(css, "s", dark) {
+                assert!(!aging.contains(&c), "{c} is in the aging scale");
+            }
+        }
     }
 }

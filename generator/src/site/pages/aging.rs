@@ -2,7 +2,7 @@
 //! the bucket trend across snapshots.
 
 use super::{slug, Inputs};
-use crate::site::chart::{stacked_bars, Series};
+use crate::site::chart::{stacked_bars, Palette, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{Cell, DataTable};
 use arsite_core::aging::BucketTotals;
@@ -92,18 +92,38 @@ pub fn page(inp: &Inputs) -> Page {
             })
             .collect()
     };
+    // One bar per bucket (not one stacked bar) so each bucket's height reads
+    // against the axis; colours are the aging scale's.
+    let buckets = labels.len();
+    let now_amounts = report.total.amounts_for(scheme);
     let now_chart = stacked_bars(
         &format!("Open amount by bucket on {as_of}"),
         inp.code(),
-        std::slice::from_ref(&as_of),
-        &bucket_series(vec![report.total.amounts_for(scheme).to_vec()]),
+        &labels,
+        &labels
+            .iter()
+            .enumerate()
+            .map(|(b, l)| Series {
+                name: l.clone(),
+                values: (0..buckets)
+                    .map(|i| (i == b).then(|| now_amounts[b].to_decimal(exp)))
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+        Palette::Aging { first: 0, buckets },
     );
     let history = inp.history;
+    // The trend shows the past-due buckets only: Current is most of the
+    // book, and stacked under it the buckets that need work were slivers.
+    // The table beneath keeps every bucket.
+    let mut past_due = bucket_series(history.points.iter().map(|p| p.buckets.clone()).collect());
+    past_due.remove(0);
     let trend_chart = stacked_bars(
-        "Aging trend by snapshot",
+        "Past-due amount by bucket, per snapshot",
         inp.code(),
         &history.labels(),
-        &bucket_series(history.points.iter().map(|p| p.buckets.clone()).collect()),
+        &past_due,
+        Palette::Aging { first: 1, buckets },
     );
     let mut trend = DataTable::new(
         "aging-trend",

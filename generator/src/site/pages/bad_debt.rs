@@ -4,7 +4,7 @@
 
 use super::customers::Prepared;
 use super::{slug, Inputs};
-use crate::site::chart::{line_chart, stacked_bars, Series};
+use crate::site::chart::{line_chart, stacked_bars, Palette, Series};
 use crate::site::page::{Page, Section};
 use crate::site::table::{neutralize, Cell, DataTable};
 use arsite_core::ledger::ActivityKind;
@@ -68,6 +68,7 @@ pub fn page(inp: &Inputs, prepared: &Prepared) -> (Page, Vec<Extra>) {
                 .map(|p| Some(p.write_offs.to_decimal(exp)))
                 .collect(),
         }],
+        Palette::Categorical,
     );
     // In basis points: write-offs are usually a small fraction of sales.
     let ratio_chart = line_chart(
