@@ -15,17 +15,24 @@ pub fn money(m: Money, exponent: u32) -> String {
     if negative {
         out.push('-');
     }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    push_grouped(&mut out, &digits);
     if exponent > 0 {
         out.push('.');
         out.push_str(&format!("{:0width$}", minor, width = exponent as usize));
     }
     out
+}
+
+/// Appends the ASCII digits `digits` to `out` with a comma between groups
+/// of three ("1234567" → "1,234,567"): the one grouping rule of every
+/// figure arsite prints.
+pub fn push_grouped(out: &mut String, digits: &str) {
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
 }
 
 /// Share of `part` in `whole` as a percentage with two decimals ("12.34"),

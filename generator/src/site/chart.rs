@@ -221,12 +221,7 @@ fn grouped(d: Decimal) -> String {
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
     let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    arsite_core::format::push_grouped(&mut out, int);
     format!("{out}.{frac}")
 }
 
